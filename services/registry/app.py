@@ -1,0 +1,20 @@
+"""The registry service: people, families, movements, search, statistics, audit."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.registry.persons.router import router as persons_router
+from services.registry.settings import RegistrySettings
+from shared.app import create_service_app
+
+
+def create_app(settings: RegistrySettings | None = None) -> FastAPI:
+    return create_service_app(
+        name="registry",
+        title="Migrant Registry — registry",
+        description="Migrants, family members, departures and returns, search, statistics "
+        "and the audit trail.",
+        settings=settings or RegistrySettings(),
+        routers=[persons_router],
+    )

@@ -1,0 +1,20 @@
+"""The registry's declarative base; ``load_models`` imports every table."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import service_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
+
+
+# Reference tables keep their rows between tests (seeded by migrations).
+REFERENCE_TABLES: frozenset[str] = frozenset()
+
+
+def load_models() -> None:
+    """Import every model module so ``Base.metadata`` is complete (Alembic, tests)."""
+    from services.registry.persons import models  # noqa: F401

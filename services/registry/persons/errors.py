@@ -1,0 +1,23 @@
+"""Person domain errors (each maps to one problem+json)."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.errors import Conflict, NotFound
+
+
+class PersonNotFound(NotFound):
+    slug = "person-not-found"
+
+    def __init__(self, person_id: uuid.UUID) -> None:
+        super().__init__(f"No person with id {person_id}.")
+
+
+class PinAlreadyRegistered(Conflict):
+    slug = "pin-already-registered"
+
+    def __init__(self, existing_id: uuid.UUID) -> None:
+        super().__init__(
+            "A person with this PIN is already registered.", extra={"id": str(existing_id)}
+        )

@@ -1,0 +1,80 @@
+"""Person request and response bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sex = Literal["F", "M"]
+Language = Literal["ky", "ru", "en"]
+PersonStatus = Literal["in_country", "abroad", "returned", "deceased", "missing"]
+CyrillicName = Field(
+    min_length=1, max_length=100, pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$"
+)
+LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
+
+
+class PersonCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "pin": "21403199012345",
+                    "last_name": "Абдыкадыров",
+                    "first_name": "Нурлан",
+                    "patronymic": "Бакытович",
+                    "last_name_latin": "Abdykadyrov",
+                    "first_name_latin": "Nurlan",
+                    "sex": "M",
+                    "birth_date": "1990-03-14",
+                    "phone": "+996555123456",
+                    "region": "KG-O",
+                    "locality": "Кара-Суу",
+                    "language": "ky",
+                }
+            ]
+        },
+    )
+
+    pin: str = Field(
+        description="National personal number (14 digits)", examples=["21403199012345"]
+    )
+    last_name: str = CyrillicName
+    first_name: str = CyrillicName
+    patronymic: str | None = Field(default=None, max_length=100)
+    last_name_latin: str | None = LatinName
+    first_name_latin: str | None = LatinName
+    sex: Sex
+    birth_date: date
+    phone: str | None = Field(
+        default=None, max_length=32, description="Any common format; stored as E.164"
+    )
+    region: str = Field(description="ISO 3166-2 code of the home region", examples=["KG-O"])
+    locality: str | None = Field(default=None, max_length=120)
+    language: Language = "ky"
+
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pin: str
+    last_name: str
+    first_name: str
+    patronymic: str | None
+    last_name_latin: str | None
+    first_name_latin: str | None
+    sex: Sex
+    birth_date: date
+    phone: str | None
+    region: str
+    locality: str | None
+    language: Language
+    status: PersonStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime

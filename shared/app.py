@@ -1,0 +1,78 @@
+"""The app factory every service builds on: one way to start, fail and log."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from shared.auth.dependencies import authenticate
+from shared.auth.tokens import KeyStore
+from shared.auth.whoami import router as whoami_router
+from shared.db import make_engine, make_sessionmaker
+from shared.errors import install_problem_handlers
+from shared.health import router as health_router
+from shared.logging import configure_logging
+from shared.middleware import RequestContextMiddleware
+from shared.settings import ServiceSettings
+
+Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"application/problem+json": {}}}
+    for status, text in (
+        (401, "No valid bearer token"),
+        (403, "Not allowed for this role"),
+        (422, "Invalid input: which field and why"),
+    )
+}
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    startup: Startup | None = None,
+) -> FastAPI:
+    """Build a service: routers under ``/v1`` behind authentication (deny by
+    default), problem+json errors, request ids, health and metrics."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, settings.db_pool_size)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            if startup is None:
+                yield
+            else:
+                async with startup(app):
+                    yield
+        finally:
+            await engine.dispose()
+
+    configure_logging(name, settings.log_level)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.service_name = name
+    app.state.key_store = KeyStore(settings.auth)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=name)
+    app.include_router(health_router)
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)])
+    v1.include_router(whoami_router)
+    for router in routers:
+        v1.include_router(router)
+    app.include_router(v1)
+    return app

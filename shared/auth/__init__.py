@@ -1,0 +1,1 @@
+"""Authentication and authorization: the only place that knows about JWT."""

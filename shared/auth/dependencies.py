@@ -1,0 +1,54 @@
+"""FastAPI dependencies: who is calling, and may they do this?
+
+Routers declare what they admit with ``require(...)``; anything without a
+valid bearer token is a 401 before a handler runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.auth.principal import Principal
+from shared.auth.tokens import InvalidToken, KeyStore, verify_token
+from shared.errors import Forbidden, Unauthorized
+from shared.settings import AuthSettings
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `migreg token`")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+async def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("A bearer token is required.", headers=_CHALLENGE)
+    settings: AuthSettings = request.app.state.settings.auth
+    keys: KeyStore = request.app.state.key_store
+    try:
+        principal = verify_token(credentials.credentials, settings, keys)
+    except InvalidToken as exc:
+        raise Unauthorized(f"The token is not valid: {exc}", headers=_CHALLENGE) from exc
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require(
+    *roles: str, scopes: tuple[str, ...] = ()
+) -> Callable[[Principal], Awaitable[Principal]]:
+    """Admit callers holding any of ``roles``, or a service token with any of ``scopes``."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.has_role(*roles) or (scopes and principal.has_scope(*scopes)):
+            return principal
+        wanted = ", ".join([*roles, *(f"scope {s}" for s in scopes)])
+        raise Forbidden(f"This needs one of: {wanted}.")
+
+    return check

@@ -1,0 +1,1 @@
+"""The ``migreg`` command line."""

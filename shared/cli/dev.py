@@ -1,0 +1,146 @@
+"""``migreg dev``: the whole system on one machine, stopped cleanly by Ctrl-C."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+
+import httpx
+from rich.console import Console
+
+from shared.auth.tokens import issue_token
+from shared.cli.local import dev_secret, home, local_auth_settings
+from shared.embedded_pg import DatabaseServer, service_database_urls, start_embedded
+from shared.migrate import SERVICES, upgrade
+
+PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
+console = Console(stderr=True)
+
+SAMPLE_TOKENS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("registrar", {}),
+    ("consular_officer", {"consulate": "RU-MOW"}),
+    ("consular_supervisor", {}),
+    ("analyst", {}),
+    ("auditor", {}),
+    ("admin", {}),
+)
+
+
+def _database_server() -> DatabaseServer:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return DatabaseServer(url=url)
+    console.print(f"[dim]No DATABASE_URL: starting the embedded PostgreSQL in {home()}/pgdata[/]")
+    return start_embedded(home() / "pgdata")
+
+
+def _load_demo(service: str, url: str) -> None:
+    module_name = f"services.{service}.demo.loader"
+    try:
+        if importlib.util.find_spec(module_name) is None:
+            return
+    except ModuleNotFoundError:  # the service has no demo package yet
+        return
+    summary = importlib.import_module(module_name).load_demo(url)
+    console.print(f"[green]{service}[/]: {summary}")
+
+
+def _child_env(urls: Mapping[str, str]) -> dict[str, str]:
+    env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
+    for service, url in urls.items():
+        env[f"{service.upper()}_DATABASE_URL"] = url
+        for peer in SERVICES:
+            env[f"{service.upper()}_{peer.upper()}_URL"] = f"http://127.0.0.1:{PORTS[peer]}"
+    return env
+
+
+def _start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "shared.cli.main", *args], env=dict(env))
+
+
+def _wait_ready(service: str, deadline: float) -> bool:
+    url = f"http://127.0.0.1:{PORTS[service]}/readyz"
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def _print_ready() -> None:
+    settings = local_auth_settings()
+    console.print("\n[bold green]Migrant Registry is running.[/] Ctrl-C stops everything.\n")
+    for service, port in PORTS.items():
+        console.print(
+            f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
+        )
+    console.print("\nTokens (8 hours; `migreg token --role ROLE` makes more):")
+    for role, extra in SAMPLE_TOKENS:
+        token = issue_token(
+            settings, subject=f"demo-{role}", roles=[role], consulate=extra.get("consulate")
+        )
+        label = role + (f" ({extra['consulate']})" if extra else "")
+        console.print(f"\n[bold]{label}[/]")
+        print(f"export TOKEN_{role.upper()}={token}", flush=True)
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _interrupt_on_sigterm() -> None:
+    # A supervisor's SIGTERM stops the system as cleanly as Ctrl-C does.
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_dev(*, fresh: bool, demo: bool) -> int:
+    _interrupt_on_sigterm()
+    server = _database_server()
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        if fresh:
+            for service in SERVICES:
+                server.drop_database(f"migreg_{service}")
+        urls = service_database_urls(server)
+        for service, url in urls.items():
+            upgrade(service, url)
+            if demo:
+                _load_demo(service, url)
+        env = _child_env(urls)
+        children = [_start(["serve", s], env) for s in SERVICES]
+        children.append(_start(["worker", "notifications"], env))
+        deadline = time.monotonic() + 60
+        if not all(_wait_ready(s, deadline) for s in SERVICES):
+            console.print("[red]A service did not become ready; see its log above.[/]")
+            return 1
+        _print_ready()
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        console.print("[red]A service stopped unexpectedly; stopping the rest.[/]")
+        return 1
+    except KeyboardInterrupt:
+        console.print("\nStopping…")
+        return 0
+    finally:
+        _stop(children)
+        server.stop()

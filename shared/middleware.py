@@ -1,0 +1,93 @@
+"""Request id, access log and request metrics, as one plain ASGI middleware."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.errors import problem_response
+from shared.request_context import bind_request_id, reset_request_id
+
+REQUEST_ID_HEADER = "x-request-id"
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+log = logging.getLogger("migreg.access")
+
+REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+LATENCY = Histogram(
+    "http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"]
+)
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or str(uuid.uuid4())
+        token = bind_request_id(request_id)
+        started = time.perf_counter()
+        status = 500
+        status_sent = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, status_sent
+            if message["type"] == "http.response.start":
+                status, status_sent = message["status"], True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Inside the request context, so the 500 carries and logs the request id.
+            log.exception("unhandled error", extra={"route": _template(scope)})
+            if status_sent:
+                raise
+            await send_problem_500(scope, receive, send_with_id)
+        finally:
+            self._record(scope, status, time.perf_counter() - started)
+            reset_request_id(token)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        template = _template(scope)
+        method = scope["method"]
+        REQUESTS.labels(self.service, method, template, str(status)).inc()
+        LATENCY.labels(self.service, method, template).observe(elapsed)
+        log.info(
+            "request",
+            extra={
+                "method": method,
+                "route": template,
+                "status": status,
+                "ms": round(elapsed * 1000, 1),
+            },
+        )
+
+
+def _template(scope: Scope) -> str:
+    # The route template, never the concrete path: paths may carry ids or phones.
+    return str(getattr(scope.get("route"), "path", "unmatched"))
+
+
+async def send_problem_500(scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem_response(500, "An unexpected error occurred; it has been logged.")
+    await response(scope, receive, send)
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == REQUEST_ID_HEADER.encode():
+            candidate = value.decode("latin-1")
+            return candidate if _VALID_ID.match(candidate) else None
+    return None

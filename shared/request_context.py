@@ -1,0 +1,19 @@
+"""The request id of the request being served, for logs and peer calls."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def bind_request_id(request_id: str | None) -> object:
+    return _request_id.set(request_id)
+
+
+def reset_request_id(token: object) -> None:
+    _request_id.reset(token)  # type: ignore[arg-type]

@@ -1,0 +1,130 @@
+"""Fixtures: one real PostgreSQL per test session, a database per service,
+the apps in-process (ASGI) and, for cross-service tests, as real processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.consular.app import create_app as create_consular
+from services.consular.database import REFERENCE_TABLES as CONSULAR_KEEP
+from services.consular.settings import ConsularSettings
+from services.notifications.app import create_app as create_notifications
+from services.notifications.database import REFERENCE_TABLES as NOTIFICATIONS_KEEP
+from services.notifications.settings import NotificationsSettings
+from services.registry.app import create_app as create_registry
+from services.registry.database import REFERENCE_TABLES as REGISTRY_KEEP
+from services.registry.settings import RegistrySettings
+from shared.embedded_pg import DatabaseServer
+from tests.support.databases import (
+    create_service_databases,
+    drop_service_databases,
+    test_server,
+    truncate_all,
+)
+from tests.support.live import LiveSystem, live_system
+from tests.support.tokens import AUTH
+
+KEEP = {"registry": REGISTRY_KEEP, "consular": CONSULAR_KEEP, "notifications": NOTIFICATIONS_KEEP}
+
+
+@pytest.fixture(scope="session")
+def database_server() -> Iterator[DatabaseServer]:
+    with test_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def database_urls(database_server: DatabaseServer) -> Iterator[dict[str, str]]:
+    urls = create_service_databases(database_server)
+    yield urls
+    drop_service_databases(database_server)
+
+
+@pytest.fixture(autouse=True)
+def _clean_databases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts from empty tables (reference data kept)."""
+    yield
+    if "database_urls" in request.fixturenames:
+        urls: dict[str, str] = request.getfixturevalue("database_urls")
+        for service, url in urls.items():
+            truncate_all(url, KEEP[service])
+
+
+def _settings(database_urls: dict[str, str]) -> dict[str, Any]:
+    return {"auth": AUTH, "log_level": "WARNING"}
+
+
+@pytest.fixture(scope="session")
+def registry_settings(database_urls: dict[str, str]) -> RegistrySettings:
+    return RegistrySettings(database_url=database_urls["registry"], **_settings(database_urls))
+
+
+@pytest.fixture(scope="session")
+def consular_settings(database_urls: dict[str, str]) -> ConsularSettings:
+    return ConsularSettings(database_url=database_urls["consular"], **_settings(database_urls))
+
+
+@pytest.fixture(scope="session")
+def notifications_settings(database_urls: dict[str, str]) -> NotificationsSettings:
+    return NotificationsSettings(
+        database_url=database_urls["notifications"], **_settings(database_urls)
+    )
+
+
+async def _running(app: FastAPI) -> AsyncIterator[FastAPI]:
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture(scope="session")
+async def registry_app(registry_settings: RegistrySettings) -> AsyncIterator[FastAPI]:
+    async for app in _running(create_registry(registry_settings)):
+        yield app
+
+
+@pytest.fixture(scope="session")
+async def consular_app(consular_settings: ConsularSettings) -> AsyncIterator[FastAPI]:
+    async for app in _running(create_consular(consular_settings)):
+        yield app
+
+
+@pytest.fixture(scope="session")
+async def notifications_app(
+    notifications_settings: NotificationsSettings,
+) -> AsyncIterator[FastAPI]:
+    async for app in _running(create_notifications(notifications_settings)):
+        yield app
+
+
+def _client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+@pytest.fixture
+async def registry(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(registry_app) as client:
+        yield client
+
+
+@pytest.fixture
+async def consular(consular_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(consular_app) as client:
+        yield client
+
+
+@pytest.fixture
+async def notifications(notifications_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(notifications_app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def live(database_urls: dict[str, str]) -> Iterator[LiveSystem]:
+    """All three services as separate uvicorn processes on free loopback ports."""
+    with live_system(database_urls) as system:
+        yield system

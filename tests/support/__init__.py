@@ -1,0 +1,1 @@
+"""Test support: databases, apps, tokens and live service processes."""

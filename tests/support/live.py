@@ -1,0 +1,81 @@
+"""The three services as real uvicorn processes on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+
+from shared.migrate import SERVICES
+from tests.support.tokens import TEST_SECRET
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveSystem:
+    urls: dict[str, str]
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen([sys.executable, "-m", "shared.cli.main", *args], env=self.env)
+        self.processes[name] = process
+        return process
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become ready")
+
+
+@contextmanager
+def live_system(
+    database_urls: Mapping[str, str], extra_env: Mapping[str, str] | None = None
+) -> Iterator[LiveSystem]:
+    ports = {service: free_port() for service in SERVICES}
+    urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
+    env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=TEST_SECRET, **(extra_env or {}))
+    for service in SERVICES:
+        env[f"{service.upper()}_DATABASE_URL"] = database_urls[service]
+        for peer in SERVICES:
+            env[f"{service.upper()}_{peer.upper()}_URL"] = urls[peer]
+    system = LiveSystem(urls=urls, env=env)
+    try:
+        for service in SERVICES:
+            system.start(service, ["serve", service, "--port", str(ports[service])])
+        for service in SERVICES:
+            _wait_ready(urls[service], system.processes[service])
+        yield system
+    finally:
+        for name in list(system.processes):
+            system.stop(name)
