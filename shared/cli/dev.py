@@ -19,7 +19,12 @@ from shared.cli.local import dev_secret, home, local_auth_settings
 from shared.embedded_pg import DatabaseServer, service_database_urls, start_embedded
 from shared.migrate import SERVICES, upgrade
 
-PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
+
+def dev_ports(base_port: int) -> dict[str, int]:
+    """registry on the base port, consular on the next, notifications on the one after."""
+    return {service: base_port + offset for offset, service in enumerate(SERVICES)}
+
+
 console = Console(stderr=True)
 
 SAMPLE_TOKENS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -51,12 +56,12 @@ def _load_demo(service: str, url: str) -> None:
     console.print(f"[green]{service}[/]: {summary}")
 
 
-def _child_env(urls: Mapping[str, str]) -> dict[str, str]:
+def _child_env(urls: Mapping[str, str], ports: Mapping[str, int]) -> dict[str, str]:
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
         for peer in SERVICES:
-            env[f"{service.upper()}_{peer.upper()}_URL"] = f"http://127.0.0.1:{PORTS[peer]}"
+            env[f"{service.upper()}_{peer.upper()}_URL"] = f"http://127.0.0.1:{ports[peer]}"
     return env
 
 
@@ -64,8 +69,8 @@ def _start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "shared.cli.main", *args], env=dict(env))
 
 
-def _wait_ready(service: str, deadline: float) -> bool:
-    url = f"http://127.0.0.1:{PORTS[service]}/readyz"
+def _wait_ready(port: int, deadline: float) -> bool:
+    url = f"http://127.0.0.1:{port}/readyz"
     while time.monotonic() < deadline:
         try:
             if httpx.get(url, timeout=1.0).status_code == 200:
@@ -76,10 +81,10 @@ def _wait_ready(service: str, deadline: float) -> bool:
     return False
 
 
-def _print_ready() -> None:
+def _print_ready(ports: Mapping[str, int]) -> None:
     settings = local_auth_settings()
     console.print("\n[bold green]Migrant Registry is running.[/] Ctrl-C stops everything.\n")
-    for service, port in PORTS.items():
+    for service, port in ports.items():
         console.print(
             f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
         )
@@ -113,7 +118,7 @@ def _interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def run_dev(*, fresh: bool, demo: bool) -> int:
+def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
     _interrupt_on_sigterm()
     server = _database_server()
     children: list[subprocess.Popen[bytes]] = []
@@ -126,14 +131,15 @@ def run_dev(*, fresh: bool, demo: bool) -> int:
             upgrade(service, url)
             if demo:
                 _load_demo(service, url)
-        env = _child_env(urls)
-        children = [_start(["serve", s], env) for s in SERVICES]
+        ports = dev_ports(base_port)
+        env = _child_env(urls, ports)
+        children = [_start(["serve", s, "--port", str(ports[s])], env) for s in SERVICES]
         children.append(_start(["worker", "notifications"], env))
         deadline = time.monotonic() + 60
-        if not all(_wait_ready(s, deadline) for s in SERVICES):
+        if not all(_wait_ready(ports[s], deadline) for s in SERVICES):
             console.print("[red]A service did not become ready; see its log above.[/]")
             return 1
-        _print_ready()
+        _print_ready(ports)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         console.print("[red]A service stopped unexpectedly; stopping the rest.[/]")

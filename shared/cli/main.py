@@ -9,7 +9,7 @@ import typer
 
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
-from shared.cli.local import dev_secret, local_auth_settings
+from shared.cli.local import local_auth_settings
 from shared.migrate import SERVICES
 
 app = typer.Typer(
@@ -70,7 +70,7 @@ def serve(
     import uvicorn
 
     _check_service(service)
-    os.environ.setdefault("MIGREG_AUTH_DEV_SECRET", dev_secret())
+    # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
         f"services.{service}.app:create_app",
         factory=True,
@@ -88,7 +88,6 @@ def worker(service: Annotated[str, typer.Argument(help="notifications")]) -> Non
         raise typer.BadParameter("only the notifications service has a worker")
     from services.notifications.worker import run_worker
 
-    os.environ.setdefault("MIGREG_AUTH_DEV_SECRET", dev_secret())
     run_worker()
 
 
@@ -111,6 +110,9 @@ def db_upgrade(
 def dev(
     fresh: Annotated[bool, typer.Option(help="Drop the local databases first")] = False,
     demo: Annotated[bool, typer.Option(help="Load synthetic demo data")] = True,
+    base_port: Annotated[
+        int, typer.Option(help="registry's port; consular +1, notifications +2")
+    ] = 8001,
 ) -> None:
     """Run the whole system locally: three services, the worker, demo data.
 
@@ -119,7 +121,7 @@ def dev(
     """
     from shared.cli.dev import run_dev
 
-    raise typer.Exit(run_dev(fresh=fresh, demo=demo))
+    raise typer.Exit(run_dev(fresh=fresh, demo=demo, base_port=base_port))
 
 
 if __name__ == "__main__":

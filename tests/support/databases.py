@@ -78,3 +78,11 @@ def truncate_all(url: str, keep: frozenset[str]) -> None:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     finally:
         engine.dispose()
+
+
+# Variables that would point a child `migreg dev` at a server instead of the
+# embedded PostgreSQL it is meant to start.
+EMBEDDED_ONLY_ENV_DROPS = frozenset(
+    {"DATABASE_URL", "TEST_DATABASE_URL", "MIGREG_AUTH_DEV_SECRET"}
+    | {f"{s.upper()}_DATABASE_URL" for s in SERVICES}
+)

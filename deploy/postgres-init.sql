@@ -1,0 +1,4 @@
+-- One database per service on the shared development server.
+CREATE DATABASE migreg_registry;
+CREATE DATABASE migreg_consular;
+CREATE DATABASE migreg_notifications;
