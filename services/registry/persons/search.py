@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import phonenumbers
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.persons.models import Person
@@ -75,9 +75,7 @@ async def list_persons(
             after = (str(last), str(first), uuid.UUID(str(ident)))
         except ValueError as exc:
             raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        query = query.where(
-            (Person.last_name, Person.first_name, Person.id) > after  # type: ignore[operator]
-        )
+        query = query.where(tuple_(*order) > tuple_(*after))
     rows = (await session.scalars(query)).all()
     more = len(rows) > limit
     rows = rows[:limit]
