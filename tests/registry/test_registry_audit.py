@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from services.registry.audit.verify import _psycopg_url
+from services.registry.audit.verify import psycopg_url
 from shared.cli.main import app as cli
 from tests.registry.conftest import REGISTRAR, MakePerson, depart
 from tests.support.tokens import bearer
@@ -80,7 +80,7 @@ async def test_only_auditors_read_the_trail(
 
 
 def _sql(url: str, statement: str) -> None:
-    with psycopg.connect(_psycopg_url(url), autocommit=True) as conn:
+    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
         conn.execute(statement)
 
 

@@ -23,7 +23,7 @@ class VerifyResult:
         return self.broken_seq is None
 
 
-def _psycopg_url(url: str) -> str:
+def psycopg_url(url: str) -> str:
     return sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
@@ -32,7 +32,7 @@ def verify_chain(database_url: str) -> VerifyResult:
     expected_prev = GENESIS
     checked = 0
     with (
-        psycopg.connect(_psycopg_url(database_url)) as conn,
+        psycopg.connect(psycopg_url(database_url)) as conn,
         conn.cursor(name="audit_verify", row_factory=dict_row) as cur,
     ):
         cur.itersize = 5000

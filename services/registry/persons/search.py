@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.persons.models import Person
 from services.registry.persons.names import deletion_keys, edit_distance, name_tokens
+from services.registry.persons.service import searchable_names
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -189,13 +190,7 @@ async def _candidate_ids(
 
 
 def _rank(tokens: list[str], person: Person) -> tuple[int, int, str, str, str]:
-    own = name_tokens(
-        person.last_name,
-        person.first_name,
-        person.patronymic,
-        person.last_name_latin,
-        person.first_name_latin,
-    )
+    own = name_tokens(*searchable_names(person))
     distances = [min(edit_distance(t, o[:24]) for o in own) if own else 99 for t in tokens]
     unmatched = sum(d > 2 for d in distances)
     return (unmatched, sum(distances), person.last_name, person.first_name, str(person.id))

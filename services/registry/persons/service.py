@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 import phonenumbers
 import pycountry
@@ -61,25 +60,30 @@ def check_pin(pin: str, sex: str | None, birth_date: date, field: str = "pin") -
         raise InvalidInput(field, "; ".join(problems))
 
 
-def _name_key_rows(person: Person) -> list[dict[str, Any]]:
-    tokens = name_tokens(
+def name_key_rows(*names: str | None) -> dict[str, bool]:
+    """Search keys of a person's names → whether the key is a whole token (exact)."""
+    keys: dict[str, bool] = {}
+    for token in name_tokens(*names):
+        for key in deletion_keys(token):
+            keys[key] = keys.get(key, False) or key == token[:24]
+    return keys
+
+
+def searchable_names(person: Person) -> tuple[str | None, ...]:
+    return (
         person.last_name,
         person.first_name,
         person.patronymic,
         person.last_name_latin,
         person.first_name_latin,
     )
-    keys: dict[str, bool] = {}
-    for token in tokens:
-        for key in deletion_keys(token):
-            keys[key] = keys.get(key, False) or key == token[:24]
-    return [{"person_id": person.id, "key": k, "exact": e} for k, e in keys.items()]
 
 
 async def index_names(session: AsyncSession, person: Person) -> None:
     """Rewrite the person's search keys (after registration or a name change)."""
     await session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == person.id))
-    rows = _name_key_rows(person)
+    keys = name_key_rows(*searchable_names(person))
+    rows = [{"person_id": person.id, "key": k, "exact": e} for k, e in keys.items()]
     if rows:
         await session.execute(insert(PersonNameKey), rows)
 
