@@ -169,7 +169,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("person_id", "key", name=op.f("pk_person_name_keys")),
     )
-    op.create_index("ix_person_name_keys_key", "person_name_keys", ["key"], unique=False)
+    op.create_index(
+        "ix_person_name_keys_key", "person_name_keys", ["key", "person_id", "exact"], unique=False
+    )
     op.create_table(
         "person_status_events",
         sa.Column("id", sa.Uuid(), nullable=False),

@@ -56,7 +56,8 @@ class PersonNameKey(Base):
     key: Mapped[str] = mapped_column(String(24), primary_key=True)
     exact: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_person_name_keys_key", "key"),)
+    # Covering, so a search is an index-only scan.
+    __table_args__ = (Index("ix_person_name_keys_key", "key", "person_id", "exact"),)
 
 
 class StatusEvent(Base):

@@ -18,6 +18,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from sqlalchemy import Select, select, text, tuple_
@@ -131,7 +132,7 @@ async def _by_number(
 
 
 async def _by_name(session: AsyncSession, q: str, filters: Filters) -> list[Person]:
-    tokens = name_tokens(q)[:MAX_QUERY_TOKENS]
+    tokens = [t[:24] for t in name_tokens(q)[:MAX_QUERY_TOKENS]]
     if not tokens:
         return []
     keys, idx, exact = [], [], []
@@ -155,24 +156,34 @@ async def _candidate_ids(
     filters: Filters,
 ) -> list[uuid.UUID]:
     # Join persons only when filtering: the common name-only search then
-    # touches nothing but the key index.
+    # reads nothing but the covering (key, person_id, exact) index.
     conditions = [
         f"p.{column} = :{column}"
         for column in ("pin", "phone", "region", "status")
         if getattr(filters, column)
     ]
-    join = "JOIN persons AS p ON p.id = k.person_id WHERE " + " AND ".join(conditions)
+    join = "JOIN persons AS p ON p.id = k.person_id" if conditions else ""
+    where = "".join(f" AND {c}" for c in conditions)
+    # Hash aggregates need a little more memory than the default 4MB for
+    # common names at 100k+ people; LOCAL keeps it to this transaction.
+    await session.execute(text("SET LOCAL work_mem = '32MB'"))
     statement = text(
         f"""
-        SELECT k.person_id
-        FROM person_name_keys AS k
-        JOIN unnest(CAST(:keys AS text[]), CAST(:idx AS int[]), CAST(:exact AS bool[]))
-             AS q(key, idx, exact) ON k.key = q.key
-        {join if conditions else ""}
-        GROUP BY k.person_id
-        ORDER BY count(DISTINCT q.idx) DESC,
-                 count(DISTINCT q.idx) FILTER (WHERE k.exact AND q.exact) DESC,
-                 k.person_id
+        WITH hits AS MATERIALIZED (
+            SELECT k.person_id, k.key, k.exact
+            FROM person_name_keys AS k {join}
+            WHERE k.key = ANY(CAST(:keys AS text[])){where}
+        ),
+        per_token AS (
+            SELECT h.person_id, q.idx, bool_or(h.exact AND q.exact) AS exact
+            FROM hits AS h
+            JOIN unnest(CAST(:keys AS text[]), CAST(:idx AS int[]), CAST(:exact AS bool[]))
+                 AS q(key, idx, exact) ON h.key = q.key
+            GROUP BY h.person_id, q.idx
+        )
+        SELECT person_id FROM per_token
+        GROUP BY person_id
+        ORDER BY count(*) DESC, count(*) FILTER (WHERE exact) DESC, person_id
         LIMIT :cap
         """  # noqa: S608 - only fixed column names are interpolated
     )
@@ -189,8 +200,37 @@ async def _candidate_ids(
     return [row[0] for row in result]
 
 
+# Names repeat a great deal (a few thousand spellings cover a population), so
+# skeletons and distances are memoised: ranking 200 candidates then costs
+# dictionary lookups rather than pure-Python Levenshtein.
+@lru_cache(maxsize=100_000)
+def _own_tokens(names: tuple[str | None, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tokens of the names proper, tokens of the patronymic)."""
+    last, first, patronymic, last_latin, first_latin = names
+    proper = name_tokens(last, first, last_latin, first_latin)
+    return tuple(t[:24] for t in proper), tuple(t[:24] for t in name_tokens(patronymic))
+
+
+@lru_cache(maxsize=200_000)
+def _distance(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > 2:
+        return 3  # beyond what counts as a match; no need for the exact figure
+    return min(edit_distance(a, b), 3)
+
+
+def _token_distance(token: str, proper: tuple[str, ...], patronymic: tuple[str, ...]) -> int:
+    # A token found only in the patronymic ("Nurlan" in "Nurlan uulu") ranks
+    # like a one-letter typo: after people who carry it as their own name.
+    if token in proper:
+        return 0
+    best = min((_distance(token, o) for o in proper), default=3)
+    if patronymic:
+        best = min(best, 1 + min(_distance(token, o) for o in patronymic))
+    return best
+
+
 def _rank(tokens: list[str], person: Person) -> tuple[int, int, str, str, str]:
-    own = name_tokens(*searchable_names(person))
-    distances = [min(edit_distance(t, o[:24]) for o in own) if own else 99 for t in tokens]
+    proper, patronymic = _own_tokens(searchable_names(person))
+    distances = [_token_distance(t, proper, patronymic) for t in tokens]
     unmatched = sum(d > 2 for d in distances)
     return (unmatched, sum(distances), person.last_name, person.first_name, str(person.id))
