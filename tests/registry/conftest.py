@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.registry.persons.pin import make_pin
+from services.registry.persons.pin import Sex, make_pin
 from tests.support.tokens import bearer
 
 REGISTRAR = bearer("registrar", subject="registrar-osh")
@@ -20,7 +20,7 @@ MakePerson = Callable[..., Awaitable[dict[str, Any]]]
 
 
 def person_body(**overrides: Any) -> dict[str, Any]:
-    sex = overrides.get("sex", "M") if overrides.get("sex", "M") in ("F", "M") else "M"
+    sex: Sex = "F" if overrides.get("sex") == "F" else "M"
     born = date.fromisoformat(overrides.get("birth_date", "1990-03-14"))
     body: dict[str, Any] = {
         "pin": make_pin(sex, born, next(_serials)),

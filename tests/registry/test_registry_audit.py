@@ -50,13 +50,13 @@ async def test_reads_and_writes_are_recorded_with_actor_role_and_request_id(
     assert len(await _events(registry, to=soon)) == len(everything)
 
 
-async def test_audit_pages_newest_first(registry: httpx.AsyncClient, make_person: MakePerson) -> None:
+async def test_audit_pages_newest_first(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
     pid = (await make_person())["id"]
     for _ in range(4):
         await registry.get(f"/v1/persons/{pid}", headers=REGISTRAR)
-    first = (
-        await registry.get("/v1/audit-events", params={"limit": 3}, headers=AUDITOR)
-    ).json()
+    first = (await registry.get("/v1/audit-events", params={"limit": 3}, headers=AUDITOR)).json()
     second = (
         await registry.get(
             "/v1/audit-events",

@@ -30,9 +30,7 @@ def member(relation: str, first_name: str, years_ago: int, **extra: Any) -> dict
 
 
 async def _add(client: httpx.AsyncClient, pid: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(
-        f"/v1/persons/{pid}/family-members", json=body, headers=REGISTRAR
-    )
+    response = await client.post(f"/v1/persons/{pid}/family-members", json=body, headers=REGISTRAR)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -181,7 +179,9 @@ async def test_at_risk_children_are_flagged_and_listed(
         "Мээрим": "caregiver is abroad",
     }
     for role in ("analyst", "consular_officer", "auditor"):
-        denied = await registry.get("/v1/at-risk-children", headers=bearer(role, consulate="RU-MOW"))
+        denied = await registry.get(
+            "/v1/at-risk-children", headers=bearer(role, consulate="RU-MOW")
+        )
         assert denied.status_code == 403
 
 
@@ -190,7 +190,9 @@ async def test_family_contacts_only_carry_consenting_members_with_phones(
 ) -> None:
     pid = (await make_person())["id"]
     wife = await _add(
-        registry, pid, member("spouse", "Айгүл", 33, phone="0700 123 456", sms_consent=True, language="ru")
+        registry,
+        pid,
+        member("spouse", "Айгүл", 33, phone="0700 123 456", sms_consent=True, language="ru"),
     )
     await _add(registry, pid, member("parent", "Гүлнара", 60, phone="0555 000 111"))
     await _add(registry, pid, member("child", "Бермет", 8))

@@ -105,7 +105,10 @@ async def test_a_correction_supersedes_and_keeps_the_old_row(
     pid = (await make_person())["id"]
     old = (await depart(registry, pid, "2025-03-01")).json()
     url = f"/v1/persons/{pid}/movements/{old['id']}/corrections"
-    body = {"reason": "Misread stamp", "changes": {"date": "2025-03-02", "destination_country": "KZ"}}
+    body = {
+        "reason": "Misread stamp",
+        "changes": {"date": "2025-03-02", "destination_country": "KZ"},
+    }
     fixed = await registry.post(url, json=body, headers=REGISTRAR)
     assert fixed.status_code == 201, fixed.text
     new = fixed.json()

@@ -109,7 +109,9 @@ async def test_patch_needs_if_match_and_refuses_stale_versions(
     missing = await registry.patch(url, json={"locality": "Ош"}, headers=REGISTRAR)
     assert missing.status_code == 428
     ok = await registry.patch(
-        url, json={"locality": "Ош", "phone": "+996 700 123 456"}, headers={**REGISTRAR, "If-Match": 'W/"1"'}
+        url,
+        json={"locality": "Ош", "phone": "+996 700 123 456"},
+        headers={**REGISTRAR, "If-Match": 'W/"1"'},
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["phone"] == "+996700123456"

@@ -77,7 +77,9 @@ async def test_best_match_first(
     assert {p["id"] for p in both} >= {people["kadyrov"]["id"], people["abdykadyrov"]["id"]}
 
 
-@pytest.mark.parametrize("q", ["0555 123 456", "+996555123456", "+996 (555) 12-34-56", "996555123456"])
+@pytest.mark.parametrize(
+    "q", ["0555 123 456", "+996555123456", "+996 (555) 12-34-56", "996555123456"]
+)
 async def test_phone_in_any_common_format(
     registry: httpx.AsyncClient, people: dict[str, dict[str, str]], q: str
 ) -> None:
@@ -108,11 +110,15 @@ async def test_nothing_matches_nonsense(
     assert await _search(registry, "!!!") == []
 
 
-async def test_search_pages_with_a_cursor(registry: httpx.AsyncClient, make_person: MakePerson) -> None:
+async def test_search_pages_with_a_cursor(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
     for _ in range(5):
         await make_person()
     first = (
-        await registry.get("/v1/persons", params={"q": "Abdykadyrov", "limit": 3}, headers=REGISTRAR)
+        await registry.get(
+            "/v1/persons", params={"q": "Abdykadyrov", "limit": 3}, headers=REGISTRAR
+        )
     ).json()
     assert len(first["items"]) == 3 and first["next_cursor"]
     second = (

@@ -115,7 +115,7 @@ def _copy_batch(conn: psycopg.Connection, people: list[DemoPerson], counts: Load
 
 def _family_rows(pid: uuid.UUID, person: DemoPerson, now: datetime) -> list[tuple[object, ...]]:
     ids = [uuid.uuid4() for _ in person.family]
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for member_id, member in zip(ids, person.family, strict=True):
         caregiver = ids[member.caregiver_index] if member.caregiver_index is not None else None
         rows.append(

@@ -77,7 +77,7 @@ def caregiver_risk(
     return None
 
 
-def at_risk_query(today: date) -> Select[tuple[FamilyMember, Person, FamilyMember | None, bool]]:
+def at_risk_query(today: date) -> Select[FamilyMember, Person, FamilyMember, bool]:
     """At-risk children with their migrant parent, caregiver, and whether it is abroad."""
     caregiver = aliased(FamilyMember)
     caregiver_person = aliased(Person)

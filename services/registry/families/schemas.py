@@ -8,13 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.body import Body
 from services.registry.persons.schemas import CyrillicName, Language, Sex
 
 Relation = Literal["spouse", "child", "parent", "sibling", "guardian", "other"]
 ConsentMethod = Literal["in_person", "written", "phone", "sms"]
 
 
-class FamilyMemberCreate(BaseModel):
+class FamilyMemberCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -54,7 +55,7 @@ class FamilyMemberCreate(BaseModel):
     )
 
 
-class FamilyMemberUpdate(BaseModel):
+class FamilyMemberUpdate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"caregiver_id": "6f1c4f9e-8a53-4c55-9d0b-2a5a7c1d9e10"}]},
@@ -69,7 +70,7 @@ class FamilyMemberUpdate(BaseModel):
     sms_consent_method: ConsentMethod | None = None
 
 
-class ConsentWithdrawal(BaseModel):
+class ConsentWithdrawal(Body):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"reason": "Asked by phone to stop"}]}
     )

@@ -61,6 +61,16 @@ async def _check_caregiver(
         raise InvalidInput("caregiver_id", "is not a family member of this person")
 
 
+def _check_given_at(given_at: datetime) -> None:
+    field = "sms_consent_given_at"
+    if given_at.tzinfo is None:
+        raise InvalidInput(field, "needs a time zone offset")
+    # Check the year first: comparing datetimes at the very edge of the
+    # calendar overflows.
+    if not 2000 <= given_at.year <= 9000 or given_at > datetime.now(UTC):
+        raise InvalidInput(field, "is not a plausible time (in the future, or before 2000)")
+
+
 async def add_member(
     session: AsyncSession, person: Person, data: FamilyMemberCreate, phone_region: str
 ) -> FamilyMember:
@@ -76,8 +86,8 @@ async def add_member(
             session, person.id, data.caregiver_id, data.relation, data.birth_date
         )
     given_at = (data.sms_consent_given_at or datetime.now(UTC)) if data.sms_consent else None
-    if given_at is not None and given_at.tzinfo is None:
-        raise InvalidInput("sms_consent_given_at", "needs a time zone offset")
+    if given_at is not None:
+        _check_given_at(given_at)
     member = FamilyMember(
         person_id=person.id,
         relation=data.relation,
@@ -162,18 +172,18 @@ def _out(member: FamilyMember, reason: str | None, today: date) -> FamilyMemberO
     return FamilyMemberOut(
         id=member.id,
         person_id=member.person_id,
-        relation=member.relation,  # type: ignore[arg-type]
+        relation=member.relation,
         last_name=member.last_name,
         first_name=member.first_name,
         birth_date=member.birth_date,
-        sex=member.sex,  # type: ignore[arg-type]
+        sex=member.sex,
         pin=member.pin,
         phone=member.phone,
-        language=member.language,  # type: ignore[arg-type]
+        language=member.language,
         sms_consent=member.sms_consent,
         consent=Consent(
             given_at=member.consent_given_at,
-            method=member.consent_method,  # type: ignore[arg-type]
+            method=member.consent_method,
             withdrawn_at=member.consent_withdrawn_at,
         ),
         caregiver_id=member.caregiver_id,
@@ -190,10 +200,10 @@ def contacts(members: Sequence[FamilyMember]) -> list[FamilyContact]:
     return [
         FamilyContact(
             family_member_id=m.id,
-            relation=m.relation,  # type: ignore[arg-type]
+            relation=m.relation,
             first_name=m.first_name,
             phone=m.phone,
-            language=m.language,  # type: ignore[arg-type]
+            language=m.language,
         )
         for m in members
         if m.sms_consent and m.phone
@@ -214,7 +224,11 @@ async def at_risk_children(
     rows = (await session.execute(query)).all()
     items = []
     for child, person, caregiver, caregiver_abroad in rows[:limit]:
-        pins = {caregiver.pin} if caregiver is not None and caregiver_abroad else set()
+        pins = (
+            {caregiver.pin}
+            if caregiver is not None and caregiver.pin and caregiver_abroad
+            else set()
+        )
         reason = risk.caregiver_risk(caregiver, pins, today) or "caregiver is abroad"
         items.append(
             AtRiskChild(

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.body import Body
+
 Purpose = Literal["work", "study", "family", "other"]
 ReturnReason = Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"]
 Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["RU"])
@@ -21,7 +23,7 @@ Text200 = Field(default=None, min_length=1, max_length=200)
 Text120 = Field(default=None, min_length=1, max_length=120)
 
 
-class DepartureCreate(BaseModel):
+class DepartureCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -53,7 +55,7 @@ class DepartureCreate(BaseModel):
     border_crossing: str | None = Text120
 
 
-class ReturnCreate(BaseModel):
+class ReturnCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"returned_on": "2026-09-15", "reason": "contract_end"}]},
@@ -64,7 +66,7 @@ class ReturnCreate(BaseModel):
     border_crossing: str | None = Text120
 
 
-class MovementChanges(BaseModel):
+class MovementChanges(Body):
     """The fields a correction changes; the rest are copied from the corrected row."""
 
     model_config = ConfigDict(extra="forbid")
@@ -82,7 +84,7 @@ class MovementChanges(BaseModel):
     return_reason: ReturnReason | None = None
 
 
-class MovementCorrection(BaseModel):
+class MovementCorrection(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -80,18 +80,18 @@ def to_out(movement: Movement) -> MovementOut:
     return MovementOut(
         id=movement.id,
         person_id=movement.person_id,
-        kind=movement.kind,  # type: ignore[arg-type]
+        kind=movement.kind,
         date=movement.occurred_on,
         destination_country=movement.destination_country,
         destination_city=movement.destination_city,
-        purpose=movement.purpose,  # type: ignore[arg-type]
+        purpose=movement.purpose,
         employer=movement.employer,
         sector=movement.sector,
         occupation=movement.occupation,
         recruitment_agency=movement.recruitment_agency,
         contract_end=movement.contract_end,
         border_crossing=movement.border_crossing,
-        reason=movement.reason,  # type: ignore[arg-type]
+        reason=movement.reason,
         recorded_by=movement.recorded_by,
         recorded_at=movement.recorded_at,
         corrects=movement.corrects,
@@ -124,7 +124,7 @@ def _check_date(person: Person, on: date, field: str) -> None:
 def _check_departure_fields(values: dict[str, Any], home_country: str, on: date) -> None:
     country = values.get("destination_country")
     if country is not None:
-        if pycountry.countries.get(alpha_2=country) is None:  # type: ignore[no-untyped-call]
+        if pycountry.countries.get(alpha_2=country) is None:
             raise InvalidInput("destination_country", f"{country!r} is not an ISO 3166-1 country")
         if country == home_country:
             raise InvalidInput("destination_country", "a departure leaves the home country")

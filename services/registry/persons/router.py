@@ -29,7 +29,7 @@ from shared.pagination import Cursor, Limit, Page
 router = APIRouter(prefix="/persons", tags=["persons"])
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-NOT_FOUND = {404: {"description": "No such person", **PROBLEM}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such person", **PROBLEM}}
 
 
 def _settings(request: Request) -> RegistrySettings:
@@ -79,9 +79,11 @@ async def list_persons(
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="PIN, phone or name")
     ] = None,
-    pin: Annotated[str | None, Query(max_length=32)] = None,
+    pin: Annotated[str | None, Query(pattern=r"^[0-9]{1,14}$")] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
-    region: Annotated[str | None, Query(max_length=10)] = None,
+    region: Annotated[
+        str | None, Query(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2")
+    ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
 ) -> Page[PersonOut]:
     settings = _settings(request)
@@ -176,7 +178,7 @@ async def record_status_event(
             source=event.source,
             recorded_by=event.recorded_by,
             recorded_at=event.recorded_at,
-            person_status=person.status,  # type: ignore[arg-type]
+            person_status=person.status,
         )
         return created(out)
 

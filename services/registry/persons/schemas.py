@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.body import Body
+
 Sex = Literal["F", "M"]
 Language = Literal["ky", "ru", "en"]
 PersonStatus = Literal["in_country", "abroad", "returned", "deceased", "missing"]
@@ -18,7 +20,7 @@ CyrillicName = Field(
 LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
 
 
-class PersonCreate(BaseModel):
+class PersonCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -89,7 +91,7 @@ class PersonOut(BaseModel):
     updated_at: datetime
 
 
-class PersonUpdate(BaseModel):
+class PersonUpdate(Body):
     """Only the fields sent change; PIN, sex and birth date are re-checked together."""
 
     model_config = ConfigDict(
@@ -127,7 +129,7 @@ NULLABLE_FIELDS = frozenset(
 )
 
 
-class StatusEventCreate(BaseModel):
+class StatusEventCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -54,7 +54,7 @@ def parse_phone_query(raw: str, default_region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _filtered(query: Select[tuple[Person]], filters: Filters) -> Select[tuple[Person]]:
+def _filtered(query: Select[Person], filters: Filters) -> Select[Person]:
     if filters.pin:
         query = query.where(Person.pin == filters.pin)
     if filters.phone:
