@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -9,7 +10,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from services.registry.audit.verify import psycopg_url
+from services.registry.audit.verify import psycopg_url, verify_chain
 from shared.cli.main import app as cli
 from tests.registry.conftest import REGISTRAR, MakePerson, depart
 from tests.support.tokens import bearer
@@ -145,3 +146,18 @@ def test_verify_needs_a_database_url() -> None:
     result = CliRunner().invoke(cli, ["audit", "verify"], env={"REGISTRY_DATABASE_URL": ""})
     assert result.exit_code != 0
     assert "REGISTRY_DATABASE_URL" in result.output
+
+
+async def test_concurrent_requests_still_form_one_linear_chain(
+    registry: httpx.AsyncClient, make_person: MakePerson, database_urls: dict[str, str]
+) -> None:
+    pid = (await make_person())["id"]
+    # Eight at once: enough to race without the chain lock, few enough
+    # connections for a database server the whole suite shares.
+    responses = await asyncio.gather(
+        *(registry.get(f"/v1/persons/{pid}", headers=REGISTRAR) for _ in range(8))
+    )
+    assert all(r.status_code == 200 for r in responses)
+    result = verify_chain(database_urls["registry"])
+    assert result.ok, result
+    assert result.checked == 9
