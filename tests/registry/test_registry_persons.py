@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -268,3 +270,16 @@ async def test_a_failed_request_does_not_use_up_its_idempotency_key(
     body = person_body()
     good = await registry.post("/v1/persons", json=body, headers=headers)
     assert good.status_code == 201
+
+
+async def test_simultaneous_registrations_of_one_pin_give_one_person_and_a_409(
+    registry: httpx.AsyncClient,
+) -> None:
+    body = person_body()
+    responses = await asyncio.gather(
+        *(registry.post("/v1/persons", json=body, headers=REGISTRAR) for _ in range(4))
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201, 409, 409, 409]
+    winner = next(r for r in responses if r.status_code == 201).json()["id"]
+    assert {r.json()["id"] for r in responses} == {winner}

@@ -8,6 +8,7 @@ from datetime import date
 import phonenumbers
 import pycountry
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.persons.errors import (
@@ -94,14 +95,32 @@ async def register_person(
     check_pin(data.pin, data.sex, data.birth_date)
     check_region(data.region, settings.country_code)
     phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
-    existing = await session.scalar(select(Person.id).where(Person.pin == data.pin))
-    if existing is not None:
-        raise PinAlreadyRegistered(existing)
+    await _refuse_taken_pin(session, data.pin)
     person = Person(**data.model_dump(exclude={"phone"}), phone=phone, status="in_country")
-    session.add(person)
-    await session.flush()
+    await _flush_guarding_pin(session, person, data.pin)
     await index_names(session, person)
     return person
+
+
+async def _refuse_taken_pin(session: AsyncSession, pin: str) -> None:
+    existing = await session.scalar(select(Person.id).where(Person.pin == pin))
+    if existing is not None:
+        raise PinAlreadyRegistered(existing)
+
+
+async def _flush_guarding_pin(session: AsyncSession, person: Person, pin: str) -> None:
+    """Flush in a savepoint: two registrars registering one PIN at the same
+    moment both pass the check above, and the loser gets the 409 with the
+    winner's id instead of a 500 from the unique constraint."""
+    try:
+        async with session.begin_nested():
+            session.add(person)
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_persons_pin" not in str(exc.orig):
+            raise
+        await _refuse_taken_pin(session, pin)
+        raise
 
 
 async def get_person(session: AsyncSession, person_id: uuid.UUID, *, lock: bool = False) -> Person:
@@ -129,12 +148,10 @@ async def update_person(
             changes.get("birth_date", person.birth_date),
         )
     if changes.get("pin", person.pin) != person.pin:
-        existing = await session.scalar(select(Person.id).where(Person.pin == changes["pin"]))
-        if existing is not None:
-            raise PinAlreadyRegistered(existing)
+        await _refuse_taken_pin(session, changes["pin"])
     for name, value in changes.items():
         setattr(person, name, value)
-    await session.flush()
+    await _flush_guarding_pin(session, person, person.pin)
     if changes.keys() & {
         "last_name",
         "first_name",
