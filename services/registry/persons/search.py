@@ -6,7 +6,8 @@ script. Names are matched through ``person_name_keys`` (see ``names``): the
 query's keys find every person within about one edit per token with an
 ordinary b-tree lookup, which works on any PostgreSQL (no pg_trgm). The
 candidates are ranked here: more query tokens matched, then smaller total edit
-distance between skeletons (exact spellings first), then name order.
+distance between skeletons (exact spellings first; a token found only in the
+patronymic counts as one edit), then name order.
 
 A name search returns at most ``MAX_CANDIDATES`` ranked people, paged with
 an offset cursor; plain listing pages by keyset on (last name, first name, id).
