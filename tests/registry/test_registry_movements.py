@@ -233,3 +233,10 @@ async def test_status_events_missing_found_deceased(
         url, json={"status": "missing", "date": "2999-01-01", "source": "x"}, headers=REGISTRAR
     )
     assert future.status_code == 422
+    history = await registry.get(url, headers=bearer("consular_supervisor"))
+    assert [(e["status"], e["date"], e["source"]) for e in history.json()["items"]] == [
+        ("missing", "2025-06-01", "Consulate RU-MOW"),
+        ("found", "2025-07-01", "family"),
+        ("deceased", "2025-08-01", "MFA"),
+    ]
+    assert (await registry.get(url, headers=bearer("analyst"))).status_code == 403

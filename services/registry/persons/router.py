@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from services.registry.audit import service as audit_service
 from services.registry.idempotent import created, idempotent
 from services.registry.persons import search, service
+from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
     PersonOut,
@@ -170,17 +171,41 @@ async def record_status_event(
             "status_change",
             [audit_service.Touched("status_event", event.id, person.id)],
         )
-        out = StatusEventOut(
-            id=event.id,
-            person_id=person.id,
-            status=body.status,
-            date=event.occurred_on,
-            source=event.source,
-            recorded_by=event.recorded_by,
-            recorded_at=event.recorded_at,
-            person_status=person.status,
-        )
-        return created(out)
+        return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
     return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
+    return StatusEventOut(
+        id=event.id,
+        person_id=event.person_id,
+        status=event.status,
+        date=event.occurred_on,
+        source=event.source,
+        recorded_by=event.recorded_by,
+        recorded_at=event.recorded_at,
+        person_status=person_status,
+    )
+
+
+@router.get(
+    "/{person_id}/status-events",
+    response_model=Page[StatusEventOut],
+    summary="Reports that a person died, went missing or was found, oldest first",
+    description="`person_status` is the person's status now.",
+    responses=NOT_FOUND,
+)
+async def list_status_events(
+    person_id: uuid.UUID, session: DbSession, principal: Reader
+) -> Page[StatusEventOut]:
+    person = await service.get_person(session, person_id)
+    events = await service.list_status_events(session, person.id)
+    await audit_service.record(
+        session,
+        principal,
+        "read",
+        [audit_service.Touched("status_event", e.id, person.id) for e in events],
+    )
+    return Page(items=[_status_event_out(e, person.status) for e in events])

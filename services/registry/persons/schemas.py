@@ -154,4 +154,6 @@ class StatusEventOut(BaseModel):
     source: str
     recorded_by: str
     recorded_at: datetime
-    person_status: PersonStatus = Field(description="The person's status after this event")
+    person_status: PersonStatus = Field(
+        description="The person's status after this event (in a list: now)"
+    )

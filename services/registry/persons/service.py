@@ -199,3 +199,12 @@ async def record_status_event(
         await refresh_status(session, person)
     await session.flush()
     return event
+
+
+async def list_status_events(session: AsyncSession, person_id: uuid.UUID) -> list[StatusEvent]:
+    query = (
+        select(StatusEvent)
+        .where(StatusEvent.person_id == person_id)
+        .order_by(StatusEvent.recorded_at, StatusEvent.id)
+    )
+    return list((await session.scalars(query)).all())
