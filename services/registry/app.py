@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.registry.audit.router import router as audit_router
+from services.registry.families.router import at_risk_router
+from services.registry.families.router import router as families_router
+from services.registry.movements.router import router as movements_router
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
 from shared.app import create_service_app
@@ -16,5 +20,5 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         description="Migrants, family members, departures and returns, search, statistics "
         "and the audit trail.",
         settings=settings or RegistrySettings(),
-        routers=[persons_router],
+        routers=[persons_router, families_router, movements_router, at_risk_router, audit_router],
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from services.registry.audit.cli import app as audit_app
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.cli.local import local_auth_settings
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 
 PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
 

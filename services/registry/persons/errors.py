@@ -21,3 +21,7 @@ class PinAlreadyRegistered(Conflict):
         super().__init__(
             "A person with this PIN is already registered.", extra={"id": str(existing_id)}
         )
+
+
+class StatusConflict(Conflict):
+    slug = "status-conflict"

@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
-from services.registry.persons import service
-from services.registry.persons.schemas import PersonCreate, PersonOut
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
+from services.registry.audit import service as audit_service
+from services.registry.idempotent import created, idempotent
+from services.registry.persons import search, service
+from services.registry.persons.models import StatusEvent
+from services.registry.persons.schemas import (
+    PersonCreate,
+    PersonOut,
+    PersonStatus,
+    PersonUpdate,
+    StatusEventCreate,
+    StatusEventOut,
+)
+from services.registry.roles import Reader, Registrar
+from services.registry.settings import RegistrySettings
 from shared.db import DbSession
+from shared.etag import IfMatch, check_if_match, etag_for
+from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
-Registrar = Annotated[Principal, Depends(require("registrar"))]
-PersonReader = Annotated[
-    Principal,
-    Depends(
-        require(
-            "registrar",
-            "consular_officer",
-            "consular_supervisor",
-            "admin",
-            scopes=("registry:read",),
-        )
-    ),
-]
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such person", **PROBLEM}}
 
 
-def _etag(person: PersonOut) -> str:
-    return f'W/"{person.version}"'
+def _settings(request: Request) -> RegistrySettings:
+    settings: RegistrySettings = request.app.state.settings
+    return settings
 
 
 @router.post(
@@ -39,27 +43,169 @@ def _etag(person: PersonOut) -> str:
     status_code=status.HTTP_201_CREATED,
     response_model=PersonOut,
     summary="Register a migrant",
-    responses={409: {"description": "PIN already registered; `id` names the existing person"}},
+    responses={
+        409: {"description": "PIN already registered; `id` names the existing person", **PROBLEM}
+    },
 )
 async def register_person(
     body: PersonCreate,
     session: DbSession,
     principal: Registrar,
     request: Request,
-    response: Response,
-) -> PersonOut:
-    person = PersonOut.model_validate(
-        await service.register_person(session, body, request.app.state.settings)
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await service.register_person(session, body, _settings(request))
+        await audit_service.record(session, principal, "create", [audit_service.person(person.id)])
+        out = PersonOut.model_validate(person)
+        return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
+
+    return await idempotent(session, principal, idempotency_key, "POST /v1/persons", body, run)
+
+
+@router.get(
+    "",
+    response_model=Page[PersonOut],
+    summary="List or search people",
+    description="`q` finds a person by PIN, phone (any common format) or name in either "
+    "script, across transliteration variants and one-letter typos, best match first. "
+    "Every person returned is recorded in the audit trail as read.",
+)
+async def list_persons(
+    session: DbSession,
+    principal: Reader,
+    request: Request,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="PIN, phone or name")
+    ] = None,
+    pin: Annotated[str | None, Query(pattern=r"^[0-9]{1,14}$")] = None,
+    phone: Annotated[str | None, Query(max_length=32)] = None,
+    region: Annotated[
+        str | None, Query(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2")
+    ] = None,
+    status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
+) -> Page[PersonOut]:
+    settings = _settings(request)
+    phone_e164 = None
+    if phone is not None:
+        phone_e164 = search.parse_phone_query(phone, settings.default_phone_region)
+        if phone_e164 is None:
+            return Page(items=[])
+    filters = search.Filters(pin=pin, phone=phone_e164, region=region, status=status_)
+    if q:
+        people, next_cursor = await search.search_persons(
+            session, q, filters, settings.default_phone_region, limit, cursor
+        )
+    else:
+        people, next_cursor = await search.list_persons(session, filters, limit, cursor)
+    await audit_service.record(
+        session, principal, "read", [audit_service.person(p.id) for p in people]
     )
-    response.headers["Location"] = f"/v1/persons/{person.id}"
-    response.headers["ETag"] = _etag(person)
-    return person
+    return Page(items=[PersonOut.model_validate(p) for p in people], next_cursor=next_cursor)
 
 
-@router.get("/{person_id}", response_model=PersonOut, summary="Read a person")
+@router.get("/{person_id}", response_model=PersonOut, summary="Read a person", responses=NOT_FOUND)
 async def read_person(
-    person_id: uuid.UUID, session: DbSession, principal: PersonReader, response: Response
+    person_id: uuid.UUID, session: DbSession, principal: Reader, response: Response
 ) -> PersonOut:
     person = PersonOut.model_validate(await service.get_person(session, person_id))
-    response.headers["ETag"] = _etag(person)
+    await audit_service.record(session, principal, "read", [audit_service.person(person.id)])
+    response.headers["ETag"] = etag_for(person.version)
     return person
+
+
+@router.patch(
+    "/{person_id}",
+    response_model=PersonOut,
+    summary="Update a person (send If-Match with the ETag you read)",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "The new PIN belongs to another person", **PROBLEM},
+        412: {"description": "The person changed since you read it", **PROBLEM},
+        428: {"description": "If-Match is missing", **PROBLEM},
+    },
+)
+async def update_person(
+    person_id: uuid.UUID,
+    body: PersonUpdate,
+    session: DbSession,
+    principal: Registrar,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PersonOut:
+    person = await service.get_person(session, person_id, lock=True)
+    check_if_match(if_match, person.version)
+    person = await service.update_person(session, person, body, _settings(request))
+    await audit_service.record(session, principal, "update", [audit_service.person(person.id)])
+    out = PersonOut.model_validate(person)
+    response.headers["ETag"] = etag_for(out.version)
+    return out
+
+
+@router.post(
+    "/{person_id}/status-events",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StatusEventOut,
+    summary="Record that a person died, went missing, or was found",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "Not possible from the current status", **PROBLEM},
+    },
+)
+async def record_status_event(
+    person_id: uuid.UUID,
+    body: StatusEventCreate,
+    session: DbSession,
+    principal: Registrar,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await service.get_person(session, person_id, lock=True)
+        event = await service.record_status_event(session, person, body, principal.subject)
+        await audit_service.record(
+            session,
+            principal,
+            "status_change",
+            [audit_service.Touched("status_event", event.id, person.id)],
+        )
+        return created(_status_event_out(event, person.status))
+
+    operation = f"POST /v1/persons/{person_id}/status-events"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
+    return StatusEventOut(
+        id=event.id,
+        person_id=event.person_id,
+        status=event.status,
+        date=event.occurred_on,
+        source=event.source,
+        recorded_by=event.recorded_by,
+        recorded_at=event.recorded_at,
+        person_status=person_status,
+    )
+
+
+@router.get(
+    "/{person_id}/status-events",
+    response_model=Page[StatusEventOut],
+    summary="Reports that a person died, went missing or was found, oldest first",
+    description="`person_status` is the person's status now.",
+    responses=NOT_FOUND,
+)
+async def list_status_events(
+    person_id: uuid.UUID, session: DbSession, principal: Reader
+) -> Page[StatusEventOut]:
+    person = await service.get_person(session, person_id)
+    events = await service.list_status_events(session, person.id)
+    await audit_service.record(
+        session,
+        principal,
+        "read",
+        [audit_service.Touched("status_event", e.id, person.id) for e in events],
+    )
+    return Page(items=[_status_event_out(e, person.status) for e in events])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.registry.body import Body
 
 Sex = Literal["F", "M"]
 Language = Literal["ky", "ru", "en"]
@@ -17,7 +20,7 @@ CyrillicName = Field(
 LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
 
 
-class PersonCreate(BaseModel):
+class PersonCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -41,7 +44,9 @@ class PersonCreate(BaseModel):
     )
 
     pin: str = Field(
-        description="National personal number (14 digits)", examples=["21403199012345"]
+        max_length=32,
+        description="National personal number (14 digits)",
+        examples=["21403199012345"],
     )
     last_name: str = CyrillicName
     first_name: str = CyrillicName
@@ -75,6 +80,80 @@ class PersonOut(BaseModel):
     locality: str | None
     language: Language
     status: PersonStatus
+    status_date: date | None = Field(
+        default=None, description="For deceased or missing: the date it happened"
+    )
+    status_source: str | None = Field(
+        default=None, description="For deceased or missing: who reported it"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class PersonUpdate(Body):
+    """Only the fields sent change; PIN, sex and birth date are re-checked together."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"phone": "0700 123 456", "locality": "Ош"}]},
+    )
+
+    pin: str | None = Field(default=None, examples=["21403199012345"])
+    last_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$",
+    )
+    first_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$",
+    )
+    patronymic: str | None = Field(default=None, max_length=100)
+    last_name_latin: str | None = LatinName
+    first_name_latin: str | None = LatinName
+    sex: Sex | None = None
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    region: str | None = Field(default=None, max_length=10)
+    locality: str | None = Field(default=None, max_length=120)
+    language: Language | None = None
+
+
+# Fields a PATCH may set to null; the rest are required on a person.
+NULLABLE_FIELDS = frozenset(
+    {"patronymic", "last_name_latin", "first_name_latin", "phone", "locality"}
+)
+
+
+class StatusEventCreate(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"status": "missing", "date": "2026-10-01", "source": "Consulate RU-MOW report"}
+            ]
+        },
+    )
+
+    status: Literal["deceased", "missing", "found"]
+    date: dt.date
+    source: str = Field(min_length=1, max_length=200, description="Who reported it")
+
+
+class StatusEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    status: Literal["deceased", "missing", "found"]
+    date: dt.date
+    source: str
+    recorded_by: str
+    recorded_at: datetime
+    person_status: PersonStatus = Field(
+        description="The person's status after this event (in a list: now)"
+    )

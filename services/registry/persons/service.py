@@ -1,17 +1,31 @@
-"""Person rules: registration and reading. Plain functions over a session."""
+"""Person rules: registration, reading, updating, status events. Plain functions over a session."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import phonenumbers
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.persons.errors import PersonNotFound, PinAlreadyRegistered
-from services.registry.persons.models import Person
-from services.registry.persons.schemas import PersonCreate
+from services.registry.persons.errors import (
+    PersonNotFound,
+    PinAlreadyRegistered,
+    StatusConflict,
+)
+from services.registry.persons.models import Person, PersonNameKey, StatusEvent
+from services.registry.persons.names import deletion_keys, name_tokens
+from services.registry.persons.pin import PinError, check_pin_matches, parse_pin
+from services.registry.persons.schemas import (
+    NULLABLE_FIELDS,
+    PersonCreate,
+    PersonUpdate,
+    StatusEventCreate,
+)
+from services.registry.persons.status import EXPLICIT, refresh_status
 from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
 
@@ -32,22 +46,165 @@ def check_region(region: str, country_code: str) -> None:
         raise InvalidInput("region", f"{region!r} is not an ISO 3166-2 region of {country_code}")
 
 
+def check_pin(pin: str, sex: str | None, birth_date: date, field: str = "pin") -> None:
+    """422 naming both values when the PIN disagrees with sex or birth date.
+
+    ``sex`` may be None (a family member whose sex was not given): then only
+    the birth date is compared.
+    """
+    try:
+        own_sex = sex or parse_pin(pin).sex
+        problems = check_pin_matches(pin, own_sex, birth_date)  # type: ignore[arg-type]
+    except PinError as exc:
+        raise InvalidInput(field, exc.message) from exc
+    if problems:
+        raise InvalidInput(field, "; ".join(problems))
+
+
+def name_key_rows(*names: str | None) -> dict[str, bool]:
+    """Search keys of a person's names → whether the key is a whole token (exact)."""
+    keys: dict[str, bool] = {}
+    for token in name_tokens(*names):
+        for key in deletion_keys(token):
+            keys[key] = keys.get(key, False) or key == token[:24]
+    return keys
+
+
+def searchable_names(person: Person) -> tuple[str | None, ...]:
+    return (
+        person.last_name,
+        person.first_name,
+        person.patronymic,
+        person.last_name_latin,
+        person.first_name_latin,
+    )
+
+
+async def index_names(session: AsyncSession, person: Person) -> None:
+    """Rewrite the person's search keys (after registration or a name change)."""
+    await session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == person.id))
+    keys = name_key_rows(*searchable_names(person))
+    rows = [{"person_id": person.id, "key": k, "exact": e} for k, e in keys.items()]
+    if rows:
+        await session.execute(insert(PersonNameKey), rows)
+
+
 async def register_person(
     session: AsyncSession, data: PersonCreate, settings: RegistrySettings
 ) -> Person:
+    check_pin(data.pin, data.sex, data.birth_date)
     check_region(data.region, settings.country_code)
     phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
-    existing = await session.scalar(select(Person.id).where(Person.pin == data.pin))
-    if existing is not None:
-        raise PinAlreadyRegistered(existing)
+    await _refuse_taken_pin(session, data.pin)
     person = Person(**data.model_dump(exclude={"phone"}), phone=phone, status="in_country")
-    session.add(person)
-    await session.flush()
+    await _flush_guarding_pin(session, person, data.pin)
+    await index_names(session, person)
     return person
 
 
-async def get_person(session: AsyncSession, person_id: uuid.UUID) -> Person:
-    person = await session.get(Person, person_id)
+async def _refuse_taken_pin(session: AsyncSession, pin: str) -> None:
+    existing = await session.scalar(select(Person.id).where(Person.pin == pin))
+    if existing is not None:
+        raise PinAlreadyRegistered(existing)
+
+
+async def _flush_guarding_pin(session: AsyncSession, person: Person, pin: str) -> None:
+    """Flush in a savepoint: two registrars registering one PIN at the same
+    moment both pass the check above, and the loser gets the 409 with the
+    winner's id instead of a 500 from the unique constraint."""
+    try:
+        async with session.begin_nested():
+            session.add(person)
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_persons_pin" not in str(exc.orig):
+            raise
+        await _refuse_taken_pin(session, pin)
+        raise
+
+
+async def get_person(session: AsyncSession, person_id: uuid.UUID, *, lock: bool = False) -> Person:
+    person = await session.get(Person, person_id, with_for_update=lock)
     if person is None:
         raise PersonNotFound(person_id)
     return person
+
+
+async def update_person(
+    session: AsyncSession, person: Person, data: PersonUpdate, settings: RegistrySettings
+) -> Person:
+    changes = data.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE_FIELDS:
+            raise InvalidInput(name, "cannot be null")
+    if "phone" in changes and changes["phone"] is not None:
+        changes["phone"] = normalize_phone(changes["phone"], settings.default_phone_region)
+    if "region" in changes:
+        check_region(changes["region"], settings.country_code)
+    if {"pin", "sex", "birth_date"} & changes.keys():
+        check_pin(
+            changes.get("pin", person.pin),
+            changes.get("sex", person.sex),
+            changes.get("birth_date", person.birth_date),
+        )
+    if changes.get("pin", person.pin) != person.pin:
+        await _refuse_taken_pin(session, changes["pin"])
+    for name, value in changes.items():
+        setattr(person, name, value)
+    await _flush_guarding_pin(session, person, person.pin)
+    if changes.keys() & {
+        "last_name",
+        "first_name",
+        "patronymic",
+        "last_name_latin",
+        "first_name_latin",
+    }:
+        await index_names(session, person)
+    return person
+
+
+def _check_status_transition(person: Person, wanted: str) -> None:
+    if person.status == "deceased":
+        raise StatusConflict(f"The person is recorded as deceased; {wanted} cannot follow.")
+    if wanted == "missing" and person.status == "missing":
+        raise StatusConflict("The person is already recorded as missing.")
+    if wanted == "found" and person.status != "missing":
+        raise StatusConflict(f"Only a missing person can be found; the status is {person.status}.")
+
+
+async def record_status_event(
+    session: AsyncSession, person: Person, data: StatusEventCreate, actor: str
+) -> StatusEvent:
+    if data.date > date.today():
+        raise InvalidInput("date", "is in the future")
+    if data.date < person.birth_date:
+        raise InvalidInput("date", "is before the person's birth date")
+    _check_status_transition(person, data.status)
+    event = StatusEvent(
+        person_id=person.id,
+        status=data.status,
+        occurred_on=data.date,
+        source=data.source,
+        recorded_by=actor,
+    )
+    session.add(event)
+    if data.status in EXPLICIT:
+        person.status, person.status_date, person.status_source = (
+            data.status,
+            data.date,
+            data.source,
+        )
+    else:  # found: back to what the movements say
+        person.status, person.status_date, person.status_source = "in_country", None, None
+        await refresh_status(session, person)
+    await session.flush()
+    return event
+
+
+async def list_status_events(session: AsyncSession, person_id: uuid.UUID) -> list[StatusEvent]:
+    query = (
+        select(StatusEvent)
+        .where(StatusEvent.person_id == person_id)
+        .order_by(StatusEvent.recorded_at, StatusEvent.id)
+    )
+    return list((await session.scalars(query)).all())

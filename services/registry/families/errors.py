@@ -1,0 +1,18 @@
+"""Family domain errors."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.errors import Conflict, NotFound
+
+
+class FamilyMemberNotFound(NotFound):
+    slug = "family-member-not-found"
+
+    def __init__(self, member_id: uuid.UUID) -> None:
+        super().__init__(f"This person has no family member with id {member_id}.")
+
+
+class NoConsentToWithdraw(Conflict):
+    slug = "no-consent-to-withdraw"

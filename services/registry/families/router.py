@@ -1,0 +1,208 @@
+"""Family member, consent, contacts and at-risk endpoints: HTTP only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from services.registry.audit import service as audit_service
+from services.registry.families import service
+from services.registry.families.schemas import (
+    AtRiskChild,
+    ConsentWithdrawal,
+    FamilyContact,
+    FamilyMemberCreate,
+    FamilyMemberOut,
+    FamilyMemberUpdate,
+)
+from services.registry.idempotent import created, idempotent
+from services.registry.persons import service as persons
+from services.registry.roles import AtRiskReader, ContactsReader, Reader, Registrar
+from shared.db import DbSession
+from shared.etag import IfMatch, check_if_match, etag_for
+from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.pagination import Cursor, Limit, Page
+
+router = APIRouter(prefix="/persons/{person_id}", tags=["families"])
+at_risk_router = APIRouter(tags=["families"])
+
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such person or family member", **PROBLEM}
+}
+
+
+def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
+    return audit_service.Touched("family_member", member_id, person_id)
+
+
+def _phone_region(request: Request) -> str:
+    return str(request.app.state.settings.default_phone_region)
+
+
+@router.post(
+    "/family-members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FamilyMemberOut,
+    summary="Add a family member",
+    responses=NOT_FOUND,
+)
+async def add_family_member(
+    person_id: uuid.UUID,
+    body: FamilyMemberCreate,
+    session: DbSession,
+    principal: Registrar,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id, lock=True)
+        member = await service.add_member(session, person, body, _phone_region(request))
+        await audit_service.record(session, principal, "create", [_touched(member.id, person.id)])
+        (out,) = await service.describe(session, person, [member])
+        return created(
+            out, f"/v1/persons/{person_id}/family-members/{member.id}", etag_for(out.version)
+        )
+
+    operation = f"POST /v1/persons/{person_id}/family-members"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+@router.get(
+    "/family-members",
+    response_model=Page[FamilyMemberOut],
+    summary="A person's family members (with caregivers and at-risk flags)",
+    responses=NOT_FOUND,
+)
+async def list_family_members(
+    person_id: uuid.UUID, session: DbSession, principal: Reader
+) -> Page[FamilyMemberOut]:
+    person = await persons.get_person(session, person_id)
+    members = await service.list_members(session, person.id)
+    await audit_service.record(
+        session, principal, "read", [_touched(m.id, person.id) for m in members]
+    )
+    # A family is a handful of people: one page.
+    return Page(items=await service.describe(session, person, members))
+
+
+@router.get(
+    "/family-members/{member_id}",
+    response_model=FamilyMemberOut,
+    summary="Read one family member",
+    responses=NOT_FOUND,
+)
+async def read_family_member(
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    session: DbSession,
+    principal: Reader,
+    response: Response,
+) -> FamilyMemberOut:
+    person = await persons.get_person(session, person_id)
+    await service.get_member(session, person_id, member_id)
+    members = await service.list_members(session, person.id)
+    await audit_service.record(session, principal, "read", [_touched(member_id, person.id)])
+    out = next(m for m in await service.describe(session, person, members) if m.id == member_id)
+    response.headers["ETag"] = etag_for(out.version)
+    return out
+
+
+@router.patch(
+    "/family-members/{member_id}",
+    response_model=FamilyMemberOut,
+    summary="Change a family member's phone, language, caregiver or give SMS consent",
+    responses={
+        **NOT_FOUND,
+        412: {"description": "Changed since you read it", **PROBLEM},
+        428: {"description": "If-Match is missing", **PROBLEM},
+    },
+)
+async def update_family_member(
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: FamilyMemberUpdate,
+    session: DbSession,
+    principal: Registrar,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FamilyMemberOut:
+    person = await persons.get_person(session, person_id)
+    member = await service.get_member(session, person_id, member_id, lock=True)
+    check_if_match(if_match, member.version)
+    await service.update_member(session, member, body, _phone_region(request))
+    await audit_service.record(session, principal, "update", [_touched(member.id, person.id)])
+    members = await service.list_members(session, person.id)
+    out = next(m for m in await service.describe(session, person, members) if m.id == member_id)
+    response.headers["ETag"] = etag_for(out.version)
+    return out
+
+
+@router.post(
+    "/family-members/{member_id}/consent-withdrawals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FamilyMemberOut,
+    summary="Record that a family member withdrew SMS consent",
+    responses={**NOT_FOUND, 409: {"description": "No consent to withdraw", **PROBLEM}},
+)
+async def withdraw_consent(
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: ConsentWithdrawal,
+    session: DbSession,
+    principal: Registrar,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id)
+        member = await service.get_member(session, person_id, member_id, lock=True)
+        await service.withdraw_consent(session, member)
+        await audit_service.record(
+            session, principal, "withdraw_consent", [_touched(member.id, person.id)]
+        )
+        (out,) = await service.describe(session, person, [member])
+        return created(out)
+
+    operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+@router.get(
+    "/family-contacts",
+    response_model=Page[FamilyContact],
+    summary="Family members who agreed to SMS: the minimum a notification needs",
+    responses={404: {"description": "No such person", **PROBLEM}},
+)
+async def family_contacts(
+    person_id: uuid.UUID, session: DbSession, principal: ContactsReader
+) -> Page[FamilyContact]:
+    person = await persons.get_person(session, person_id)
+    items = service.contacts(await service.list_members(session, person.id))
+    await audit_service.record(
+        session, principal, "read", [_touched(c.family_member_id, person.id) for c in items]
+    )
+    return Page(items=items)
+
+
+@at_risk_router.get(
+    "/at-risk-children",
+    response_model=Page[AtRiskChild],
+    summary="Minor children of migrants abroad with no fit caregiver",
+    description="A child is listed when the migrant parent is abroad and the caregiver is "
+    "missing, a minor, over 75, or registered as abroad too.",
+)
+async def at_risk_children(
+    session: DbSession, principal: AtRiskReader, limit: Limit = 50, cursor: Cursor = None
+) -> Page[AtRiskChild]:
+    items, next_cursor = await service.at_risk_children(session, limit, cursor)
+    await audit_service.record(
+        session,
+        principal,
+        "read",
+        [_touched(c.family_member_id, c.person_id) for c in items],
+    )
+    return Page(items=items, next_cursor=next_cursor)

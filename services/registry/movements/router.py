@@ -1,0 +1,146 @@
+"""Departure, return, movement list and correction endpoints: HTTP only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from services.registry.audit import service as audit_service
+from services.registry.idempotent import created, idempotent
+from services.registry.movements import service
+from services.registry.movements.schemas import (
+    DepartureCreate,
+    MovementCorrection,
+    MovementOut,
+    ReturnCreate,
+)
+from services.registry.persons import service as persons
+from services.registry.roles import Reader, Registrar
+from shared.db import DbSession
+from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.pagination import Page
+
+router = APIRouter(prefix="/persons/{person_id}", tags=["movements"])
+
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such person (or movement)", **PROBLEM},
+    409: {"description": "An impossible sequence; `detail` says why", **PROBLEM},
+}
+
+
+def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
+    return audit_service.Touched("movement", movement_id, person_id)
+
+
+def _home(request: Request) -> str:
+    return str(request.app.state.settings.country_code)
+
+
+@router.post(
+    "/departures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MovementOut,
+    summary="Record a departure abroad",
+    responses=WRITE_RESPONSES,
+)
+async def record_departure(
+    person_id: uuid.UUID,
+    body: DepartureCreate,
+    session: DbSession,
+    principal: Registrar,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id, lock=True)
+        movement = await service.add_departure(
+            session, person, body, principal.subject, _home(request)
+        )
+        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
+        return created(service.to_out(movement))
+
+    operation = f"POST /v1/persons/{person_id}/departures"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+@router.post(
+    "/returns",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MovementOut,
+    summary="Record a return home",
+    responses=WRITE_RESPONSES,
+)
+async def record_return(
+    person_id: uuid.UUID,
+    body: ReturnCreate,
+    session: DbSession,
+    principal: Registrar,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id, lock=True)
+        movement = await service.add_return(session, person, body, principal.subject)
+        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
+        return created(service.to_out(movement))
+
+    operation = f"POST /v1/persons/{person_id}/returns"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
+
+
+@router.get(
+    "/movements",
+    response_model=Page[MovementOut],
+    summary="A person's departures and returns, oldest first",
+    responses={404: {"description": "No such person", **PROBLEM}},
+)
+async def list_movements(
+    person_id: uuid.UUID,
+    session: DbSession,
+    principal: Reader,
+    include_superseded: Annotated[
+        bool, Query(description="Also show rows that corrections replaced")
+    ] = False,
+) -> Page[MovementOut]:
+    person = await persons.get_person(session, person_id)
+    movements = await service.list_movements(session, person.id, include_superseded)
+    await audit_service.record(
+        session, principal, "read", [_touched(m.id, person.id) for m in movements]
+    )
+    # A person has tens of movements at most: one page.
+    return Page(items=[service.to_out(m) for m in movements])
+
+
+@router.post(
+    "/movements/{movement_id}/corrections",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MovementOut,
+    summary="Correct (or withdraw) a movement; the old row is kept, marked superseded",
+    description="Returns the replacement movement, or the withdrawn one when `withdraw` is true.",
+    responses=WRITE_RESPONSES,
+)
+async def correct_movement(
+    person_id: uuid.UUID,
+    movement_id: uuid.UUID,
+    body: MovementCorrection,
+    session: DbSession,
+    principal: Registrar,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id, lock=True)
+        old, new = await service.correct(
+            session, person, movement_id, body, principal.subject, _home(request)
+        )
+        touched = [_touched(old.id, person.id)]
+        if new is not None:
+            touched.append(_touched(new.id, person.id))
+        await audit_service.record(session, principal, "correct", touched)
+        return created(service.to_out(new or old))
+
+    operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
+    return await idempotent(session, principal, idempotency_key, operation, body, run)

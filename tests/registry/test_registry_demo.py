@@ -1,0 +1,41 @@
+"""The demo data `migreg dev` loads: a living system, loaded once."""
+
+from __future__ import annotations
+
+import httpx
+
+from services.registry.demo.loader import load_demo
+from tests.registry.conftest import REGISTRAR, depart
+from tests.support.tokens import bearer
+
+
+async def test_demo_loads_once_and_behaves_like_registered_data(
+    registry: httpx.AsyncClient, database_urls: dict[str, str]
+) -> None:
+    summary = load_demo(database_urls["registry"], count=120)
+    assert summary.startswith("loaded 120 SYNTHETIC people")
+    assert "already present" in load_demo(database_urls["registry"], count=120)
+
+    listed = await registry.get("/v1/persons", params={"limit": 200}, headers=REGISTRAR)
+    people = listed.json()["items"]
+    assert len(people) == 120
+    assert all("SYNTHETIC DEMO" in p["locality"] for p in people)
+
+    # Found by a misspelled Latin surname (ы written i, one letter off).
+    target = next(p for p in people if p["last_name_latin"].startswith("Abdykadyrov"))
+    misspelled = target["last_name_latin"].replace("Abdykadyrov", "Abdikadirow")
+    found = await registry.get("/v1/persons", params={"q": misspelled}, headers=REGISTRAR)
+    assert target["id"] in [p["id"] for p in found.json()["items"]]
+
+    # Derived statuses agree with the loaded movements: an abroad person cannot leave again.
+    abroad = next(p for p in people if p["status"] == "abroad")
+    assert (await depart(registry, abroad["id"], "2026-11-01")).status_code == 409
+
+    at_risk = await registry.get(
+        "/v1/at-risk-children", params={"limit": 200}, headers=bearer("admin")
+    )
+    assert at_risk.status_code == 200
+    families = await registry.get(
+        f"/v1/persons/{people[0]['id']}/family-members", headers=REGISTRAR
+    )
+    assert families.status_code == 200
