@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.notifications.callbacks.router import router as callbacks_router
+from services.notifications.messages.router import router as messages_router
+from services.notifications.metrics import refreshing
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.router import router as templates_router
 from shared.app import create_service_app
@@ -16,5 +19,6 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         description="SMS templates, the durable outbox, providers, delivery reports and "
         "inbound messages from families.",
         settings=settings or NotificationsSettings(),
-        routers=[templates_router],
+        routers=[messages_router, templates_router, callbacks_router],
+        startup=refreshing,
     )
