@@ -12,6 +12,8 @@ import logging
 import signal
 import time
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from services.notifications.delivery.outbox import Outbox
 from services.notifications.inbound.service import answer_pending
 from services.notifications.providers import make_provider
@@ -60,7 +62,12 @@ async def work(
     log.info("worker started", extra={"provider": provider.name, "worker": outbox.worker_id})
     try:
         while not stop.is_set():
-            handled = await work_once(outbox)
+            try:
+                handled = await work_once(outbox)
+            except (SQLAlchemyError, OSError):
+                # The database went away for a moment: leases bring everything back.
+                log.exception("worker round failed; retrying")
+                handled = 0
             if deadline and time.monotonic() >= deadline:
                 break
             if handled:

@@ -23,6 +23,7 @@ from services.notifications.inbound.models import InboundMessage
 from services.notifications.messages.service import NewMessage, accept
 from services.notifications.recipients import service as recipients
 from services.notifications.settings import NotificationsSettings
+from shared.errors import ProblemError
 from shared.logging import mask_phone
 
 log = logging.getLogger("migreg.inbound")
@@ -79,7 +80,11 @@ async def receive(
     )
     assert row is not None
     if inserted is not None and request.kind != "case_query":
-        await answer(session, row, settings)
+        try:
+            async with session.begin_nested():
+                await answer(session, row, settings)
+        except ProblemError as exc:  # a template an admin broke: the worker retries
+            _postpone(row, settings, f"reply not possible: {exc.detail}")
     return row, inserted is not None
 
 
@@ -174,9 +179,16 @@ async def answer_pending(session: AsyncSession, settings: NotificationsSettings)
         async with session.begin_nested():
             await answer(session, inbound, settings)
     except peers.PeerDown as exc:
-        inbound.attempts += 1
-        delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
-        inbound.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
-        inbound.last_error = str(exc)[:500]
-        log.warning("inbound query postponed: peer down", extra={"inbound_id": str(inbound.id)})
+        _postpone(inbound, settings, str(exc))
+    except ProblemError as exc:
+        _postpone(inbound, settings, f"reply not possible: {exc.detail}")
     return True
+
+
+def _postpone(inbound: InboundMessage, settings: NotificationsSettings, error: str) -> None:
+    """Keep the SMS and try again later, backing off (never drop a family's question)."""
+    inbound.attempts += 1
+    delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
+    inbound.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+    inbound.last_error = error[:500]
+    log.warning("inbound answer postponed", extra={"inbound_id": str(inbound.id), "error": error})
