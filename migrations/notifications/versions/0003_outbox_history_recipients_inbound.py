@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 11:01:38.434216
+Create Date: 2026-11-22 11:10:10.836445
 """
 
 from collections.abc import Sequence
@@ -138,8 +138,9 @@ def upgrade() -> None:
         "provider_counters",
         sa.Column("provider", sa.String(length=32), nullable=False),
         sa.Column("outcome", sa.String(length=32), nullable=False),
+        sa.Column("shard", sa.Integer(), nullable=False),
         sa.Column("count", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("provider", "outcome", name=op.f("pk_provider_counters")),
+        sa.PrimaryKeyConstraint("provider", "outcome", "shard", name=op.f("pk_provider_counters")),
     )
     op.create_table(
         "recipients",

@@ -41,6 +41,7 @@ log = logging.getLogger("migreg.worker")
 
 # Messages a recipient has "used up" today: on their way, sent or delivered.
 _COUNTED = ("queued", "sent", "delivered")
+COUNTER_SHARDS = 32
 
 
 @dataclass
@@ -169,7 +170,7 @@ class Outbox:
             else:
                 outcome = "temporary_failure"
                 self._retry_or_give_up(session, message, str(result), now)
-            await _count(session, name, outcome)
+            await _count(session, name, outcome, shard=message_id.int % COUNTER_SHARDS)
 
     def _sent(
         self, session: AsyncSession, message: Message, result: SendResult, now: datetime
@@ -260,11 +261,15 @@ class Outbox:
         )
 
 
-async def _count(session: AsyncSession, provider: str, outcome: str) -> None:
-    stmt = insert(ProviderCounter).values(provider=provider, outcome=outcome, count=1)
+async def _count(session: AsyncSession, provider: str, outcome: str, *, shard: int) -> None:
+    stmt = insert(ProviderCounter).values(provider=provider, outcome=outcome, shard=shard, count=1)
     await session.execute(
         stmt.on_conflict_do_update(
-            index_elements=[ProviderCounter.provider, ProviderCounter.outcome],
+            index_elements=[
+                ProviderCounter.provider,
+                ProviderCounter.outcome,
+                ProviderCounter.shard,
+            ],
             set_={"count": ProviderCounter.count + 1},
         )
     )

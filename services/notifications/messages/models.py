@@ -86,10 +86,15 @@ class MessageEvent(Base):
 
 class ProviderCounter(Base):
     """Sends and failures per provider, for /metrics (kept by the workers, which
-    may run on other machines than the API that is scraped)."""
+    may run on other machines than the API that is scraped).
+
+    Each count is spread over a few shard rows: one row per outcome would be
+    updated by every send of every worker and serialise them all on its lock.
+    """
 
     __tablename__ = "provider_counters"
 
     provider: Mapped[str] = mapped_column(String(32), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger, default=0)
