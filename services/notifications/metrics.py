@@ -2,18 +2,18 @@
 
 Workers are separate processes, possibly on other machines, and come and go;
 the database is the one place that knows the whole queue. So the API process
-refreshes a snapshot every ``metrics_refresh_seconds`` (a few cheap indexed
-queries, whatever the scrape rate and however many scrapers) and a collector
-serves the last snapshot. Sends and failures by provider come from counters
-the workers keep in the same transaction as the result they count.
+takes a snapshot (a few cheap indexed queries) when /metrics is scraped, at
+most once per ``metrics_refresh_seconds``, and a collector serves it. Sends
+and failures by provider come from counters the workers keep in the same
+transaction as the result they count.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
@@ -22,6 +22,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.notifications.inbound.models import InboundMessage
 from services.notifications.messages.models import Message, ProviderCounter
@@ -76,6 +77,7 @@ async def take_snapshot(session: AsyncSession) -> Snapshot:
 class OutboxCollector(Collector):
     def __init__(self) -> None:
         self.snapshot = Snapshot()
+        self.taken_at = float("-inf")
 
     def collect(self) -> Iterable[Metric]:
         s = self.snapshot
@@ -116,24 +118,27 @@ with contextlib.suppress(ValueError):  # registered once per process
 async def refresh(app: FastAPI) -> None:
     async with app.state.sessionmaker() as session:
         COLLECTOR.snapshot = await take_snapshot(session)
+    COLLECTOR.taken_at = time.monotonic()
 
 
-@contextlib.asynccontextmanager
-async def refreshing(app: FastAPI) -> AsyncIterator[None]:
-    """Lifespan hook: keep the snapshot fresh while the app runs."""
+class RefreshOnScrape:
+    """ASGI middleware: a scrape of /metrics first refreshes a stale snapshot.
 
-    async def loop() -> None:
-        while True:
-            try:
-                await refresh(app)
-            except (SQLAlchemyError, OSError):
-                log.warning("metrics refresh failed", exc_info=True)
-            await asyncio.sleep(app.state.settings.metrics_refresh_seconds)
+    At scrape time rather than on a timer, so the numbers are as fresh as the
+    scrape and nothing runs between scrapes; at most once per
+    ``metrics_refresh_seconds`` however many scrapers there are.
+    """
 
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/metrics":
+            service: FastAPI = scope["app"]
+            age = time.monotonic() - COLLECTOR.taken_at
+            if age >= service.state.settings.metrics_refresh_seconds:
+                try:
+                    await refresh(service)
+                except (SQLAlchemyError, OSError):
+                    log.warning("metrics refresh failed; serving the last snapshot", exc_info=True)
+        await self.app(scope, receive, send)

@@ -37,12 +37,15 @@ class NotificationsSettings(ServiceSettings):
     # Worker.
     poll_interval_seconds: float = Field(1.0, gt=0)
     batch_size: int = Field(20, ge=1, le=500)
+    # Messages of a batch in flight at once; each holds a database connection
+    # only while deciding and recording, never while the provider is called.
+    send_concurrency: int = Field(8, ge=1, le=100)
     lease_seconds: int = Field(60, ge=5)
     max_attempts: int = Field(6, ge=1)
     retry_base_seconds: float = Field(10.0, gt=0)
     retry_max_seconds: float = Field(3600.0, gt=0)
     inbound_retry_seconds: float = Field(30.0, gt=0)
-    metrics_refresh_seconds: float = Field(5.0, gt=0)
+    metrics_refresh_seconds: float = Field(5.0, ge=0)
 
     # Generic JSON SMS gateway (provider "http").
     http_gateway_url: str = "http://127.0.0.1:9090/sms"

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 import time
+import uuid
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,7 +33,13 @@ async def work_once(outbox: Outbox) -> int:
     """
     claimed = await outbox.claim()
     if claimed:
-        await asyncio.gather(*(outbox.deliver(message_id) for message_id in claimed))
+        slots = asyncio.Semaphore(outbox.settings.send_concurrency)
+
+        async def deliver(message_id: uuid.UUID) -> None:
+            async with slots:
+                await outbox.deliver(message_id)
+
+        await asyncio.gather(*(deliver(message_id) for message_id in claimed))
     answered = 0
     for _ in range(outbox.settings.batch_size):
         async with outbox.sessions() as session, session.begin():
@@ -53,7 +60,9 @@ async def work(
 ) -> None:
     """Send until `stop` is set (or, with `once`, until nothing is due now)."""
     stop = stop or asyncio.Event()
-    engine = make_engine(settings.database_url, pool_size=settings.batch_size + 2)
+    # At most send_concurrency connections (pool + overflow): workers share the
+    # server's connection limit with everyone else.
+    engine = make_engine(settings.database_url, pool_size=max(1, settings.send_concurrency // 2))
     provider = provider or make_provider(settings)
     outbox = Outbox(settings=settings, sessions=make_sessionmaker(engine), provider=provider)
     if worker_id:

@@ -57,6 +57,7 @@ class FakeGateway:
             self.script.clear()
             self.default = "ok"
             self.slow_seconds = 2.0
+            self._ids = itertools.count(1)
 
 
 def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:

@@ -23,7 +23,7 @@ from tests.notifications.notif_support import (
 from tests.support.live import LiveSystem, free_port
 from tests.support.tokens import bearer
 
-SEED = {(t.key, t.language): t.body for t in SEED_TEMPLATES}
+SEED: dict[tuple[str, str], str] = {(t.key, t.language): t.body for t in SEED_TEMPLATES}
 
 
 async def report(

@@ -134,7 +134,7 @@ async def list_messages(
         created, last_id = decode_cursor(cursor, 2)
         try:
             key = (datetime.fromisoformat(created), uuid.UUID(last_id))
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
         query = query.where(tuple_(Message.created_at, Message.id) < key)
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1)
