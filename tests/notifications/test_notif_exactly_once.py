@@ -40,6 +40,12 @@ async def queue_many(settings: NotificationsSettings, count: int) -> set[str]:
         await engine.dispose()
 
 
+def senders(settings: NotificationsSettings) -> int:
+    """How many distinct workers have sent something so far."""
+    query = "SELECT count(DISTINCT worker) FROM message_events WHERE kind = 'sent'"
+    return int(sql(settings.database_url, query)[0][0])
+
+
 def worker_env(live: LiveSystem, gateway: FakeGateway) -> LiveSystem:
     return LiveSystem(
         urls=live.urls,
@@ -68,7 +74,7 @@ async def test_three_workers_send_a_thousand_messages_each_exactly_once(
         stopped_one = False
         while time.monotonic() < deadline:
             sent = len(gateway.references())
-            if sent >= COUNT // 3 and not stopped_one:
+            if sent >= COUNT // 3 and not stopped_one and senders(notifications_settings) == 3:
                 workers.stop("worker-1")  # SIGTERM mid-run: finishes its batch, then exits
                 stopped_one = True
             done = sql(

@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,7 +51,10 @@ class Outbox:
     settings: NotificationsSettings
     sessions: async_sessionmaker[AsyncSession]
     provider: Provider
-    worker_id: str = field(default_factory=lambda: f"worker-{uuid.uuid4().hex[:8]}")
+    # Host and pid say which process on which machine holds a lease.
+    worker_id: str = field(
+        default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
     rng: random.Random = field(default_factory=random.Random)
 
     async def claim(self) -> list[uuid.UUID]:
