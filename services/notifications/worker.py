@@ -11,7 +11,6 @@ import contextlib
 import logging
 import signal
 import time
-import uuid
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,13 +32,7 @@ async def work_once(outbox: Outbox) -> int:
     """
     claimed = await outbox.claim()
     if claimed:
-        slots = asyncio.Semaphore(outbox.settings.send_concurrency)
-
-        async def deliver(message_id: uuid.UUID) -> None:
-            async with slots:
-                await outbox.deliver(message_id)
-
-        await asyncio.gather(*(deliver(message_id) for message_id in claimed))
+        await outbox.deliver(claimed)
     answered = 0
     for _ in range(outbox.settings.batch_size):
         async with outbox.sessions() as session, session.begin():

@@ -214,8 +214,8 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
         )
         claimed = await survivor.claim()
         assert [str(i) for i in claimed] == [queued["id"]]
-        await survivor.deliver(claimed[0])
-        await crashed.deliver(claimed[0])  # comes back to life: its lease is gone
+        await survivor.deliver(claimed)
+        await crashed.deliver(claimed)  # comes back to life: its lease is gone
     finally:
         await crashed.provider.aclose()
         await survivor.provider.aclose()

@@ -5,24 +5,30 @@
    and never wait on each other. The lease (not a held lock) marks them taken:
    a worker that dies mid-send lets its lease lapse and the messages are due
    again for anyone.
-2. ``decide``: per message, under an advisory lock on the recipient's number,
-   re-check expiry, opt-out, quiet hours and the daily cap *at send time* (a
-   number may opt out after its message was queued), then mark it dispatched.
-3. send outside any transaction, then ``record`` the outcome; every attempt
-   is an event in the history.
+2. ``decide``: for the batch, in one transaction holding advisory locks on
+   the recipients' numbers, re-check expiry, opt-out, quiet hours and the
+   daily cap *at send time* (a number may opt out after its message was
+   queued), then mark what may go as dispatched.
+3. send outside any transaction, then ``record`` each outcome in its own
+   short transaction; every attempt is an event in the history.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import hashlib
 import logging
 import os
 import random
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,7 +41,7 @@ from services.notifications.providers.base import (
     SendResult,
     TemporaryFailure,
 )
-from services.notifications.recipients import service as recipients
+from services.notifications.recipients.models import Recipient
 from services.notifications.recipients.phones import time_zone_for
 from services.notifications.settings import NotificationsSettings
 
@@ -80,81 +86,131 @@ class Outbox:
         async with self.sessions() as session, session.begin():
             return list((await session.scalars(stmt)).all())
 
-    async def deliver(self, message_id: uuid.UUID) -> None:
-        """Decide, send and record one claimed message."""
-        sms = await self.decide(message_id)
-        if sms is None:
-            return
+    async def deliver(self, message_ids: list[uuid.UUID]) -> None:
+        """Decide on a claimed batch, send what may go, record each outcome."""
+        ready = await self.decide(message_ids)
+        slots = asyncio.Semaphore(self.settings.send_concurrency)
+
+        async def send_one(sms: OutgoingSms) -> None:
+            async with slots:
+                await self.record(sms.message_id, await self._send(sms))
+
+        await asyncio.gather(*(send_one(sms) for sms in ready))
+
+    async def _send(self, sms: OutgoingSms) -> SendResult | Exception:
         try:
-            result: SendResult | Exception = await self.provider.send(sms)
+            return await self.provider.send(sms)
         except (TemporaryFailure, PermanentFailure) as exc:
-            result = exc
+            return exc
         except Exception as exc:  # a provider bug must not lose the message: retry it
-            log.exception("provider raised unexpectedly", extra={"message_id": str(message_id)})
-            result = TemporaryFailure(f"provider error: {type(exc).__name__}")
-        await self.record(message_id, result)
+            log.exception("provider raised unexpectedly", extra={"message_id": str(sms.message_id)})
+            return TemporaryFailure(f"provider error: {type(exc).__name__}")
 
-    async def decide(self, message_id: uuid.UUID) -> OutgoingSms | None:
+    async def decide(self, message_ids: list[uuid.UUID]) -> list[OutgoingSms]:
+        """Apply the care rules to a batch in one transaction.
+
+        The recipients' advisory locks are taken in one sorted order, so two
+        workers deciding for the same number serialise and never deadlock;
+        the daily count therefore sees every earlier decision.
+        """
+        now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
-            message = await session.get(Message, message_id, with_for_update=True)
-            if message is None or message.lease_owner != self.worker_id:
-                return None  # lease lost to another worker
-            if message.status != "queued":
-                return None
-            await session.execute(
-                select(func.pg_advisory_xact_lock(func.hashtextextended(message.to_phone, 0)))
-            )
-            return await self._apply_care_rules(session, message, datetime.now(UTC))
+            messages = (
+                await session.scalars(
+                    select(Message)
+                    .where(
+                        Message.id.in_(message_ids),
+                        Message.lease_owner == self.worker_id,  # else lost to another worker
+                        Message.status == "queued",
+                    )
+                    .order_by(Message.urgent.desc(), Message.next_attempt_at, Message.id)
+                    .with_for_update()
+                )
+            ).all()
+            if not messages:
+                return []
+            phones = sorted({m.to_phone for m in messages})
+            await _lock_recipients(session, phones)
+            opted_out = await _opted_out(session, phones)
+            zones = {phone: self._zone(phone) for phone in phones}
+            counts = await self._counts_today(session, messages, zones, now)
+            ready = []
+            for message in messages:
+                sms = self._apply_care_rules(session, message, now, opted_out, zones, counts)
+                if sms is not None:
+                    ready.append(sms)
+            return ready
 
-    async def _apply_care_rules(
-        self, session: AsyncSession, message: Message, now: datetime
+    def _zone(self, phone: str) -> ZoneInfo:
+        return time_zone_for(
+            phone,
+            country_zones=self.settings.country_time_zones,
+            default=self.settings.default_time_zone,
+        )
+
+    def _apply_care_rules(
+        self,
+        session: AsyncSession,
+        message: Message,
+        now: datetime,
+        opted_out: set[str],
+        zones: dict[str, ZoneInfo],
+        counts: collections.Counter[str],
     ) -> OutgoingSms | None:
         settings = self.settings
+        phone = message.to_phone
         if message.expires_at <= now:
             self._finish(session, message, "expired", "time to live passed before sending", now)
             return None
-        if not message.ignore_opt_out and await recipients.is_opted_out(session, message.to_phone):
+        if not message.ignore_opt_out and phone in opted_out:
             self._finish(session, message, "suppressed", "recipient opted out", now)
             return None
         if not message.urgent:
-            zone = time_zone_for(
-                message.to_phone,
-                country_zones=settings.country_time_zones,
-                default=settings.default_time_zone,
-            )
+            zone = zones[phone]
             start, end = settings.quiet_hours_start, settings.quiet_hours_end
             if care.in_quiet_hours(now, zone, start, end):
                 when = care.next_morning(now, zone, end)
                 self._defer(session, message, when, f"quiet hours in {zone.key}", now)
                 return None
-            sent_today = await self._count_today(session, message, care.local_day_start(now, zone))
-            if sent_today >= settings.daily_cap:
+            if counts[phone] >= settings.daily_cap:
                 when = care.tomorrow_morning(now, zone, end)
                 self._defer(
                     session, message, when, f"daily cap of {settings.daily_cap} reached", now
                 )
                 return None
+        counts[phone] += 1
         message.dispatched_at = now
         return OutgoingSms(
             message_id=message.id,
-            to=message.to_phone,
+            to=phone,
             text=message.text,
             encoding=message.encoding,
             segments=message.segments,
         )
 
-    async def _count_today(self, session: AsyncSession, message: Message, since: datetime) -> int:
-        count = await session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(
-                Message.to_phone == message.to_phone,
-                Message.dispatched_at >= since,
+    async def _counts_today(
+        self,
+        session: AsyncSession,
+        batch: Sequence[Message],
+        zones: dict[str, ZoneInfo],
+        now: datetime,
+    ) -> collections.Counter[str]:
+        """Messages each recipient has had since their own local midnight,
+        outside this batch (the batch is counted as it is decided)."""
+        since = {phone: care.local_day_start(now, zone) for phone, zone in zones.items()}
+        rows = await session.execute(
+            select(Message.to_phone, Message.dispatched_at).where(
+                Message.to_phone.in_(list(zones)),
+                Message.dispatched_at >= min(since.values()),
                 Message.status.in_(_COUNTED),
-                Message.id != message.id,
+                Message.id.not_in([m.id for m in batch]),
             )
         )
-        return int(count or 0)
+        counts: collections.Counter[str] = collections.Counter()
+        for phone, dispatched_at in rows.tuples():
+            if dispatched_at is not None and dispatched_at >= since[phone]:
+                counts[phone] += 1
+        return counts
 
     async def record(self, message_id: uuid.UUID, result: SendResult | Exception) -> None:
         now = datetime.now(UTC)
@@ -264,6 +320,31 @@ class Outbox:
                 at=now,
             )
         )
+
+
+async def _lock_recipients(session: AsyncSession, phones: list[str]) -> None:
+    # One statement; unnest yields the sorted keys in order, so every worker
+    # takes the locks in the same order.
+    keys = sorted({_lock_key(phone) for phone in phones})
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+        {"keys": keys},
+    )
+
+
+def _lock_key(phone: str) -> int:
+    # A stable signed 64-bit key per number (Python's hash() varies per process).
+    digest = hashlib.blake2b(phone.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def _opted_out(session: AsyncSession, phones: list[str]) -> set[str]:
+    rows = await session.scalars(
+        select(Recipient.phone).where(
+            Recipient.phone.in_(phones), Recipient.opted_out_at.is_not(None)
+        )
+    )
+    return set(rows.all())
 
 
 async def _count(session: AsyncSession, provider: str, outcome: str, *, shard: int) -> None:
