@@ -78,7 +78,17 @@ async def test_an_unknown_template_or_language_is_refused(notifications: httpx.A
     response = await notifications.post(
         "/v1/messages", json=message_body(template="no_such_template"), headers=SENDER
     )
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "template"
+    response = await notifications.put(
+        "/v1/templates/only_english/en", json={"body": "Hello"}, headers=ADMIN
+    )
+    assert response.status_code == 201
+    response = await notifications.post(
+        "/v1/messages", json=message_body(template="only_english", params={}), headers=SENDER
+    )
+    assert response.status_code == 422
+    assert "in language 'ky'" in response.json()["errors"][0]["reason"]
     response = await notifications.post(
         "/v1/messages", json=message_body(language="de"), headers=SENDER
     )

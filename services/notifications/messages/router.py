@@ -55,7 +55,6 @@ def _accepted(message: Message) -> MessageAccepted:
     "",
     status_code=202,
     response_model=MessageAccepted,
-    responses={404: {"description": "No such template/language", **_PROBLEM}},
     summary="Queue a templated SMS (answered only once it is stored)",
 )
 async def send_message(

@@ -18,7 +18,7 @@ from services.notifications.recipients.models import Recipient
 from services.notifications.recipients.phones import parse_e164
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.rendering import render
-from services.notifications.templates.service import get_current
+from services.notifications.templates.service import find_current
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -45,7 +45,9 @@ async def accept(
     phone = parse_e164(new.to)
     if phone is None:
         raise InvalidInput("to", "not a valid phone number in E.164 form (e.g. +996700123456)")
-    template = await get_current(session, new.template, new.language)
+    template = await find_current(session, new.template, new.language)
+    if template is None:
+        raise InvalidInput("template", f"no template {new.template!r} in language {new.language!r}")
     text = render(template.body, new.params)
     sms = analyse(text)
     now = now_utc()

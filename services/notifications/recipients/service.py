@@ -15,11 +15,6 @@ async def find(session: AsyncSession, phone: str) -> Recipient | None:
     return await session.scalar(select(Recipient).where(Recipient.phone == phone))
 
 
-async def is_opted_out(session: AsyncSession, phone: str) -> bool:
-    recipient = await find(session, phone)
-    return recipient is not None and recipient.opted_out_at is not None
-
-
 async def set_opt_out(
     session: AsyncSession, phone: str, *, keyword: str | None, at: datetime | None
 ) -> None:
