@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.notifications.callbacks.router import router as callbacks_router
+from services.notifications.messages.router import router as messages_router
+from services.notifications.metrics import RefreshOnScrape
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.router import router as templates_router
 from shared.app import create_service_app
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         name="notifications",
         title="Migrant Registry — notifications",
         description="SMS templates, the durable outbox, providers, delivery reports and "
         "inbound messages from families.",
         settings=settings or NotificationsSettings(),
-        routers=[templates_router],
+        routers=[messages_router, templates_router, callbacks_router],
     )
+    app.add_middleware(RefreshOnScrape)
+    return app

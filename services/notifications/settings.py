@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -10,6 +13,55 @@ from shared.settings import ServiceSettings
 class NotificationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
 
-    provider: str = "console"
+    provider: Literal["console", "http"] = "console"
     callback_secret: str = "dev-callback-secret"  # noqa: S105 - development default only
     default_phone_region: str = "KG"
+    default_language: Literal["ky", "ru", "en"] = "ky"
+
+    # Care rules. Quiet hours are local to the recipient; start == end disables them.
+    quiet_hours_start: int = Field(21, ge=0, le=23)
+    quiet_hours_end: int = Field(8, ge=0, le=23)
+    daily_cap: int = Field(5, ge=1)
+    default_time_zone: str = "Asia/Bishkek"
+    # A number whose country spans several zones (phonenumbers gives them all)
+    # uses its country's zone here, else the first one listed.
+    country_time_zones: dict[str, str] = Field(
+        default_factory=lambda: {
+            "RU": "Europe/Moscow",
+            "KZ": "Asia/Almaty",
+            "US": "America/Chicago",
+        }
+    )
+    message_ttl_seconds: int = Field(48 * 3600, ge=60)
+
+    # Worker.
+    poll_interval_seconds: float = Field(1.0, gt=0)
+    batch_size: int = Field(20, ge=1, le=500)
+    # Messages of a batch in flight at once; each holds a database connection
+    # only while deciding and recording, never while the provider is called.
+    send_concurrency: int = Field(8, ge=1, le=100)
+    lease_seconds: int = Field(60, ge=5)
+    max_attempts: int = Field(6, ge=1)
+    retry_base_seconds: float = Field(10.0, gt=0)
+    retry_max_seconds: float = Field(3600.0, gt=0)
+    inbound_retry_seconds: float = Field(30.0, gt=0)
+    metrics_refresh_seconds: float = Field(5.0, ge=0)
+
+    # Generic JSON SMS gateway (provider "http").
+    http_gateway_url: str = "http://127.0.0.1:9090/sms"
+    http_username: str | None = None
+    http_password: str | None = None
+    http_bearer_token: str | None = None
+    http_timeout_seconds: float = Field(5.0, gt=0)
+    http_sender: str = "MIGREG"
+    # Our name -> the gateway's JSON field name.
+    http_field_map: dict[str, str] = Field(
+        default_factory=lambda: {
+            "to": "to",
+            "text": "text",
+            "reference": "client_reference",
+            "sender": "from",
+            "encoding": "coding",
+        }
+    )
+    http_response_id_field: str = "message_id"

@@ -2,22 +2,112 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Response
 
+from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
-from services.notifications.templates.schemas import TemplateList, TemplateOut
+from services.notifications.templates.rendering import render
+from services.notifications.templates.schemas import (
+    Language,
+    PreviewIn,
+    PreviewOut,
+    TemplateIn,
+    TemplateKey,
+    TemplateList,
+    TemplateOut,
+    stringify,
+)
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal
 from shared.db import DbSession
+from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
 TemplateReader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
+TemplateEditor = Annotated[Principal, Depends(require("admin"))]
+KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such template", "content": {"application/problem+json": {}}}
+}
+_PRECONDITIONS: dict[int | str, dict[str, Any]] = {
+    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
+    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
+}
 
 
 @router.get("", response_model=TemplateList, summary="Current SMS templates per key and language")
 async def list_templates(session: DbSession, principal: TemplateReader) -> TemplateList:
     rows = await service.current_templates(session)
     return TemplateList(items=[TemplateOut.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/{key}/{language}",
+    response_model=TemplateOut,
+    responses=_NOT_FOUND,
+    summary="The current version of one template (its ETag is needed to edit it)",
+)
+async def get_template(
+    key: KeyPath,
+    language: Language,
+    session: DbSession,
+    principal: TemplateReader,
+    response: Response,
+) -> TemplateOut:
+    template = await service.get_current(session, key, language)
+    response.headers["ETag"] = etag_for(template.version)
+    return TemplateOut.model_validate(template)
+
+
+@router.put(
+    "/{key}/{language}",
+    response_model=TemplateOut,
+    responses={201: {"description": "A new template", "model": TemplateOut}, **_PRECONDITIONS},
+    summary="Store a new version of a template (If-Match needed when it exists)",
+)
+async def put_template(
+    key: KeyPath,
+    language: Language,
+    body: TemplateIn,
+    session: DbSession,
+    principal: TemplateEditor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TemplateOut:
+    template, created = await service.put_template(
+        session,
+        key=key,
+        language=language,
+        body=body.body,
+        author=principal.subject,
+        if_match=if_match,
+    )
+    response.status_code = 201 if created else 200
+    response.headers["ETag"] = etag_for(template.version)
+    return TemplateOut.model_validate(template)
+
+
+@router.post(
+    "/{key}/{language}/preview",
+    response_model=PreviewOut,
+    responses=_NOT_FOUND,
+    summary="Render a template: text, encoding and number of SMS segments",
+)
+async def preview_template(
+    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: TemplateReader
+) -> PreviewOut:
+    template = await service.get_current(session, key, language)
+    text = render(template.body, stringify(body.params))
+    sms = analyse(text)
+    return PreviewOut(
+        text=text,
+        encoding=sms.encoding,
+        segments=sms.segments,
+        units=sms.units,
+        characters=sms.characters,
+        version=template.version,
+    )

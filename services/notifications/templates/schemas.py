@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Language = Literal["ky", "ru", "en"]
+TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ParamValue = Annotated[str, StringConstraints(max_length=300)] | int | float
+Params = Annotated[dict[str, ParamValue], Field(max_length=30)]
+
+
+def stringify(params: dict[str, str | int | float]) -> dict[str, str]:
+    return {name: str(value) for name, value in params.items()}
 
 
 class TemplateOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     key: str
-    language: Literal["ky", "ru", "en"]
+    language: Language
     version: int
     body: str
     created_at: datetime
@@ -21,3 +30,36 @@ class TemplateOut(BaseModel):
 class TemplateList(BaseModel):
     items: list[TemplateOut]
     next_cursor: str | None = None
+
+
+class TemplateIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"body": "№{case_number} кайрылуу ачылды. Ишеним телефону: {hotline}"}]
+        },
+    )
+
+    body: str = Field(min_length=1, max_length=1000, description="Text with {name} placeholders")
+
+
+class PreviewIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"params": {"case_number": "RU-MOW-2026-000123", "hotline": "+74951234567"}}
+            ]
+        },
+    )
+
+    params: Params = Field(default_factory=dict)
+
+
+class PreviewOut(BaseModel):
+    text: str
+    encoding: Literal["GSM-7", "UCS-2"]
+    segments: int
+    units: int = Field(description="Septets for GSM-7, UTF-16 code units for UCS-2")
+    characters: int
+    version: int = Field(description="The template version rendered")

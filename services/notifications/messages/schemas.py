@@ -1,0 +1,91 @@
+"""Message bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from services.notifications.templates.schemas import Language, Params, TemplateKey
+
+Status = Literal["queued", "sent", "delivered", "failed", "expired", "suppressed"]
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "to": "+996700123456",
+                    "template": "case_opened",
+                    "language": "ky",
+                    "params": {"case_number": "RU-MOW-2026-000123", "hotline": "+74951234567"},
+                    "reference": "case:6f1c2b9e-5d0a-4c3e-9a57-1f0e2d3c4b5a",
+                    "urgent": False,
+                }
+            ]
+        },
+    )
+
+    to: Annotated[str, StringConstraints(max_length=20)] = Field(
+        description="E.164, e.g. +996700123456"
+    )
+    template: TemplateKey
+    language: Language
+    params: Params = Field(default_factory=dict)
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="Your own reference (a case id, say), to list messages by"
+    )
+    urgent: bool = Field(False, description="Ignores quiet hours and the daily cap")
+
+
+class MessageAccepted(BaseModel):
+    id: uuid.UUID
+    status: Status
+    encoding: Literal["GSM-7", "UCS-2"]
+    segments: int
+    to: str
+    template: str
+    language: Language
+    template_version: int
+    reference: str | None
+    urgent: bool
+    created_at: datetime
+
+
+class MessageEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str = Field(description="accepted, deferred, attempt_failed, sent, delivered, ...")
+    status: Status
+    detail: str | None
+    attempt: int | None
+    provider: str | None
+    at: datetime
+
+
+class MessageOut(MessageAccepted):
+    status_reason: str | None
+    text: str
+    attempts: int
+    next_attempt_at: datetime | None
+    expires_at: datetime
+    provider: str | None
+    provider_message_id: str | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    updated_at: datetime
+    history: list[MessageEventOut]
+
+
+class MessageSummary(MessageAccepted):
+    status_reason: str | None
+    updated_at: datetime
+
+
+class MessageList(BaseModel):
+    items: list[MessageSummary]
+    next_cursor: str | None = None

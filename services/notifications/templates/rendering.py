@@ -1,0 +1,62 @@
+"""Filling a template's ``{name}`` placeholders, strictly.
+
+Rendered by walking ``string.Formatter().parse`` ourselves rather than calling
+``str.format``: a body edited by an administrator must never reach attributes
+or format specs (``{x.__class__}``, ``{x:>1000000}``).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+
+from shared.errors import InvalidInput
+
+PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def parse_body(body: str) -> list[tuple[str, str | None]]:
+    """(literal, placeholder) pairs; a body with an unusable placeholder is a 422."""
+    try:
+        parts = list(string.Formatter().parse(body))
+    except ValueError as exc:
+        raise InvalidInput("body", f"not a valid template: {exc}") from exc
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not PLACEHOLDER_RE.match(name) or spec or conversion:
+            raise InvalidInput(
+                "body",
+                f"placeholder {{{name}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}} is not allowed: use {{lowercase_name}}",
+            )
+    return [(literal, name) for literal, name, _spec, _conv in parts]
+
+
+def placeholder_names(body: str) -> list[str]:
+    names: list[str] = []
+    for _literal, name in parse_body(body):
+        if name is not None and name not in names:
+            names.append(name)
+    return names
+
+
+def render(body: str, params: Mapping[str, str]) -> str:
+    """The text with every placeholder filled; params must match exactly."""
+    wanted = placeholder_names(body)
+    missing = [n for n in wanted if n not in params]
+    if missing:
+        error = InvalidInput(("params", missing[0]), "missing: the template needs this value")
+        for name in missing[1:]:
+            error.extra["errors"].append({"field": f"params.{name}", "reason": "missing"})
+        raise error
+    unknown = sorted(set(params) - set(wanted))
+    if unknown:
+        raise InvalidInput(
+            ("params", unknown[0]),
+            f"not a placeholder of this template (it has: {', '.join(wanted) or 'none'})",
+        )
+    return "".join(
+        literal + (params[name] if name is not None else "") for literal, name in parse_body(body)
+    )

@@ -1,0 +1,60 @@
+"""Helpers for the notifications tests: tokens, requests, signatures, SQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from services.notifications.callbacks.signature import sign
+from shared.migrate import sync_url
+from tests.support.tokens import bearer
+
+SENDER = bearer("service", scopes=("notifications:send",), subject="service:consular")
+PROVIDER = bearer("service", scopes=("notifications:callbacks",), subject="provider:gateway")
+ADMIN = bearer("admin")
+KG_PHONE = "+996700123456"
+
+
+def message_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "to": KG_PHONE,
+        "template": "case_opened",
+        "language": "ky",
+        "params": {"case_number": "RU-MOW-2026-000123", "hotline": "+74951234567"},
+        "reference": "case-1",
+    }
+    body.update(overrides)
+    return body
+
+
+async def queue(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    response = await client.post("/v1/messages", json=message_body(**overrides), headers=SENDER)
+    assert response.status_code == 202, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def fetch(client: httpx.AsyncClient, message_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/messages/{message_id}", headers=SENDER)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def signed(body: dict[str, Any], secret: str) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return raw, {**PROVIDER, "X-Signature": sign(raw, secret), "Content-Type": "application/json"}
+
+
+def sql(url: str, statement: str, **params: Any) -> list[Any]:
+    """A direct look at (or nudge to) the database, as an operator would."""
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+    finally:
+        engine.dispose()

@@ -1,0 +1,283 @@
+"""Signed provider callbacks: delivery reports and families' inbound SMS."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from services.notifications.settings import NotificationsSettings
+from services.notifications.templates.seed_data import SEED_TEMPLATES
+from services.notifications.worker import work
+from tests.notifications.notif_support import (
+    ADMIN,
+    KG_PHONE,
+    PROVIDER,
+    fetch,
+    queue,
+    signed,
+    sql,
+)
+from tests.support.live import LiveSystem, free_port
+from tests.support.tokens import bearer
+
+SEED: dict[tuple[str, str], str] = {(t.key, t.language): t.body for t in SEED_TEMPLATES}
+
+
+async def report(
+    client: httpx.AsyncClient, settings: NotificationsSettings, body: dict[str, Any]
+) -> httpx.Response:
+    raw, headers = signed(body, settings.callback_secret)
+    return await client.post(
+        "/v1/provider-callbacks/delivery-reports", content=raw, headers=headers
+    )
+
+
+async def inbound(
+    client: httpx.AsyncClient,
+    settings: NotificationsSettings,
+    text: str,
+    phone: str = KG_PHONE,
+    sms_id: str | None = None,
+) -> dict[str, Any]:
+    body = {"id": sms_id or f"in-{uuid.uuid4()}", "from": phone, "text": text}
+    raw, headers = signed(body, settings.callback_secret)
+    response = await client.post("/v1/provider-callbacks/inbound", content=raw, headers=headers)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_a_delivery_report_marks_the_message_delivered_once(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    body = {"reference": queued["id"], "provider_message_id": "gw-77", "status": "delivered"}
+    first = await report(notifications, notifications_settings, body)
+    assert first.status_code == 200
+    assert first.json() == {"message_id": queued["id"], "status": "delivered", "changed": True}
+    replay = await report(notifications, notifications_settings, body)
+    assert replay.json()["changed"] is False
+    late_failure = await report(notifications, notifications_settings, {**body, "status": "failed"})
+    assert late_failure.json() == {
+        "message_id": queued["id"],
+        "status": "delivered",
+        "changed": False,
+    }
+    message = await fetch(notifications, queued["id"])
+    assert message["status"] == "delivered" and message["delivered_at"]
+    assert [e["kind"] for e in message["history"]] == ["accepted", "sent", "delivery_report"]
+
+
+async def test_a_report_may_name_the_providers_id_and_say_undelivered(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    provider_id = f"console-{queued['id']}"
+    response = await report(
+        notifications,
+        notifications_settings,
+        {
+            "provider_message_id": provider_id,
+            "status": "undelivered",
+            "reason": "absent subscriber",
+        },
+    )
+    assert response.json()["status"] == "failed"
+    message = await fetch(notifications, queued["id"])
+    assert message["status"] == "failed" and message["status_reason"] == "absent subscriber"
+
+
+async def test_bad_reports_are_refused(
+    notifications: httpx.AsyncClient, notifications_settings: NotificationsSettings
+) -> None:
+    unknown = await report(
+        notifications,
+        notifications_settings,
+        {"reference": str(uuid.uuid4()), "status": "delivered"},
+    )
+    assert unknown.status_code == 404
+    anonymous = await report(notifications, notifications_settings, {"status": "delivered"})
+    assert anonymous.status_code == 422
+    wrong_status = await report(
+        notifications, notifications_settings, {"reference": str(uuid.uuid4()), "status": "read"}
+    )
+    assert wrong_status.status_code == 422 and wrong_status.json()["errors"][0]["field"] == "status"
+    raw = b"not json"
+    headers = {
+        **PROVIDER,
+        "X-Signature": signed({}, notifications_settings.callback_secret)[1]["X-Signature"],
+    }
+    assert (
+        await notifications.post(
+            "/v1/provider-callbacks/delivery-reports", content=raw, headers=headers
+        )
+    ).status_code == 401  # the signature is for another body
+
+
+@pytest.mark.parametrize("signature", [None, "", "0" * 64, "sha256=deadbeef"])
+async def test_an_unsigned_or_wrongly_signed_callback_is_401_and_changes_nothing(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+    signature: str | None,
+) -> None:
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    for path, body in (
+        ("delivery-reports", {"reference": queued["id"], "status": "delivered"}),
+        ("inbound", {"id": "in-1", "from": KG_PHONE, "text": "STOP"}),
+    ):
+        raw, headers = signed(body, notifications_settings.callback_secret)
+        headers.pop("X-Signature")
+        if signature is not None:
+            headers["X-Signature"] = signature
+        response = await notifications.post(
+            f"/v1/provider-callbacks/{path}", content=raw, headers=headers
+        )
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+    assert (await fetch(notifications, queued["id"]))["status"] == "sent"
+    assert sql(worker_settings.database_url, "SELECT count(*) FROM inbound_messages") == [(0,)]
+    assert sql(
+        worker_settings.database_url,
+        "SELECT count(*) FROM recipients WHERE opted_out_at IS NOT NULL",
+    ) == [(0,)]
+
+
+async def test_callbacks_need_the_callback_scope(
+    notifications: httpx.AsyncClient, notifications_settings: NotificationsSettings
+) -> None:
+    raw, headers = signed(
+        {"id": "x", "from": KG_PHONE, "text": "STOP"}, notifications_settings.callback_secret
+    )
+    headers.update(bearer("service", scopes=("notifications:send",)))
+    response = await notifications.post(
+        "/v1/provider-callbacks/inbound", content=raw, headers=headers
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("STOP", "ky"),
+        ("  stop \n", "ky"),
+        ("СТОП", "ru"),
+        ("стоп", "ru"),
+        ("ТОКТОТ", "ky"),
+        (" Токтот ", "ky"),
+    ],
+)
+async def test_stop_opts_out_confirms_and_later_messages_are_suppressed(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+    text: str,
+    language: str,
+) -> None:
+    answer = await inbound(notifications, notifications_settings, text)
+    assert answer["kind"] == "stop" and answer["status"] == "answered"
+    confirmation = await fetch_any(notifications, answer["reply_message_id"])
+    assert confirmation["language"] == language
+    assert confirmation["text"] == SEED[("opt_out_confirmed", language)]
+    later = await queue(notifications)
+    await work(worker_settings, once=True)
+    assert (await fetch_any(notifications, confirmation["id"]))["status"] == "sent"
+    suppressed = await fetch(notifications, later["id"])
+    assert suppressed["status"] == "suppressed"
+    assert suppressed["status_reason"] == "recipient opted out"
+
+
+async def fetch_any(client: httpx.AsyncClient, message_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/messages/{message_id}", headers=ADMIN)
+    assert response.status_code == 200
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_a_number_that_opts_out_after_queuing_gets_nothing(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    queued = await queue(notifications, language="ru")
+    answer = await inbound(notifications, notifications_settings, "STOP")
+    # We last wrote in Russian, so the Latin STOP is confirmed in Russian.
+    assert (await fetch_any(notifications, answer["reply_message_id"]))["language"] == "ru"
+    await work(worker_settings, once=True)
+    assert (await fetch(notifications, queued["id"]))["status"] == "suppressed"
+
+
+async def test_start_opts_back_in(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    await inbound(notifications, notifications_settings, "ТОКТОТ")
+    answer = await inbound(notifications, notifications_settings, " start ")
+    assert answer["kind"] == "start"
+    confirmation = await fetch_any(notifications, answer["reply_message_id"])
+    assert confirmation["text"] == SEED[("opt_in_confirmed", "ky")]
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    assert (await fetch(notifications, queued["id"]))["status"] == "sent"
+
+
+async def test_a_replayed_inbound_sms_is_answered_once(
+    notifications: httpx.AsyncClient, notifications_settings: NotificationsSettings
+) -> None:
+    first = await inbound(notifications, notifications_settings, "hello?", sms_id="gw-in-1")
+    again = await inbound(notifications, notifications_settings, "hello?", sms_id="gw-in-1")
+    assert first["kind"] == "help" and first["duplicate"] is False
+    assert again["duplicate"] is True and again["reply_message_id"] == first["reply_message_id"]
+    replies = (
+        await notifications.get("/v1/messages", params={"to": KG_PHONE}, headers=ADMIN)
+    ).json()["items"]
+    assert [r["template"] for r in replies] == ["help"]
+    assert replies[0]["urgent"] is True  # a reply ignores quiet hours and the cap
+
+
+async def test_an_inbound_from_a_bad_number_is_refused(
+    notifications: httpx.AsyncClient, notifications_settings: NotificationsSettings
+) -> None:
+    raw, headers = signed(
+        {"id": "x", "from": "12345", "text": "STOP"}, notifications_settings.callback_secret
+    )
+    response = await notifications.post(
+        "/v1/provider-callbacks/inbound", content=raw, headers=headers
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "from"
+
+
+async def test_a_case_query_is_kept_while_consular_is_down_and_answered_later(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+    live: LiveSystem,
+) -> None:
+    answer = await inbound(notifications, notifications_settings, " №ru-mow-2026-000999 ")
+    assert answer["kind"] == "case_query" and answer["status"] == "pending"
+    down = worker_settings.model_copy(update={"consular_url": f"http://127.0.0.1:{free_port()}"})
+    await work(down, once=True)
+    rows = sql(down.database_url, "SELECT status, attempts, last_error FROM inbound_messages")
+    assert rows[0][0] == "pending" and rows[0][1] == 1 and "unreachable" in rows[0][2]
+    # The consular service is back (it does not know this case): a neutral answer.
+    up = worker_settings.model_copy(
+        update={"consular_url": live.urls["consular"], "registry_url": live.urls["registry"]}
+    )
+    sql(up.database_url, "UPDATE inbound_messages SET next_attempt_at = now()")
+    await work(up, once=True)
+    rows = sql(up.database_url, "SELECT status, reply_message_id FROM inbound_messages")
+    assert rows[0][0] == "answered"
+    reply = await fetch_any(notifications, str(rows[0][1]))
+    assert reply["template"] == "case_unknown_reply" and reply["status"] == "sent"
+    assert reply["text"] == SEED[("case_unknown_reply", "ky")]
