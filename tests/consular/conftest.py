@@ -55,8 +55,10 @@ _pin_serial = iter(range(10000, 99999))
 
 
 async def register_person(registry: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    sex = overrides.get("sex", "M")
     body = {
-        "pin": f"214031990{next(_pin_serial):05d}",
+        # PIN: sex digit (1 F, 2 M), birth date DDMMYYYY, a serial.
+        "pin": f"{1 if sex == 'F' else 2}14031990{next(_pin_serial):05d}",
         "last_name": "Абдыкадыров",
         "first_name": "Нурлан",
         "sex": "M",
