@@ -12,10 +12,14 @@ from tests.consular.conftest import MOSCOW, SUPERVISOR, open_case, register_pers
 async def test_notes_and_referrals_land_in_the_timeline(consular: httpx.AsyncClient) -> None:
     case = await open_case(consular)
     base = f"/v1/cases/{case['id']}"
-    note = await consular.post(f"{base}/notes", json={"text": "Spoke to the foreman."}, headers=MOSCOW)
+    note = await consular.post(
+        f"{base}/notes", json={"text": "Spoke to the foreman."}, headers=MOSCOW
+    )
     assert note.status_code == 201
     assert note.json()["kind"] == "note"
-    assert (await consular.post(f"{base}/notes", json={"text": " "}, headers=MOSCOW)).status_code == 422
+    assert (
+        await consular.post(f"{base}/notes", json={"text": " "}, headers=MOSCOW)
+    ).status_code == 422
 
     created = await consular.post(
         f"{base}/referrals",
@@ -46,7 +50,9 @@ async def test_notes_and_referrals_land_in_the_timeline(consular: httpx.AsyncCli
 
     listed = (await consular.get(f"{base}/referrals", headers=MOSCOW)).json()["items"]
     assert [(r["organization"], r["status"]) for r in listed] == [("IOM Moscow", "completed")]
-    kinds = [e["kind"] for e in (await consular.get(f"{base}/timeline", headers=MOSCOW)).json()["items"]]
+    kinds = [
+        e["kind"] for e in (await consular.get(f"{base}/timeline", headers=MOSCOW)).json()["items"]
+    ]
     assert kinds == ["created", "note", "referral", "referral_status", "referral_status"]
     # The case's own status is unchanged by referrals.
     assert (await consular.get(base, headers=MOSCOW)).json()["status"] == "open"
@@ -95,7 +101,8 @@ async def test_listing_pages_with_a_cursor(consular: httpx.AsyncClient) -> None:
     bad = await consular.get("/v1/cases", params={"cursor": "nonsense"}, headers=SUPERVISOR)
     assert bad.status_code == 422
     filtered = await consular.get(
-        "/v1/cases", params={"status": "open", "category": "wage_theft", "priority": "normal"},
+        "/v1/cases",
+        params={"status": "open", "category": "wage_theft", "priority": "normal"},
         headers=MOSCOW,
     )
     assert len(filtered.json()["items"]) == 5

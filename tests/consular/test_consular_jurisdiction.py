@@ -18,7 +18,9 @@ async def test_another_consulates_case_does_not_exist_for_an_officer(
         consular.get(base, headers=ALMATY),
         consular.get(f"{base}/timeline", headers=ALMATY),
         consular.get(f"{base}/referrals", headers=ALMATY),
-        consular.post(f"{base}/transitions", json={"to": "in_progress"}, headers={**ALMATY, **etag}),
+        consular.post(
+            f"{base}/transitions", json={"to": "in_progress"}, headers={**ALMATY, **etag}
+        ),
         consular.post(f"{base}/notes", json={"text": "peek"}, headers=ALMATY),
         consular.post(f"{base}/assignments", json={"assignee": "officer.almaty"}, headers=ALMATY),
         consular.post(

@@ -14,7 +14,9 @@ async def test_thirty_simultaneous_openings_get_thirty_distinct_numbers(
     consular: httpx.AsyncClient,
 ) -> None:
     async def open_one(headers: dict[str, str], consulate: str) -> httpx.Response:
-        return await consular.post("/v1/cases", json=case_body(consulate=consulate), headers=headers)
+        return await consular.post(
+            "/v1/cases", json=case_body(consulate=consulate), headers=headers
+        )
 
     responses = await asyncio.gather(
         *(open_one(MOSCOW, "RU-MOW") for _ in range(30)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -17,7 +18,7 @@ from services.consular.settings import ConsularSettings
 from tests.consular.conftest import ALMATY, MOSCOW, SUPERVISOR, SteppedClock, move, open_case
 
 
-async def _case(consular: httpx.AsyncClient, case_id: str) -> dict[str, object]:
+async def _case(consular: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
     return dict((await consular.get(f"/v1/cases/{case_id}", headers=SUPERVISOR)).json())
 
 

@@ -12,6 +12,7 @@ from services.consular.cases import activity, service, timeline, transitions
 from services.consular.cases.access import CaseReader, CaseWorker, Supervisor, load_case
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import (
+    NO_NUL,
     AssignmentIn,
     CaseCreate,
     CaseList,
@@ -115,11 +116,15 @@ async def list_cases(
     overdue: Annotated[
         bool | None, Query(description="true: past the SLA deadline and not finished")
     ] = None,
-    consulate: Annotated[str | None, Query(max_length=12)] = None,
-    assignee: Annotated[str | None, Query(max_length=200)] = None,
+    consulate: Annotated[str | None, Query(pattern=r"^[A-Z]{2}-[A-Z]{3}$")] = None,
+    assignee: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     q: Annotated[
         str | None,
-        Query(max_length=200, description="Case number, person name, or description words"),
+        Query(
+            max_length=200,
+            pattern=NO_NUL,
+            description="Case number, person name, or description words",
+        ),
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -138,7 +143,9 @@ async def list_cases(
     responses={404: _problem("No case with this number")},
 )
 async def case_status(
-    case_number: Annotated[str, Path(max_length=40)],
+    case_number: Annotated[
+        str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", examples=["RU-MOW-2026-000042"])
+    ],
     session: DbSession,
     principal: StatusReader,
 ) -> CaseStatusOut:

@@ -18,6 +18,20 @@ ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
 
 
+class InputBody(BaseModel):
+    """Request bodies: PostgreSQL cannot store a NUL character, so refuse it as input."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+NO_NUL = r"^[^\x00]*$"
+
+
 def _strip_required(value: str) -> str:
     value = value.strip()
     if not value:
@@ -41,7 +55,7 @@ def check_country(value: str) -> str:
     return value.upper()
 
 
-class PersonDetails(BaseModel):
+class PersonDetails(InputBody):
     """Someone not yet in the registry; link them later with ``link-person``."""
 
     last_name: str = Field(min_length=1, max_length=100)
@@ -57,14 +71,14 @@ class PersonDetails(BaseModel):
         return None if value is None else check_e164(value)
 
 
-class Location(BaseModel):
+class Location(InputBody):
     country: str = Field(min_length=2, max_length=2, examples=["RU"])
     city: str | None = Field(default=None, max_length=100, examples=["Moscow"])
 
     _country = field_validator("country")(check_country)
 
 
-class CaseCreate(BaseModel):
+class CaseCreate(InputBody):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -142,7 +156,7 @@ class CaseList(BaseModel):
     next_cursor: str | None = None
 
 
-class TransitionIn(BaseModel):
+class TransitionIn(InputBody):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -157,13 +171,13 @@ class TransitionIn(BaseModel):
     notify_family: bool = False
 
 
-class NoteIn(BaseModel):
+class NoteIn(InputBody):
     text: str = Text
 
     _text = field_validator("text")(_strip_required)
 
 
-class AssignmentIn(BaseModel):
+class AssignmentIn(InputBody):
     assignee: str = Field(min_length=1, max_length=200, examples=["officer.asanov"])
 
 
@@ -171,7 +185,7 @@ OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", 
 ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
 
 
-class ReferralIn(BaseModel):
+class ReferralIn(InputBody):
     organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
     organization_type: OrganizationType = "other"
     reason: str = Text
@@ -179,7 +193,7 @@ class ReferralIn(BaseModel):
     _strip = field_validator("organization", "reason")(_strip_required)
 
 
-class ReferralStatusIn(BaseModel):
+class ReferralStatusIn(InputBody):
     status: ReferralStatus
     note: str | None = Field(default=None, max_length=4000)
 
@@ -203,11 +217,11 @@ class ReferralList(BaseModel):
     next_cursor: str | None = None
 
 
-class LinkPersonIn(BaseModel):
+class LinkPersonIn(InputBody):
     person_id: uuid.UUID
 
 
-class TransferIn(BaseModel):
+class TransferIn(InputBody):
     consulate: str = ConsulateCode
     reason: str = Text
 

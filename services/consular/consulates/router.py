@@ -21,7 +21,7 @@ from shared.etag import IfMatch, etag_for
 router = APIRouter(prefix="/consulates", tags=["consulates"])
 
 Admin = Annotated[Principal, Depends(require(Role.admin))]
-Code = Annotated[str, Path(max_length=12, examples=["RU-MOW"])]
+Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
 
 
 def _problem(text: str) -> dict[str, Any]:

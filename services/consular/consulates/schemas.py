@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.consular.cases.schemas import check_country, check_e164
+from services.consular.cases.schemas import InputBody, check_country, check_e164
 
 
 class ConsulateOut(BaseModel):
@@ -57,7 +57,7 @@ def _check_hotline(value: str | None) -> str | None:
 Kind = Literal["embassy", "consulate_general", "consulate"]
 
 
-class ConsulateCreate(BaseModel):
+class ConsulateCreate(InputBody):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -87,7 +87,7 @@ class ConsulateCreate(BaseModel):
     _hotline = field_validator("hotline")(_check_hotline)
 
 
-class ConsulateUpdate(BaseModel):
+class ConsulateUpdate(InputBody):
     """Only the fields sent change; ``hotline: null`` removes the hotline."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -42,7 +42,11 @@ async def case_statistics(
     principal: StatisticsReader,
     request: Request,
     by: Annotated[
-        str, Query(max_length=100, description="Comma list of category, consulate, status, month")
+        str,
+        Query(
+            pattern=r"^[a-z,_ ]{1,100}$",
+            description="Comma list of category, consulate, status, month",
+        ),
     ] = "consulate",
 ) -> CaseStatistics:
     threshold: int = request.app.state.settings.statistics_suppression_threshold
