@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,19 +45,31 @@ def own_consulate(principal: Principal) -> str | None:
 
 
 async def record_officer(session: AsyncSession, principal: Principal, now: datetime) -> None:
-    """Remember an officer and their consulate so colleagues can assign cases to them."""
+    """Remember an officer and their consulate so colleagues can assign cases to them.
+
+    Two statements rather than one upsert: ``ON CONFLICT DO UPDATE ... WHERE`` locks the
+    existing row even when it changes nothing, which would queue every request of the
+    same officer behind their slowest one (say, an opening waiting on the registry).
+    """
     if not principal.has_role(Role.consular_officer) or not principal.consulate:
         return
-    stmt = insert(Officer).values(
-        subject=principal.subject, consulate=principal.consulate, last_seen_at=now
+    subject, consulate = principal.subject, principal.consulate
+    inserted = await session.execute(
+        insert(Officer)
+        .values(subject=subject, consulate=consulate, last_seen_at=now)
+        .on_conflict_do_nothing()
+        .returning(Officer.subject)
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Officer.subject],
-        set_={"consulate": stmt.excluded.consulate, "last_seen_at": stmt.excluded.last_seen_at},
-        where=(Officer.consulate != stmt.excluded.consulate)
-        | (Officer.last_seen_at < stmt.excluded.last_seen_at - _SEEN_GRANULARITY),
+    if inserted.first() is not None:
+        return
+    await session.execute(
+        update(Officer)
+        .where(
+            Officer.subject == subject,
+            (Officer.consulate != consulate) | (Officer.last_seen_at < now - _SEEN_GRANULARITY),
+        )
+        .values(consulate=consulate, last_seen_at=now)
     )
-    await session.execute(stmt)
 
 
 def _role_dependency(*roles: str):  # type: ignore[no-untyped-def]
