@@ -9,7 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from services.consular.app import create_app
+from services.consular.settings import ConsularSettings
 from tests.consular.conftest import (
     ALMATY,
     ANALYST,
@@ -172,3 +175,24 @@ async def test_notify_family_is_stored_but_refused_for_sensitive_categories(
         assert "must contact the family" in response.json()["detail"]
     # Without the intent, sensitive cases open normally.
     assert (await open_case(consular, category="death"))["notify_family"] is False
+
+
+async def test_a_registry_refusing_our_token_is_a_503_and_nothing_is_written(
+    consular_settings: ConsularSettings,
+    registry_app: FastAPI,
+    consular: httpx.AsyncClient,
+    person: dict[str, Any],
+) -> None:
+    # A consular instance misconfigured with a token the real registry rejects.
+    app = create_app(consular_settings.model_copy(update={"service_token": "not-a-token"}))
+    async with app.router.lifespan_context(app):
+        app.state.registry_transport = httpx.ASGITransport(app=registry_app)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post(
+                "/v1/cases", json=case_body(person=None, person_id=person["id"]), headers=MOSCOW
+            )
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "401" in response.json()["detail"]
+    assert (await consular.get("/v1/cases", headers=SUPERVISOR)).json()["items"] == []
