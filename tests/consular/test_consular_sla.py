@@ -74,7 +74,9 @@ async def test_the_overdue_filter_agrees_with_sla_state_and_feeds_the_gauges(
     clock.advance(hours=1)
     await move(consular, waiting, "awaiting_information")
     await move(consular, done, "resolved", resolution="assisted")
-    clock.advance(hours=24)
+    clock.advance(hours=12)
+    half = await open_case(consular, priority="critical")
+    clock.advance(hours=12)
     await move(consular, paused_late, "awaiting_information")  # paused only after the deadline
     clock.advance(hours=1)
 
@@ -87,15 +89,30 @@ async def test_the_overdue_filter_agrees_with_sla_state_and_feeds_the_gauges(
         done["id"]: "met",
         paused_late["id"]: "red",
         elsewhere["id"]: "red",
+        half["id"]: "amber",
     }
     overdue = (await consular.get("/v1/cases?overdue=true", headers=SUPERVISOR)).json()["items"]
     assert {c["id"] for c in overdue} == {i for i, s in states.items() if s == "red"}
     mine = (await consular.get("/v1/cases?overdue=true", headers=MOSCOW)).json()["items"]
     assert {c["id"] for c in mine} == {late["id"], paused_late["id"]}
 
+    summary = await consular.get("/v1/cases/sla-summary", headers=SUPERVISOR)
+    rows = {row["consulate"]: row for row in summary.json()["items"]}
+    assert rows["RU-MOW"] == {
+        "consulate": "RU-MOW",
+        "unfinished": 5,
+        "green": 1,
+        "amber": 1,
+        "red": 2,
+        "paused": 1,
+    }
+    assert rows["KZ-ALA"]["red"] == 1 and rows["KZ-ALA"]["unfinished"] == 1
+    assert rows["DE-BER"]["unfinished"] == 0
+    assert (await consular.get("/v1/cases/sla-summary", headers=MOSCOW)).status_code == 403
+
     await refresh_case_gauges(consular_app.state.sessionmaker, clock_of(consular_app.state))
     sample = REGISTRY.get_sample_value
-    assert sample("consular_cases_open", {"consulate": "RU-MOW"}) == 4
+    assert sample("consular_cases_open", {"consulate": "RU-MOW"}) == 5
     assert sample("consular_cases_overdue", {"consulate": "RU-MOW"}) == 2
     assert sample("consular_cases_overdue", {"consulate": "KZ-ALA"}) == 1
     assert sample("consular_cases_open", {"consulate": "DE-BER"}) == 0

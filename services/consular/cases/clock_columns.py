@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, not_
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_
 
 from services.consular.cases.models import Case
 from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus
@@ -41,3 +41,18 @@ def is_overdue(now: datetime) -> ColumnElement[bool]:
 
 def is_not_overdue(now: datetime) -> ColumnElement[bool]:
     return not_(is_overdue(now))
+
+
+def sla_state_sql(now: datetime) -> ColumnElement[str]:
+    """``sla_state`` of an unfinished case from its row, as ``compute_sla`` would say it.
+
+    While running, time used = ``now - (deadline - budget)``, so half the budget is used
+    once ``now >= deadline - budget / 2``.
+    """
+    budget = func.make_interval(0, 0, 0, 0, 0, 0, Case.sla_hours * 3600)
+    return case(
+        (is_overdue(now), "red"),
+        (Case.clock_paused_at.is_not(None), "paused"),
+        (literal(now) >= Case.clock_due_at - budget / 2, "amber"),
+        else_="green",
+    )

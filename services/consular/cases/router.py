@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from services.consular.cases import activity, service, timeline, transitions
+from services.consular.cases import activity, service, summary, timeline, transitions
 from services.consular.cases.access import CaseReader, CaseWorker, Supervisor, load_case
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import (
@@ -29,6 +29,7 @@ from services.consular.cases.schemas import (
     TransferIn,
     TransitionIn,
 )
+from services.consular.cases.summary import SlaSummary
 from services.consular.cases.views import case_view, case_views
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority
 from services.consular.clock import Now
@@ -59,6 +60,7 @@ StatusReader = Annotated[
     Principal,
     Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
 ]
+Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
 CaseId = Annotated[uuid.UUID, Path(description="The case id")]
 
 
@@ -134,6 +136,15 @@ async def list_cases(
         session, principal, filters, now, limit=limit, cursor=cursor
     )
     return CaseList(items=await case_views(session, rows, principal, now), next_cursor=next_cursor)
+
+
+@router.get(
+    "/sla-summary",
+    response_model=SlaSummary,
+    summary="Unfinished cases per consulate by SLA state (supervisors, administrators)",
+)
+async def sla_summary(session: DbSession, principal: Overseer, now: Now) -> SlaSummary:
+    return await summary.sla_summary(session, now)
 
 
 @router.get(
