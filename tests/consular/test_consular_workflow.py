@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -198,3 +199,24 @@ async def test_unknown_case_is_a_404(consular: httpx.AsyncClient) -> None:
         f"{url}/transitions", json={"to": "in_progress"}, headers={**MOSCOW, "If-Match": 'W/"1"'}
     )
     assert response.status_code == 404
+
+
+async def test_two_officers_moving_at_once_cannot_both_win(consular: httpx.AsyncClient) -> None:
+    case = await move(consular, await open_case(consular), "in_progress")
+    url = f"/v1/cases/{case['id']}/transitions"
+    first, second = await asyncio.gather(
+        consular.post(
+            url,
+            json={"to": "resolved", "resolution": "assisted"},
+            headers={**MOSCOW, **_if_match(case)},
+        ),
+        consular.post(
+            url, json={"to": "awaiting_information"}, headers={**MOSCOW_2, **_if_match(case)}
+        ),
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 412]
+    winner = first if first.status_code == 200 else second
+    final = await consular.get(f"/v1/cases/{case['id']}", headers=MOSCOW)
+    assert final.json()["status"] == winner.json()["status"]
+    events = (await consular.get(f"{url[: -len('/transitions')]}/timeline", headers=MOSCOW)).json()
+    assert len(events["items"]) == 3  # created, in_progress, and only the winner's move

@@ -80,7 +80,7 @@ async def _answer(
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Open a protection case",
-    responses={**REGISTRY, 409: _problem("Idempotency key in use")},
+    responses={**REGISTRY, 403: _problem("Officers open cases only for their own consulate")},
 )
 async def open_case(
     body: CaseCreate,
@@ -131,7 +131,15 @@ async def list_cases(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> CaseList:
-    filters = service.CaseFilters(status, category, priority, overdue, consulate, assignee, q)
+    filters = service.CaseFilters(
+        status=status,
+        category=category,
+        priority=priority,
+        overdue=overdue,
+        consulate=consulate,
+        assignee=assignee,
+        q=q,
+    )
     rows, next_cursor = await service.list_cases(
         session, principal, filters, now, limit=limit, cursor=cursor
     )
