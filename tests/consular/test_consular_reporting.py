@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
-from tests.consular.conftest import ALMATY, ANALYST, MOSCOW, SUPERVISOR, move, open_case
+from tests.consular.conftest import (
+    ALMATY,
+    ANALYST,
+    MOSCOW,
+    SUPERVISOR,
+    SteppedClock,
+    move,
+    open_case,
+)
 from tests.support.tokens import bearer
 
 STATUS_SERVICE = bearer("service", scopes=("cases:status",))
 
 
 async def test_statistics_count_cases_and_suppress_small_cells(
-    consular: httpx.AsyncClient,
+    consular: httpx.AsyncClient, clock: SteppedClock
 ) -> None:
     for _ in range(6):
         await open_case(consular)
@@ -42,6 +50,16 @@ async def test_statistics_count_cases_and_suppress_small_cells(
     )
     (cell,) = by_month.json()["cells"]
     assert cell["status"] == "open" and cell["count"] == 8 and len(cell["month"]) == 7
+    today = clock.now.date()  # a fixed clock: no flakiness at midnight
+    window = {"by": "consulate", "opened_from": str(today), "opened_to": str(today)}
+    current = (await consular.get("/v1/case-statistics", params=window, headers=ANALYST)).json()
+    assert {c["consulate"]: c["count"] for c in current["cells"]} == {"KZ-ALA": None, "RU-MOW": 6}
+    earlier = {"by": "consulate", "opened_to": str(today - timedelta(days=1))}
+    past = await consular.get("/v1/case-statistics", params=earlier, headers=ANALYST)
+    assert past.json()["cells"] == []
+    backwards = {"opened_from": str(today), "opened_to": str(today - timedelta(days=1))}
+    refused = await consular.get("/v1/case-statistics", params=backwards, headers=ANALYST)
+    assert refused.status_code == 422
 
 
 async def test_statistics_refuse_bad_dimensions_and_case_workers(

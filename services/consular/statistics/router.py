@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, get_args
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -48,6 +49,16 @@ async def case_statistics(
             description="Comma list of category, consulate, status, month",
         ),
     ] = "consulate",
+    opened_from: Annotated[
+        date | None, Query(description="Only cases opened on or after this day (UTC)")
+    ] = None,
+    opened_to: Annotated[
+        date | None, Query(description="Only cases opened on or before this day (UTC)")
+    ] = None,
 ) -> CaseStatistics:
+    if opened_from and opened_to and opened_from > opened_to:
+        raise InvalidInput(("query", "opened_to"), "earlier than opened_from")
     threshold: int = request.app.state.settings.statistics_suppression_threshold
-    return await service.case_statistics(session, _dimensions(by), threshold)
+    return await service.case_statistics(
+        session, _dimensions(by), threshold, opened_from, opened_to
+    )

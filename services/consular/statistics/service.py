@@ -8,6 +8,7 @@ cells would give the suppressed ones back.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,10 +27,19 @@ _DIMENSIONS: dict[str, Any] = {
 
 
 async def case_statistics(
-    session: AsyncSession, by: list[Dimension], threshold: int
+    session: AsyncSession,
+    by: list[Dimension],
+    threshold: int,
+    opened_from: date | None = None,
+    opened_to: date | None = None,
 ) -> CaseStatistics:
     columns = [_DIMENSIONS[d].label(d) for d in by]
     stmt = select(*columns, func.count().label("n")).group_by(*columns).order_by(*columns)
+    opened_on = func.date(func.timezone("UTC", Case.opened_at))
+    if opened_from is not None:
+        stmt = stmt.where(opened_on >= opened_from)
+    if opened_to is not None:
+        stmt = stmt.where(opened_on <= opened_to)
     cells = []
     for row in (await session.execute(stmt)).mappings():
         n = int(row["n"])
