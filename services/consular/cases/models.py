@@ -24,13 +24,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnClause
 
 from services.consular.database import Base
 
 # The words a case is found by, as one expression shared by the index and the queries
 # (the planner only uses the index for the identical expression). 'simple' does no
 # stemming, so Kyrgyz, Russian and English text are treated alike.
-SIMPLE = literal_column("'simple'::regconfig")
+SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 SEARCH_WORDS = func.to_tsvector(
     SIMPLE,
     # Written the way PostgreSQL prints it back, so autogenerate sees no difference.
