@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.consular.cases.gauges import case_gauges
+from services.consular.cases.router import router as cases_router
 from services.consular.consulates.router import router as consulates_router
 from services.consular.settings import ConsularSettings
+from services.consular.statistics.router import router as statistics_router
 from shared.app import create_service_app
 
 
 def create_app(settings: ConsularSettings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         name="consular",
         title="Migrant Registry — consular",
         description="Consulates and the protection cases of workers abroad.",
         settings=settings or ConsularSettings(),
-        routers=[consulates_router],
+        routers=[consulates_router, cases_router, statistics_router],
+        startup=case_gauges,
     )
+    # Tests point this at the real registry app (httpx.ASGITransport); None = the network.
+    app.state.registry_transport = None
+    return app

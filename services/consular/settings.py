@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.consular.cases.workflow import Priority
 from shared.settings import ServiceSettings
 
 
 class ConsularSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CONSULAR_", extra="ignore")
 
-    statistics_suppression_threshold: int = 5
+    statistics_suppression_threshold: int = Field(default=5, ge=1)
+    # SLA budgets per priority, in hours (CONSULAR_SLA_HOURS_CRITICAL=12, ...). A case keeps
+    # the budget it was opened with, so changing these never moves an existing deadline.
+    sla_hours_critical: float = Field(default=24, gt=0)
+    sla_hours_high: float = Field(default=72, gt=0)
+    sla_hours_normal: float = Field(default=240, gt=0)
+    sla_hours_low: float = Field(default=720, gt=0)
+    # How often the open/overdue gauges are recomputed from the database.
+    case_gauges_refresh_seconds: float = Field(default=15, gt=0)
+
+    def sla_budget(self, priority: Priority) -> timedelta:
+        hours = {
+            Priority.critical: self.sla_hours_critical,
+            Priority.high: self.sla_hours_high,
+            Priority.normal: self.sla_hours_normal,
+            Priority.low: self.sla_hours_low,
+        }[priority]
+        return timedelta(hours=hours)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.consular.database import Base
@@ -18,3 +18,4 @@ class Consulate(Base):
     hotline: Mapped[str | None] = mapped_column(String(20))
     time_zone: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from services.consular.consulates import service
-from services.consular.consulates.schemas import ConsulateList, ConsulateOut
-from shared.auth.dependencies import CurrentPrincipal
+from services.consular.consulates.schemas import (
+    ConsulateCreate,
+    ConsulateList,
+    ConsulateOut,
+    ConsulateUpdate,
+)
+from shared.auth.dependencies import CurrentPrincipal, require
+from shared.auth.principal import Principal, Role
 from shared.db import DbSession
+from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
+
+Admin = Annotated[Principal, Depends(require(Role.admin))]
+Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
+
+
+def _problem(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/problem+json": {}}}
+
+
+def _out(row: object, response: Response) -> ConsulateOut:
+    out = ConsulateOut.model_validate(row)
+    response.headers["ETag"] = etag_for(out.version)
+    return out
 
 
 @router.get("", response_model=ConsulateList, summary="Consulates and their hotlines")
@@ -17,3 +39,51 @@ async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> Co
     # Consulate contacts are public information: any authenticated caller may read them.
     rows = await service.list_consulates(session)
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/{code}",
+    response_model=ConsulateOut,
+    summary="One consulate",
+    responses={404: _problem("No such consulate")},
+)
+async def read_consulate(
+    code: Code, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> ConsulateOut:
+    return _out(await service.get_consulate(session, code), response)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsulateOut,
+    summary="Add a consulate (administrators)",
+    responses={409: _problem("The code is taken")},
+)
+async def create_consulate(
+    body: ConsulateCreate, session: DbSession, principal: Admin, response: Response
+) -> ConsulateOut:
+    consulate = await service.create_consulate(session, body)
+    response.headers["Location"] = f"/v1/consulates/{consulate.code}"
+    return _out(consulate, response)
+
+
+@router.patch(
+    "/{code}",
+    response_model=ConsulateOut,
+    summary="Change a consulate's details (administrators; If-Match required)",
+    responses={
+        404: _problem("No such consulate"),
+        412: _problem("Stale If-Match"),
+        428: _problem("If-Match missing"),
+    },
+)
+async def update_consulate(
+    code: Code,
+    body: ConsulateUpdate,
+    session: DbSession,
+    principal: Admin,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ConsulateOut:
+    return _out(await service.update_consulate(session, code, body, if_match), response)

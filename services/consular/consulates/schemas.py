@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.consular.cases.schemas import InputBody, check_country, check_e164
 
 
 class ConsulateOut(BaseModel):
@@ -20,6 +23,7 @@ class ConsulateOut(BaseModel):
                     "hotline": None,
                     "time_zone": "Europe/Moscow",
                     "kind": "embassy",
+                    "version": 1,
                 }
             ]
         },
@@ -32,8 +36,69 @@ class ConsulateOut(BaseModel):
     hotline: str | None
     time_zone: str
     kind: Literal["embassy", "consulate_general", "consulate"]
+    version: int
 
 
 class ConsulateList(BaseModel):
     items: list[ConsulateOut]
     next_cursor: str | None = None
+
+
+def _check_time_zone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError("not an IANA time zone name (e.g. Europe/Moscow)")
+    return value
+
+
+def _check_hotline(value: str | None) -> str | None:
+    return None if value is None else check_e164(value)
+
+
+Kind = Literal["embassy", "consulate_general", "consulate"]
+
+
+class ConsulateCreate(InputBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "RU-KRR",
+                    "name": "Consulate of the Kyrgyz Republic in Krasnodar",
+                    "country": "RU",
+                    "city": "Krasnodar",
+                    "hotline": "+78612000000",
+                    "time_zone": "Europe/Moscow",
+                    "kind": "consulate",
+                }
+            ]
+        }
+    )
+
+    code: str = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$")
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=2, max_length=2)
+    city: str = Field(min_length=1, max_length=100)
+    hotline: str | None = Field(default=None, max_length=20)
+    time_zone: str = Field(max_length=64)
+    kind: Kind
+
+    _country = field_validator("country")(check_country)
+    _tz = field_validator("time_zone")(_check_time_zone)
+    _hotline = field_validator("hotline")(_check_hotline)
+
+
+class ConsulateUpdate(InputBody):
+    """Only the fields sent change; ``hotline: null`` removes the hotline."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    city: str | None = Field(default=None, min_length=1, max_length=100)
+    hotline: str | None = Field(default=None, max_length=20)
+    time_zone: str | None = Field(default=None, max_length=64)
+    kind: Kind | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return None if value is None else _check_time_zone(value)
+
+    _hotline = field_validator("hotline")(_check_hotline)

@@ -1,0 +1,25 @@
+"""Case errors, each mapped once to problem+json."""
+
+from __future__ import annotations
+
+from shared.errors import Conflict, InvalidInput, PeerUnavailable
+
+SENSITIVE_NOTICE = (
+    "no templated SMS is sent to the family for this category: "
+    "a consular officer must contact the family in person or by phone"
+)
+
+
+class TransitionConflict(Conflict):
+    slug = "transition-not-allowed"
+
+
+class RegistryUnavailable(PeerUnavailable):
+    slug = "registry-unavailable"
+
+
+class FamilyNotificationRefused(InvalidInput):
+    """notify_family on a sensitive category (death, trafficking, violence, missing)."""
+
+    def __init__(self, category: str) -> None:
+        super().__init__("notify_family", f"{SENSITIVE_NOTICE} ({category})")

@@ -1,0 +1,268 @@
+"""Case bodies (requests and responses)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+import phonenumbers
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.consular.cases.sla import SlaState
+from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
+
+ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
+ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
+Text = Field(min_length=1, max_length=4000)
+
+
+class InputBody(BaseModel):
+    """Request bodies: PostgreSQL cannot store a NUL character, so refuse it as input."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+NO_NUL = r"^[^\x00]*$"
+
+
+def _strip_required(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def check_e164(value: str) -> str:
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("not a phone number in E.164 form (+996555123456)") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_country(value: str) -> str:
+    if pycountry.countries.get(alpha_2=value.upper()) is None:
+        raise ValueError("not an ISO 3166-1 alpha-2 country code")
+    return value.upper()
+
+
+class PersonDetails(InputBody):
+    """Someone not yet in the registry; link them later with ``link-person``."""
+
+    last_name: str = Field(min_length=1, max_length=100)
+    first_name: str = Field(min_length=1, max_length=100)
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
+    phone: str | None = Field(default=None, max_length=20)
+
+    _names = field_validator("last_name", "first_name")(_strip_required)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else check_e164(value)
+
+
+class Location(InputBody):
+    country: str = Field(min_length=2, max_length=2, examples=["RU"])
+    city: str | None = Field(default=None, max_length=100, examples=["Moscow"])
+
+    _country = field_validator("country")(check_country)
+
+
+class CaseCreate(InputBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "consulate": "RU-MOW",
+                    "person_id": "3f0c1a52-8d7e-4c39-9d55-1c1f0e6f2a11",
+                    "category": "wage_theft",
+                    "priority": "high",
+                    "description": "Employer has not paid wages for three months.",
+                    "reported_by": "family",
+                    "location": {"country": "RU", "city": "Moscow"},
+                    "notify_family": True,
+                }
+            ]
+        }
+    )
+
+    consulate: str = ConsulateCode
+    person_id: uuid.UUID | None = None
+    person: PersonDetails | None = None
+    category: CaseCategory
+    priority: Priority
+    description: str = Field(min_length=1, max_length=10_000)
+    reported_by: ReportedBy | None = None
+    location: Location | None = None
+    notify_family: bool = False
+
+    _description = field_validator("description")(_strip_required)
+
+
+class PersonOut(BaseModel):
+    last_name: str | None
+    first_name: str | None
+    pin: str | None
+    phone: str | None
+
+
+class SlaOut(BaseModel):
+    state: SlaState
+    due_at: datetime
+    budget_hours: float
+    paused_seconds: int = Field(description="Time spent awaiting information from others")
+    active_seconds: int = Field(description="Time the SLA clock has run")
+
+
+class CaseOut(BaseModel):
+    id: uuid.UUID
+    case_number: str = Field(examples=["RU-MOW-2026-000042"])
+    consulate: str
+    status: CaseStatus
+    category: CaseCategory
+    priority: Priority
+    description: str
+    reported_by: ReportedBy | None
+    location: Location | None
+    person_id: uuid.UUID | None
+    person: PersonOut
+    resolution: Resolution | None
+    assignee: str | None
+    notify_family: bool
+    opened_by: str
+    opened_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    sla_state: SlaState
+    sla: SlaOut
+    allowed_transitions: list[CaseStatus] = Field(
+        description="Statuses you may move this case to next"
+    )
+    version: int
+
+
+class CaseList(BaseModel):
+    items: list[CaseOut]
+    next_cursor: str | None = None
+
+
+class TransitionIn(InputBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"to": "resolved", "resolution": "wages_recovered", "note": "Paid in full."}
+            ]
+        }
+    )
+
+    to: CaseStatus
+    note: str | None = Field(default=None, max_length=4000)
+    resolution: Resolution | None = None
+    notify_family: bool = False
+
+
+class NoteIn(InputBody):
+    text: str = Text
+
+    _text = field_validator("text")(_strip_required)
+
+
+class AssignmentIn(InputBody):
+    assignee: str = Field(min_length=1, max_length=200, examples=["officer.asanov"])
+
+
+OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
+ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
+
+
+class ReferralIn(InputBody):
+    organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
+    organization_type: OrganizationType = "other"
+    reason: str = Text
+
+    _strip = field_validator("organization", "reason")(_strip_required)
+
+
+class ReferralStatusIn(InputBody):
+    status: ReferralStatus
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReferralOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    organization: str
+    organization_type: OrganizationType
+    reason: str
+    status: ReferralStatus
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReferralList(BaseModel):
+    items: list[ReferralOut]
+    next_cursor: str | None = None
+
+
+class LinkPersonIn(InputBody):
+    person_id: uuid.UUID
+
+
+class TransferIn(InputBody):
+    consulate: str = ConsulateCode
+    reason: str = Text
+
+    _reason = field_validator("reason")(_strip_required)
+
+
+EventKind = Literal[
+    "created",
+    "transition",
+    "note",
+    "assignment",
+    "referral",
+    "referral_status",
+    "person_linked",
+    "transferred",
+    "family_notification_requested",
+]
+
+
+class TimelineEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: EventKind
+    at: datetime
+    actor: str
+    actor_role: str
+    data: dict[str, Any]
+
+
+class Timeline(BaseModel):
+    items: list[TimelineEventOut]
+    next_cursor: str | None = None
+
+
+class CaseStatusOut(BaseModel):
+    """What a family may learn by texting the case number: nothing more."""
+
+    case_number: str
+    status: CaseStatus
+    updated_at: datetime
+    consulate: str
+    hotline: str | None
+    person_id: uuid.UUID | None

@@ -1,0 +1,273 @@
+"""Opening, finding, linking and moving cases between consulates (rules only, no HTTP)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import State
+
+from services.consular.cases import timeline
+from services.consular.cases.access import is_supervisor, load_case, own_consulate
+from services.consular.cases.clock_columns import is_not_overdue, is_overdue
+from services.consular.cases.errors import FamilyNotificationRefused
+from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
+from services.consular.cases.numbering import next_case_number
+from services.consular.cases.schemas import CaseCreate, TransferIn
+from services.consular.cases.workflow import (
+    SENSITIVE_CATEGORIES,
+    CaseCategory,
+    CaseStatus,
+    Priority,
+)
+from services.consular.consulates.models import Consulate
+from services.consular.registry_client import fetch_person
+from services.consular.settings import ConsularSettings
+from shared.auth.principal import Principal
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.etag import check_if_match
+from shared.pagination import decode_cursor, encode_cursor
+
+
+def check_family_notification(category: str, notify_family: bool) -> None:
+    if notify_family and CaseCategory(category) in SENSITIVE_CATEGORIES:
+        raise FamilyNotificationRefused(category)
+
+
+async def _consulate(session: AsyncSession, code: str, field: str) -> Consulate:
+    consulate = await session.get(Consulate, code)
+    if consulate is None:
+        raise InvalidInput(field, f"no consulate with code {code}")
+    return consulate
+
+
+async def open_case(
+    session: AsyncSession, state: State, principal: Principal, body: CaseCreate, now: datetime
+) -> Case:
+    settings: ConsularSettings = state.settings
+    confined_to = own_consulate(principal)
+    if confined_to is not None and body.consulate != confined_to:
+        raise Forbidden(
+            f"You may open cases only for your own consulate ({confined_to}); "
+            f"ask a supervisor to open or transfer a case to {body.consulate}."
+        )
+    consulate = await _consulate(session, body.consulate, "consulate")
+    if (body.person_id is None) == (body.person is None):
+        raise InvalidInput(
+            "person_id",
+            "send either person_id (a registered person) or person (details of someone "
+            "not yet registered), not both and not neither",
+        )
+    check_family_notification(body.category, body.notify_family)
+    names: tuple[str | None, str | None] = (None, None)
+    if body.person_id is not None:
+        # Before numbering: the counter row stays locked until commit, so no network
+        # call may happen while holding it.
+        registered = await fetch_person(state, body.person_id)
+        names = (registered.last_name, registered.first_name)
+    elif body.person is not None:
+        names = (body.person.last_name, body.person.first_name)
+    year = now.astimezone(ZoneInfo(consulate.time_zone)).year
+    number = await next_case_number(session, consulate.code, year)
+    budget = settings.sla_budget(body.priority)
+    case = Case(
+        id=uuid.uuid4(),
+        case_number=number,
+        consulate=consulate.code,
+        person_id=body.person_id,
+        person_last_name=names[0],
+        person_first_name=names[1],
+        person_pin=body.person.pin if body.person else None,
+        person_phone=body.person.phone if body.person else None,
+        category=body.category,
+        priority=body.priority,
+        status=CaseStatus.open,
+        description=body.description,
+        reported_by=body.reported_by,
+        location_country=body.location.country if body.location else None,
+        location_city=body.location.city if body.location else None,
+        notify_family=body.notify_family,
+        opened_by=principal.subject,
+        opened_at=now,
+        updated_at=now,
+        sla_hours=budget.total_seconds() / 3600,
+        clock_due_at=now + budget,
+        clock_paused_at=None,
+        version=1,
+    )
+    session.add(case)
+    await session.flush()
+    timeline.record(
+        session,
+        case,
+        "created",
+        now,
+        principal,
+        case_number=number,
+        consulate=case.consulate,
+        category=case.category,
+        priority=case.priority,
+        person_id=str(case.person_id) if case.person_id else None,
+        registered=case.person_id is not None,
+    )
+    if body.notify_family:
+        timeline.record(
+            session, case, "family_notification_requested", now, principal, on="opening"
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: CaseStatus | None = None
+    category: CaseCategory | None = None
+    priority: Priority | None = None
+    overdue: bool | None = None
+    consulate: str | None = None
+    assignee: str | None = None
+    q: str | None = None
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    """Exact case number, or every word of ``q`` as a prefix of a word of the names or
+    description ("осмон бакыт" finds Бакыт Осмонов), served by one GIN index."""
+    term = q.strip()
+    words = [word.lower() for word in re.findall(r"[^\W_]+", term)]
+    by_number = Case.case_number == term.upper()
+    if not words:
+        return by_number
+    # Only letters and digits reach to_tsquery, so no input can break its syntax.
+    query = " & ".join(f"{word}:*" for word in words)
+    return or_(by_number, SEARCH_WORDS.bool_op("@@")(func.to_tsquery(SIMPLE, query)))
+
+
+async def list_cases(
+    session: AsyncSession,
+    principal: Principal,
+    filters: CaseFilters,
+    now: datetime,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[Case], str | None]:
+    stmt = select(Case)
+    confined_to = own_consulate(principal)
+    if confined_to is not None:
+        stmt = stmt.where(Case.consulate == confined_to)
+    for column, value in (
+        (Case.status, filters.status),
+        (Case.category, filters.category),
+        (Case.priority, filters.priority),
+        (Case.consulate, filters.consulate),
+        (Case.assignee, filters.assignee),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.overdue is not None:
+        stmt = stmt.where(is_overdue(now) if filters.overdue else is_not_overdue(now))
+    if filters.q and filters.q.strip():
+        stmt = stmt.where(_search(filters.q))
+    if cursor is not None:
+        opened_at, case_id = decode_cursor(cursor, 2)
+        try:
+            key = (datetime.fromisoformat(opened_at), uuid.UUID(case_id))
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
+        stmt = stmt.where(tuple_(Case.opened_at, Case.id) < key)
+    stmt = stmt.order_by(Case.opened_at.desc(), Case.id.desc()).limit(limit + 1)
+    rows = list((await session.scalars(stmt)).all())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1].opened_at.isoformat(), str(rows[-1].id)])
+    return rows, next_cursor
+
+
+async def link_person(
+    session: AsyncSession,
+    state: State,
+    principal: Principal,
+    case_id: uuid.UUID,
+    person_id: uuid.UUID,
+    now: datetime,
+) -> Case:
+    case = await load_case(session, case_id, principal)
+    if case.person_id is not None:
+        raise Conflict(
+            "This case is already linked to a registered person.",
+            extra={"person_id": str(case.person_id)},
+        )
+    registered = await fetch_person(state, person_id)
+    case = await load_case(session, case_id, principal, for_update=True)
+    if case.person_id is not None:  # linked by someone else while we asked the registry
+        raise Conflict(
+            "This case is already linked to a registered person.",
+            extra={"person_id": str(case.person_id)},
+        )
+    case.person_id = registered.id
+    case.person_last_name, case.person_first_name = registered.last_name, registered.first_name
+    # The registry now holds the PIN and phone; keeping a typed copy would let them drift.
+    case.person_pin = case.person_phone = None
+    _touch(case, now)
+    timeline.record(
+        session, case, "person_linked", case.updated_at, principal, person_id=str(person_id)
+    )
+    return case
+
+
+async def transfer(
+    session: AsyncSession,
+    principal: Principal,
+    case_id: uuid.UUID,
+    body: TransferIn,
+    if_match: str | None,
+    now: datetime,
+) -> Case:
+    if not is_supervisor(principal):
+        raise Forbidden("Only a consular supervisor may move a case to another consulate.")
+    case = await load_case(session, case_id, principal, for_update=True)
+    check_if_match(if_match, case.version)
+    await _consulate(session, body.consulate, "consulate")
+    if body.consulate == case.consulate:
+        raise InvalidInput("consulate", f"the case is already at {case.consulate}")
+    previous, previous_assignee = case.consulate, case.assignee
+    # The number keeps naming the case (families have it); only the owner changes.
+    case.consulate = body.consulate
+    case.assignee = None  # an officer of the old consulate can no longer see it
+    _touch(case, now)
+    timeline.record(
+        session,
+        case,
+        "transferred",
+        case.updated_at,
+        principal,
+        from_consulate=previous,
+        to_consulate=body.consulate,
+        reason=body.reason,
+        previous_assignee=previous_assignee,
+    )
+    return case
+
+
+def _touch(case: Case, now: datetime) -> None:
+    case.version += 1
+    case.updated_at = max(now, case.updated_at)
+
+
+async def status_by_number(session: AsyncSession, number: str) -> tuple[Case, Consulate]:
+    row = (
+        await session.execute(
+            select(Case, Consulate)
+            .join(Consulate, Consulate.code == Case.consulate)
+            .where(Case.case_number == number.strip().upper())
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No case with this number.")
+    return row[0], row[1]

@@ -1,0 +1,70 @@
+"""The registry as seen from consular: is this person registered, and what are the names?
+
+Calls ``GET /v1/persons/{id}`` with a ``registry:read`` service token. An unknown id is
+the caller's mistake (422 on ``person_id``); anything else going wrong (unreachable,
+timeout, 5xx, a token the registry refuses, an answer we cannot read) is ours or the
+registry's, so it is a 503 and the caller may retry. Tests inject an ASGI transport
+to the real registry app via ``app.state.registry_transport``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.datastructures import State
+
+from services.consular.cases.errors import RegistryUnavailable
+from services.consular.settings import ConsularSettings
+from shared.errors import InvalidInput
+from shared.http import peer_client, service_token
+
+log = logging.getLogger(__name__)
+
+RETRY_LATER = {"Retry-After": "5"}
+
+
+class RegistryPerson(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    last_name: str
+    first_name: str
+    status: str
+
+
+async def fetch_person(
+    state: State, person_id: uuid.UUID, field: str = "person_id"
+) -> RegistryPerson:
+    settings: ConsularSettings = state.settings
+    transport: httpx.AsyncBaseTransport | None = getattr(state, "registry_transport", None)
+    token = service_token(settings, "consular", ("registry:read",))
+    try:
+        async with peer_client(
+            settings.registry_url, settings, token=token, transport=transport
+        ) as client:
+            response = await client.get(f"/v1/persons/{person_id}")
+    except httpx.HTTPError as exc:
+        log.warning("registry unreachable: %s", type(exc).__name__)
+        raise RegistryUnavailable(
+            "The registry cannot be reached to confirm the person; nothing was saved. "
+            "Try again shortly.",
+            headers=RETRY_LATER,
+        ) from exc
+    if response.status_code == 404:
+        raise InvalidInput(field, "no person with this id is registered")
+    if response.status_code != 200:
+        log.warning("registry answered %s to a person lookup", response.status_code)
+        raise RegistryUnavailable(
+            f"The registry answered {response.status_code} when asked about the person; "
+            "nothing was saved. Try again shortly.",
+            headers=RETRY_LATER,
+        )
+    try:
+        return RegistryPerson.model_validate(response.json())
+    except (ValidationError, ValueError) as exc:
+        raise RegistryUnavailable(
+            "The registry's answer could not be read; nothing was saved.", headers=RETRY_LATER
+        ) from exc

@@ -1,0 +1,99 @@
+"""Jurisdiction: officers see and change only their consulate's cases (others are 404),
+supervisors see all and move cases between consulates; assignments stay in the consulate."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.consular.conftest import ALMATY, MOSCOW, MOSCOW_2, SUPERVISOR, open_case
+
+
+async def test_another_consulates_case_does_not_exist_for_an_officer(
+    consular: httpx.AsyncClient,
+) -> None:
+    case = await open_case(consular)
+    base = f"/v1/cases/{case['id']}"
+    etag = {"If-Match": 'W/"1"'}
+    attempts = [
+        consular.get(base, headers=ALMATY),
+        consular.get(f"{base}/timeline", headers=ALMATY),
+        consular.get(f"{base}/referrals", headers=ALMATY),
+        consular.post(
+            f"{base}/transitions", json={"to": "in_progress"}, headers={**ALMATY, **etag}
+        ),
+        consular.post(f"{base}/notes", json={"text": "peek"}, headers=ALMATY),
+        consular.post(f"{base}/assignments", json={"assignee": "officer.almaty"}, headers=ALMATY),
+        consular.post(
+            f"{base}/referrals", json={"organization": "IOM", "reason": "x"}, headers=ALMATY
+        ),
+    ]
+    for attempt in attempts:
+        response = await attempt
+        assert response.status_code == 404, response.request.url
+    assert (await consular.get("/v1/cases", headers=ALMATY)).json()["items"] == []
+    assert (await consular.get(base, headers=MOSCOW)).status_code == 200
+    # Nothing the Almaty officer tried left a mark.
+    timeline = (await consular.get(f"{base}/timeline", headers=MOSCOW)).json()["items"]
+    assert [e["kind"] for e in timeline] == ["created"]
+
+
+async def test_an_officer_token_without_a_consulate_is_refused(
+    consular: httpx.AsyncClient,
+) -> None:
+    from tests.support.tokens import bearer
+
+    response = await consular.get("/v1/cases", headers=bearer("consular_officer"))
+    assert response.status_code == 403
+
+
+async def test_a_supervisor_sees_all_and_transfers_a_case(consular: httpx.AsyncClient) -> None:
+    moscow = await open_case(consular)
+    almaty = await open_case(consular, ALMATY, consulate="KZ-ALA")
+    listed = (await consular.get("/v1/cases", headers=SUPERVISOR)).json()["items"]
+    assert {c["id"] for c in listed} == {moscow["id"], almaty["id"]}
+    only_kz = await consular.get("/v1/cases?consulate=KZ-ALA", headers=SUPERVISOR)
+    assert [c["id"] for c in only_kz.json()["items"]] == [almaty["id"]]
+
+    url = f"/v1/cases/{moscow['id']}/transfer"
+    body = {"consulate": "KZ-ALA", "reason": "The worker moved to Almaty."}
+    assert (await consular.post(url, json=body, headers=SUPERVISOR)).status_code == 428
+    by_officer = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"1"'})
+    assert by_officer.status_code == 403
+    same = await consular.post(
+        url, json={**body, "consulate": "RU-MOW"}, headers={**SUPERVISOR, "If-Match": 'W/"1"'}
+    )
+    assert same.status_code == 422
+    moved = await consular.post(url, json=body, headers={**SUPERVISOR, "If-Match": 'W/"1"'})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["consulate"] == "KZ-ALA"
+    assert moved.json()["case_number"] == moscow["case_number"]  # families keep the number
+
+    assert (await consular.get(f"/v1/cases/{moscow['id']}", headers=MOSCOW)).status_code == 404
+    timeline = await consular.get(f"/v1/cases/{moscow['id']}/timeline", headers=ALMATY)
+    event = timeline.json()["items"][-1]
+    assert event["kind"] == "transferred"
+    assert event["actor"] == "supervisor.hq"
+    assert event["data"]["from_consulate"] == "RU-MOW"
+    assert event["data"]["to_consulate"] == "KZ-ALA"
+    assert event["data"]["reason"] == "The worker moved to Almaty."
+
+
+async def test_assignment_only_to_an_officer_of_the_cases_consulate(
+    consular: httpx.AsyncClient,
+) -> None:
+    case = await open_case(consular)
+    await consular.get("/v1/cases", headers=MOSCOW_2)  # a colleague signs in
+    await consular.get("/v1/cases", headers=ALMATY)  # an officer elsewhere signs in
+    url = f"/v1/cases/{case['id']}/assignments"
+    for stranger in ("officer.almaty", "nobody.we.know"):
+        refused = await consular.post(url, json={"assignee": stranger}, headers=MOSCOW)
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "assignee"
+    assigned = await consular.post(url, json={"assignee": "officer.moscow.2"}, headers=MOSCOW)
+    assert assigned.status_code == 201
+    assert assigned.json()["assignee"] == "officer.moscow.2"
+    mine = await consular.get("/v1/cases?assignee=officer.moscow.2", headers=MOSCOW_2)
+    assert [c["id"] for c in mine.json()["items"]] == [case["id"]]
+    event = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
+    assert event["items"][-1]["kind"] == "assignment"
+    assert event["items"][-1]["data"] == {"assignee": "officer.moscow.2"}
