@@ -193,8 +193,7 @@ async def correct(
         raise MovementNotFound(movement_id)
     if old.superseded_at is not None:
         raise AlreadySuperseded(old.superseded_by)
-    if not data.withdraw and data.changes is None:
-        raise InvalidInput("changes", "send the changed fields, or withdraw: true")
+    _check_correction_body(data)
     replacement = None if data.withdraw else _corrected_copy(person, old, data, actor, home_country)
     active = [m for m in await list_movements(session, person.id) if m.id != old.id]
     if replacement is not None:
@@ -212,6 +211,17 @@ async def correct(
     await refresh_status(session, person)
     await session.flush()
     return old, replacement
+
+
+def _check_correction_body(data: MovementCorrection) -> None:
+    """A correction either withdraws the row or changes at least one field:
+    an empty one would supersede the row with an identical copy."""
+    if data.withdraw:
+        if data.changes is not None:
+            raise InvalidInput("changes", "a withdrawal changes nothing: drop changes or withdraw")
+        return
+    if data.changes is None or not data.changes.model_fields_set:
+        raise InvalidInput("changes", "send at least one changed field, or withdraw: true")
 
 
 def _corrected_copy(

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.movements.models import Movement
 from services.registry.persons.errors import (
     PersonNotFound,
     PinAlreadyRegistered,
@@ -172,6 +173,25 @@ def _check_status_transition(person: Person, wanted: str) -> None:
         raise StatusConflict(f"Only a missing person can be found; the status is {person.status}.")
 
 
+async def _check_after_last_movement(
+    session: AsyncSession, person: Person, data: StatusEventCreate
+) -> None:
+    """A person seen crossing a border on a day was alive and not missing before it."""
+    last = (
+        await session.execute(
+            select(Movement.kind, Movement.occurred_on)
+            .where(Movement.person_id == person.id, Movement.superseded_at.is_(None))
+            .order_by(Movement.position.desc())
+            .limit(1)
+        )
+    ).first()
+    if last is not None and data.date < last.occurred_on:
+        raise StatusConflict(
+            f"{data.status.capitalize()} on {data.date} is dated before the person's last "
+            f"recorded movement ({last.kind} on {last.occurred_on})."
+        )
+
+
 async def record_status_event(
     session: AsyncSession, person: Person, data: StatusEventCreate, actor: str
 ) -> StatusEvent:
@@ -180,6 +200,8 @@ async def record_status_event(
     if data.date < person.birth_date:
         raise InvalidInput("date", "is before the person's birth date")
     _check_status_transition(person, data.status)
+    if data.status in EXPLICIT:
+        await _check_after_last_movement(session, person, data)
     event = StatusEvent(
         person_id=person.id,
         status=data.status,
