@@ -254,6 +254,8 @@ _PHONE_PREFIXES = ("555", "700", "770", "505", "220", "990")
 _OLDEST_BIRTH = date(1931, 1, 1)
 
 _ABROAD_SHARE = 0.60
+# Of the families with children, the share where the other parent is not recorded.
+_SINGLE_PARENT_SHARE = 0.2
 _RETURNED_SHARE = 0.15
 
 
@@ -376,6 +378,11 @@ class _FamilyMaker:
         age = _age(self.person.birth_date, self.maker.as_of)
         spouse = self._spouse() if age >= 21 and self.rng.random() < 0.75 else None
         children = self._children(spouse) if spouse is not None else []
+        if spouse is not None and children and self.rng.random() < _SINGLE_PARENT_SHARE:
+            # Widowed or divorced: the other parent is not recorded (the
+            # spouse was added first, so the children's indices shift by one).
+            del self.members[spouse]
+            spouse, children = None, [i - 1 for i in children]
         parent = self._parent() if self.rng.random() < 0.5 else None
         if self.rng.random() < 0.15:
             self._sibling()
@@ -475,10 +482,12 @@ class _FamilyMaker:
         if not minors:
             return
         draw = self.rng.random()
+        # A single parent abroad leaves the children with grandparents more often.
+        unfit = 0.5 if spouse is None else 0.06
         caregiver: int | None
-        if draw < 0.03:
+        if draw < unfit / 2:
             caregiver = None  # at risk: nobody recorded as caring for them
-        elif draw < 0.06:
+        elif draw < unfit:
             caregiver = self._parent(elderly=True)  # at risk: a grandparent past 75
         elif draw < 0.25 or spouse is None:
             caregiver = parent if parent is not None else self._parent()

@@ -191,9 +191,10 @@ async def family_contacts(
 @at_risk_router.get(
     "/at-risk-children",
     response_model=Page[AtRiskChild],
-    summary="Minor children of migrants abroad with no fit caregiver",
-    description="A child is listed when the migrant parent is abroad and the caregiver is "
-    "missing, a minor, over 75, or registered as abroad too.",
+    summary="Minor children whose both parents are away and who have no fit caregiver",
+    description="A child is listed when the migrant parent is abroad, the other parent (the "
+    "spouse member) is registered as abroad, missing or deceased or is not recorded at all, "
+    "and the caregiver is not recorded, a minor, over 75, or registered as away too.",
 )
 async def at_risk_children(
     session: DbSession, principal: AtRiskReader, limit: Limit = 50, cursor: Cursor = None

@@ -149,14 +149,17 @@ async def withdraw_consent(session: AsyncSession, member: FamilyMember) -> Famil
     return member
 
 
-async def pins_abroad(session: AsyncSession, members: Sequence[FamilyMember]) -> set[str]:
+async def away_pins(session: AsyncSession, members: Sequence[FamilyMember]) -> dict[str, str]:
+    """PINs of members registered as persons who are abroad, missing or deceased → status."""
     pins = {m.pin for m in members if m.pin}
     if not pins:
-        return set()
-    rows = await session.scalars(
-        select(Person.pin).where(Person.pin.in_(pins), Person.status == "abroad")
+        return {}
+    rows = await session.execute(
+        select(Person.pin, Person.status).where(
+            Person.pin.in_(pins), Person.status.in_(risk.AWAY_STATUSES)
+        )
     )
-    return set(rows.all())
+    return {pin: status for pin, status in rows.all()}
 
 
 async def describe(
@@ -164,7 +167,7 @@ async def describe(
 ) -> list[FamilyMemberOut]:
     """Members as the API shows them, with minor and at-risk worked out today."""
     today = date.today()
-    reasons = risk.assess(person, members, await pins_abroad(session, members), today)
+    reasons = risk.assess(person, members, await away_pins(session, members), today)
     return [_out(m, reasons[m.id], today) for m in members]
 
 
@@ -223,13 +226,11 @@ async def at_risk_children(
             raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
     rows = (await session.execute(query)).all()
     items = []
-    for child, person, caregiver, caregiver_abroad in rows[:limit]:
-        pins = (
-            {caregiver.pin}
-            if caregiver is not None and caregiver.pin and caregiver_abroad
-            else set()
-        )
-        reason = risk.caregiver_risk(caregiver, pins, today) or "caregiver is abroad"
+    for child, person, caregiver, caregiver_away in rows[:limit]:
+        away: dict[str, str] = {}
+        if caregiver is not None and caregiver.pin and caregiver_away:
+            away[caregiver.pin] = caregiver_away
+        reason = risk.caregiver_risk(caregiver, away, today) or "caregiver is away"
         items.append(
             AtRiskChild(
                 family_member_id=child.id,
