@@ -261,9 +261,18 @@ async def test_family_contacts_only_carry_consenting_members_with_phones(
     assert withdrawn.status_code == 201
     assert withdrawn.json()["sms_consent"] is False
     assert withdrawn.json()["consent"]["withdrawn_at"] is not None
+    assert withdrawn.json()["consent"]["withdrawal_reason"] == "asked"
+    wife_url = f"/v1/persons/{pid}/family-members/{wife['id']}"
+    read_back = await registry.get(wife_url, headers=REGISTRAR)
+    assert read_back.json()["consent"]["withdrawal_reason"] == "asked"
     assert (await registry.get(url, headers=service)).json()["items"] == []
     twice = await registry.post(withdrawal, json={}, headers=REGISTRAR)
     assert twice.status_code == 409
+    again = await registry.patch(
+        wife_url, json={"sms_consent": True}, headers={**REGISTRAR, "If-Match": 'W/"2"'}
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["consent"]["withdrawal_reason"] is None
 
 
 async def test_patch_family_member_with_if_match(

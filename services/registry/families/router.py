@@ -160,7 +160,7 @@ async def withdraw_consent(
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id)
         member = await service.get_member(session, person_id, member_id, lock=True)
-        await service.withdraw_consent(session, member)
+        await service.withdraw_consent(session, member, body.reason)
         await audit_service.record(
             session, principal, "withdraw_consent", [_touched(member.id, person.id)]
         )

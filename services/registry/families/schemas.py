@@ -82,6 +82,9 @@ class Consent(BaseModel):
     given_at: dt.datetime | None
     method: ConsentMethod | None
     withdrawn_at: dt.datetime | None
+    withdrawal_reason: str | None = Field(
+        default=None, description="Why consent was withdrawn, as the family member said"
+    )
 
 
 class FamilyMemberOut(BaseModel):

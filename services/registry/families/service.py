@@ -135,16 +135,20 @@ async def update_member(
         member.consent_given_at = datetime.now(UTC)
         member.consent_method = changes.get("sms_consent_method") or "in_person"
         member.consent_withdrawn_at = None
+        member.consent_withdrawal_reason = None
     if member.sms_consent and member.phone is None:
         raise InvalidInput("phone", "SMS consent needs a phone number")
     await session.flush()
     return member
 
 
-async def withdraw_consent(session: AsyncSession, member: FamilyMember) -> FamilyMember:
+async def withdraw_consent(
+    session: AsyncSession, member: FamilyMember, reason: str | None
+) -> FamilyMember:
     if not member.sms_consent:
         raise NoConsentToWithdraw("This family member has no SMS consent to withdraw.")
     member.consent_withdrawn_at = datetime.now(UTC)
+    member.consent_withdrawal_reason = reason
     await session.flush()
     return member
 
@@ -188,6 +192,7 @@ def _out(member: FamilyMember, reason: str | None, today: date) -> FamilyMemberO
             given_at=member.consent_given_at,
             method=member.consent_method,
             withdrawn_at=member.consent_withdrawn_at,
+            withdrawal_reason=member.consent_withdrawal_reason,
         ),
         caregiver_id=member.caregiver_id,
         minor=risk.is_minor(member.birth_date, today),
