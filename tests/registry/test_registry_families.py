@@ -88,6 +88,8 @@ async def test_member_pin_is_checked_against_birth_date_and_sex(
         ({**member("spouse", "Айгүл", 30), "relation": "cousin"}, "relation"),
         (member("spouse", "Aigul", 30), "first_name"),
         (member("child", "Бермет", -1), "birth_date"),
+        ({**member("parent", "Гүлнара", 60), "birth_date": "0001-01-01"}, "birth_date"),
+        ({**member("parent", "Гүлнара", 60), "birth_date": "1899-12-31"}, "birth_date"),
         (
             member("child", "Бермет", 5, caregiver_id="00000000-0000-4000-8000-000000000000"),
             "caregiver_id",

@@ -80,6 +80,8 @@ async def test_impossible_sequences_are_409_saying_why(
         ({"sector": "Z"}, "sector"),
         ({"occupation": "10"}, "occupation"),
         ({"contract_end": "2024-01-01"}, "contract_end"),
+        ({"contract_end": "9999-12-31"}, "contract_end"),
+        ({"contract_end": "2035-03-02"}, "contract_end"),  # ten years and a day
         ({"departed_on": "2999-01-01"}, "departed_on"),
         ({"departed_on": "1980-01-01"}, "departed_on"),
     ],

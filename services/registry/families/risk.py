@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, not_, or_, select
 from sqlalchemy.orm import aliased
 
+from services.registry.clock import years_before
 from services.registry.families.models import FamilyMember
 from services.registry.persons.models import Person
 
@@ -40,13 +41,6 @@ MINOR_AGE = 18
 ELDER_AGE = 76  # "over 75"
 # A registered person in one of these is not at home to look after a child.
 AWAY_STATUSES = ("abroad", "missing", "deceased")
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def is_minor(born: date, today: date) -> bool:
