@@ -61,7 +61,9 @@ async def add_family_member(
         )
 
     operation = f"POST /v1/persons/{person_id}/family-members"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+    )
 
 
 @router.get(
@@ -160,7 +162,9 @@ async def withdraw_consent(
         return created(out)
 
     operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+    )
 
 
 @router.get(
@@ -196,10 +200,13 @@ async def at_risk_children(
     cursor: Cursor = None,
 ) -> Page[AtRiskChild]:
     items, next_cursor = await service.at_risk_children(session, settings, limit, cursor)
+    # Each item names the child and the migrant parent: both were read.
+    parents = dict.fromkeys(c.person_id for c in items)
     await audit_service.record(
         session,
         principal,
         "read",
-        [_touched(c.family_member_id, c.person_id) for c in items],
+        [_touched(c.family_member_id, c.person_id) for c in items]
+        + [audit_service.person(p) for p in parents],
     )
     return Page(items=items, next_cursor=next_cursor)

@@ -58,7 +58,9 @@ async def record_departure(
         return created(service.to_out(movement))
 
     operation = f"POST /v1/persons/{person_id}/departures"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )
 
 
 @router.post(
@@ -83,7 +85,9 @@ async def record_return(
         return created(service.to_out(movement))
 
     operation = f"POST /v1/persons/{person_id}/returns"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )
 
 
 @router.get(
@@ -138,4 +142,6 @@ async def correct_movement(
         return created(service.to_out(new or old))
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )

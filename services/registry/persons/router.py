@@ -52,7 +52,9 @@ async def register_person(
         out = PersonOut.model_validate(person)
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
-    return await idempotent(session, principal, idempotency_key, "POST /v1/persons", body, run)
+    return await idempotent(
+        session, principal, idempotency_key, "POST /v1/persons", body, run, reveals="person"
+    )
 
 
 @router.get(
@@ -168,7 +170,9 @@ async def record_status_event(
         return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="status_event"
+    )
 
 
 def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
