@@ -10,6 +10,7 @@ from services.registry.families.router import router as families_router
 from services.registry.movements.router import router as movements_router
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
+from services.registry.statistics.router import router as statistics_router
 from shared.app import create_service_app
 
 
@@ -20,5 +21,12 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         description="Migrants, family members, departures and returns, search, statistics "
         "and the audit trail.",
         settings=settings or RegistrySettings(),
-        routers=[persons_router, families_router, movements_router, at_risk_router, audit_router],
+        routers=[
+            persons_router,
+            families_router,
+            movements_router,
+            at_risk_router,
+            statistics_router,
+            audit_router,
+        ],
     )

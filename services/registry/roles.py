@@ -30,4 +30,6 @@ ContactsReader = Annotated[
 ]
 # Children at risk: the people who act on them.
 AtRiskReader = Annotated[Principal, Depends(require("registrar", "admin", "consular_supervisor"))]
+# Statistics: counts only, never a person.
+Analyst = Annotated[Principal, Depends(require("analyst", "admin", "consular_supervisor"))]
 Auditor = Annotated[Principal, Depends(require("auditor"))]

@@ -85,13 +85,21 @@ def _sql(url: str, statement: str) -> None:
         conn.execute(statement)
 
 
-async def test_the_trail_refuses_update_and_delete(
+def _hash_at(url: str, seq: int) -> str:
+    with psycopg.connect(psycopg_url(url)) as conn:
+        row = conn.execute("SELECT hash FROM audit_events WHERE seq = %s", (seq,)).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+async def test_the_trail_refuses_update_delete_and_truncate(
     registry: httpx.AsyncClient, make_person: MakePerson, database_urls: dict[str, str]
 ) -> None:
     await make_person()
     for statement in (
         "UPDATE audit_events SET actor = 'nobody'",
         "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
     ):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
             _sql(database_urls["registry"], statement)
@@ -108,6 +116,7 @@ async def test_verify_passes_then_names_the_first_tampered_link(
     intact = runner.invoke(cli, ["audit", "verify", "--database-url", url])
     assert intact.exit_code == 0, intact.output
     assert "intact: 4 events" in intact.output
+    assert f"head: seq 4 hash {_hash_at(url, 4)}" in intact.output
 
     # A superuser (the only one who can) bypasses the trigger and rewrites history.
     _sql(
@@ -121,6 +130,7 @@ async def test_verify_passes_then_names_the_first_tampered_link(
     assert "BROKEN at seq 3" in broken.output
     assert "contents do not match its hash" in broken.output
     assert "2 events before it verified" in broken.output
+    assert f"last good: seq 2 hash {_hash_at(url, 2)}" in broken.output
 
 
 async def test_verify_notices_a_deleted_row(

@@ -35,7 +35,19 @@ async def test_demo_loads_once_and_behaves_like_registered_data(
         "/v1/at-risk-children", params={"limit": 200}, headers=bearer("admin")
     )
     assert at_risk.status_code == 200
-    families = await registry.get(
-        f"/v1/persons/{people[0]['id']}/family-members", headers=REGISTRAR
-    )
-    assert families.status_code == 200
+    children = at_risk.json()["items"]
+    assert children, "the demo shows at least one child at risk"
+    listed_parent = next(p for p in people if p["id"] == children[0]["person_id"])
+    assert listed_parent["status"] == "abroad"
+
+    # Some family has a minor child with a caregiver recorded.
+    for person in people:
+        family = await registry.get(f"/v1/persons/{person['id']}/family-members", headers=REGISTRAR)
+        assert family.status_code == 200
+        cared_for = [m for m in family.json()["items"] if m["minor"] and m["caregiver_id"]]
+        if cared_for:
+            ids = {m["id"] for m in family.json()["items"]}
+            assert cared_for[0]["caregiver_id"] in ids
+            break
+    else:
+        raise AssertionError("no demo family has a minor with a caregiver")

@@ -88,6 +88,8 @@ async def test_member_pin_is_checked_against_birth_date_and_sex(
         ({**member("spouse", "Айгүл", 30), "relation": "cousin"}, "relation"),
         (member("spouse", "Aigul", 30), "first_name"),
         (member("child", "Бермет", -1), "birth_date"),
+        ({**member("parent", "Гүлнара", 60), "birth_date": "0001-01-01"}, "birth_date"),
+        ({**member("parent", "Гүлнара", 60), "birth_date": "1899-12-31"}, "birth_date"),
         (
             member("child", "Бермет", 5, caregiver_id="00000000-0000-4000-8000-000000000000"),
             "caregiver_id",
@@ -146,17 +148,30 @@ async def test_at_risk_children_are_flagged_and_listed(
         await _add(registry, pid, member("child", name, 6, caregiver_id=caregiver))
     # At home, nobody is at risk.
     assert not any(m["at_risk"] for m in (await _members(registry, pid)).values())
+    # The father leaves but the mother is at home: one parent is there.
     await depart(registry, pid)
+    assert not any(m["at_risk"] for m in (await _members(registry, pid)).values())
+    # The mother, registered herself, leaves too: both parents abroad.
+    await depart(registry, other_migrant["id"])
     members = await _members(registry, pid)
     assert members["Бермет"]["at_risk_reason"] == "no caregiver recorded"
     assert members["Асел"]["at_risk_reason"] == "caregiver is over 75"
     assert members["Динара"]["at_risk_reason"] == "caregiver is a minor"
     assert members["Айпери"]["at_risk_reason"] == "no caregiver recorded"
     assert members["Айдай"]["at_risk"] is False
-    assert members["Мээрим"]["at_risk"] is False
-    # The mother, registered herself, leaves too: both parents abroad.
-    await depart(registry, other_migrant["id"])
-    assert (await _members(registry, pid))["Мээрим"]["at_risk_reason"] == "caregiver is abroad"
+    assert members["Мээрим"]["at_risk_reason"] == "caregiver is abroad"
+
+    # A single parent abroad (no other parent recorded): the other parent counts as absent.
+    single = (await make_person())["id"]
+    await _add(registry, single, member("child", "Нурай", 9))
+    await depart(registry, single)
+    assert (await _members(registry, single))["Нурай"]["at_risk_reason"] == "no caregiver recorded"
+    # A spouse recorded without a PIN is taken to be at home.
+    with_spouse = (await make_person())["id"]
+    await _add(registry, with_spouse, member("spouse", "Гүлзат", 35))
+    await _add(registry, with_spouse, member("child", "Элнура", 9))
+    await depart(registry, with_spouse)
+    assert (await _members(registry, with_spouse))["Элнура"]["at_risk"] is False
 
     listed: list[dict[str, Any]] = []
     cursor = None
@@ -177,12 +192,37 @@ async def test_at_risk_children_are_flagged_and_listed(
         "Динара": "caregiver is a minor",
         "Айпери": "no caregiver recorded",
         "Мээрим": "caregiver is abroad",
+        "Нурай": "no caregiver recorded",
     }
     for role in ("analyst", "consular_officer", "auditor"):
         denied = await registry.get(
             "/v1/at-risk-children", headers=bearer(role, consulate="RU-MOW")
         )
         assert denied.status_code == 403
+
+
+async def test_a_caregiver_reported_missing_leaves_the_child_at_risk(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pid = (await make_person())["id"]
+    uncle_person = await make_person(birth_date="1985-02-02")
+    uncle = await _add(
+        registry,
+        pid,
+        member("sibling", "Бакыт", 40, pin=uncle_person["pin"], birth_date="1985-02-02"),
+    )
+    await _add(registry, pid, member("child", "Нурай", 9, caregiver_id=uncle["id"]))
+    await depart(registry, pid)
+    assert (await _members(registry, pid))["Нурай"]["at_risk"] is False
+    reported = await registry.post(
+        f"/v1/persons/{uncle_person['id']}/status-events",
+        json={"status": "missing", "date": "2025-06-01", "source": "family"},
+        headers=REGISTRAR,
+    )
+    assert reported.status_code == 201
+    assert (await _members(registry, pid))["Нурай"]["at_risk_reason"] == "caregiver is missing"
+    listed = await registry.get("/v1/at-risk-children", headers=bearer("admin"))
+    assert [c["reason"] for c in listed.json()["items"]] == ["caregiver is missing"]
 
 
 async def test_family_contacts_only_carry_consenting_members_with_phones(
@@ -223,9 +263,18 @@ async def test_family_contacts_only_carry_consenting_members_with_phones(
     assert withdrawn.status_code == 201
     assert withdrawn.json()["sms_consent"] is False
     assert withdrawn.json()["consent"]["withdrawn_at"] is not None
+    assert withdrawn.json()["consent"]["withdrawal_reason"] == "asked"
+    wife_url = f"/v1/persons/{pid}/family-members/{wife['id']}"
+    read_back = await registry.get(wife_url, headers=REGISTRAR)
+    assert read_back.json()["consent"]["withdrawal_reason"] == "asked"
     assert (await registry.get(url, headers=service)).json()["items"] == []
     twice = await registry.post(withdrawal, json={}, headers=REGISTRAR)
     assert twice.status_code == 409
+    again = await registry.patch(
+        wife_url, json={"sms_consent": True}, headers={**REGISTRAR, "If-Match": 'W/"2"'}
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["consent"]["withdrawal_reason"] is None
 
 
 async def test_patch_family_member_with_if_match(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -78,6 +80,8 @@ async def test_impossible_sequences_are_409_saying_why(
         ({"sector": "Z"}, "sector"),
         ({"occupation": "10"}, "occupation"),
         ({"contract_end": "2024-01-01"}, "contract_end"),
+        ({"contract_end": "9999-12-31"}, "contract_end"),
+        ({"contract_end": "2035-03-02"}, "contract_end"),  # ten years and a day
         ({"departed_on": "2999-01-01"}, "departed_on"),
         ({"departed_on": "1980-01-01"}, "departed_on"),
     ],
@@ -240,3 +244,46 @@ async def test_status_events_missing_found_deceased(
         ("deceased", "2025-08-01", "MFA"),
     ]
     assert (await registry.get(url, headers=bearer("analyst"))).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "nothing to change", "changes": {}},
+        {"reason": "nothing to change"},
+        {"reason": "both at once", "withdraw": True, "changes": {"date": "2025-03-02"}},
+    ],
+)
+async def test_a_correction_must_change_something_or_withdraw_but_not_both(
+    registry: httpx.AsyncClient, make_person: MakePerson, body: dict[str, Any]
+) -> None:
+    pid = (await make_person())["id"]
+    departure = (await depart(registry, pid, "2025-03-01")).json()
+    url = f"/v1/persons/{pid}/movements/{departure['id']}/corrections"
+    response = await registry.post(url, json=body, headers=REGISTRAR)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["changes"]
+    everything = await registry.get(
+        f"/v1/persons/{pid}/movements", params={"include_superseded": True}, headers=REGISTRAR
+    )
+    assert [m["superseded"] for m in everything.json()["items"]] == [False]
+
+
+async def test_a_death_or_disappearance_before_the_last_movement_is_409(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pid = (await make_person())["id"]
+    await depart(registry, pid, "2025-03-01")
+    await come_back(registry, pid, "2025-09-01")
+    url = f"/v1/persons/{pid}/status-events"
+    for status in ("deceased", "missing"):
+        early = await registry.post(
+            url, json={"status": status, "date": "2025-08-31", "source": "x"}, headers=REGISTRAR
+        )
+        assert early.status_code == 409
+        assert "return on 2025-09-01" in early.json()["detail"]
+    assert await _status(registry, pid) == "returned"
+    same_day = await registry.post(
+        url, json={"status": "missing", "date": "2025-09-01", "source": "x"}, headers=REGISTRAR
+    )
+    assert same_day.status_code == 201

@@ -83,6 +83,7 @@ async def test_pin_disagreeing_with_sex_and_birth_date_names_both_values(
         ({"phone": "12345"}, "phone"),
         ({"last_name": "Abdykadyrov"}, "last_name"),
         ({"first_name_latin": "Нурлан"}, "first_name_latin"),
+        ({"patronymic": "Bakytovich"}, "patronymic"),
         ({"language": "de"}, "language"),
         ({"sex": "X"}, "sex"),
     ],
@@ -123,6 +124,11 @@ async def test_patch_needs_if_match_and_refuses_stale_versions(
     )
     assert stale.status_code == 412
     assert (await registry.get(url, headers=REGISTRAR)).json()["locality"] == "Ош"
+    latin = await registry.patch(
+        url, json={"patronymic": "Bakytovich"}, headers={**REGISTRAR, "If-Match": 'W/"2"'}
+    )
+    assert latin.status_code == 422
+    assert [e["field"] for e in latin.json()["errors"]] == ["patronymic"]
 
 
 async def test_patch_rechecks_the_pin_and_refuses_a_taken_one(

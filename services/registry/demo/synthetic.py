@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Generic, Literal, TypeVar
 
+from services.registry.clock import years_after, years_before
 from services.registry.persons.pin import Sex, make_pin
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO"
@@ -254,6 +255,8 @@ _PHONE_PREFIXES = ("555", "700", "770", "505", "220", "990")
 _OLDEST_BIRTH = date(1931, 1, 1)
 
 _ABROAD_SHARE = 0.60
+# Of the families with children, the share where the other parent is not recorded.
+_SINGLE_PARENT_SHARE = 0.2
 _RETURNED_SHARE = 0.15
 
 
@@ -338,10 +341,10 @@ class _Maker:
 
     def _birth_date(self, min_age: int, max_age: int, mode: int) -> date:
         # Ages cluster around `mode`, as labour migrants are mostly young.
-        latest = _years_before(self.as_of, min_age)
-        earliest = _years_before(self.as_of, max_age + 1) + timedelta(days=1)
+        latest = years_before(self.as_of, min_age)
+        earliest = years_before(self.as_of, max_age + 1) + timedelta(days=1)
         span = (latest - earliest).days
-        peak = (_years_before(self.as_of, mode) - earliest).days
+        peak = (years_before(self.as_of, mode) - earliest).days
         offset = round(self.rng.triangular(0, span, peak))
         return earliest + timedelta(days=offset)
 
@@ -359,7 +362,7 @@ class _Maker:
         if draw >= _ABROAD_SHARE + _RETURNED_SHARE:
             return []
         abroad_now = draw < _ABROAD_SHARE
-        return _Journeys(self, earliest=_years_after(born, 18)).build(abroad_now)
+        return _Journeys(self, earliest=years_after(born, 18)).build(abroad_now)
 
 
 class _FamilyMaker:
@@ -376,6 +379,11 @@ class _FamilyMaker:
         age = _age(self.person.birth_date, self.maker.as_of)
         spouse = self._spouse() if age >= 21 and self.rng.random() < 0.75 else None
         children = self._children(spouse) if spouse is not None else []
+        if spouse is not None and children and self.rng.random() < _SINGLE_PARENT_SHARE:
+            # Widowed or divorced: the other parent is not recorded (the
+            # spouse was added first, so the children's indices shift by one).
+            del self.members[spouse]
+            spouse, children = None, [i - 1 for i in children]
         parent = self._parent() if self.rng.random() < 0.5 else None
         if self.rng.random() < 0.15:
             self._sibling()
@@ -426,15 +434,15 @@ class _FamilyMaker:
         # Husbands tend to be a few years older than their wives.
         low, high = (-6, 3) if self.person.sex == "M" else (-3, 6)
         older_by = timedelta(days=self.rng.randint(low * 365, high * 365))
-        born = _clamp(own - older_by, _OLDEST_BIRTH, _years_before(self.maker.as_of, 18))
+        born = _clamp(own - older_by, _OLDEST_BIRTH, years_before(self.maker.as_of, 18))
         sex: Sex = "F" if self.person.sex == "M" else "M"
         return self._add("spouse", sex, born, phone_chance=0.85)
 
     def _children(self, spouse: int) -> list[int]:
         couple = (self.person, self.members[spouse])
         mother = next(p.birth_date for p in couple if p.sex == "F")
-        first_possible = max(_years_after(p.birth_date, 19) for p in couple)
-        last_possible = min(self.maker.as_of, _years_after(mother, 45))
+        first_possible = max(years_after(p.birth_date, 19) for p in couple)
+        last_possible = min(self.maker.as_of, years_after(mother, 45))
         if first_possible > last_possible:
             return []
         children = []
@@ -450,10 +458,10 @@ class _FamilyMaker:
     def _parent(self, *, elderly: bool = False) -> int:
         # A parent is 20 to 38 years older; an elderly one (an at-risk
         # caregiver) is also at least 76 on the demo day.
-        latest = _years_before(self.person.birth_date, 20)
+        latest = years_before(self.person.birth_date, 20)
         if elderly:
-            latest = min(latest, _years_before(self.maker.as_of, 76))
-        earliest = max(_years_before(latest, 18), _OLDEST_BIRTH)
+            latest = min(latest, years_before(self.maker.as_of, 76))
+        earliest = max(years_before(latest, 18), _OLDEST_BIRTH)
         born = self.maker.birth_date_between(earliest, latest)
         sex: Sex = "F" if self.rng.random() < 0.6 else "M"
         return self._add("parent", sex, born, phone_chance=0.5, pin_chance=0.9)
@@ -475,10 +483,12 @@ class _FamilyMaker:
         if not minors:
             return
         draw = self.rng.random()
+        # A single parent abroad leaves the children with grandparents more often.
+        unfit = 0.5 if spouse is None else 0.06
         caregiver: int | None
-        if draw < 0.03:
+        if draw < unfit / 2:
             caregiver = None  # at risk: nobody recorded as caring for them
-        elif draw < 0.06:
+        elif draw < unfit:
             caregiver = self._parent(elderly=True)  # at risk: a grandparent past 75
         elif draw < 0.25 or spouse is None:
             caregiver = parent if parent is not None else self._parent()
@@ -559,17 +569,6 @@ def _surname(male_form: str, sex: Sex, *, cyrillic: bool) -> str:
     if sex == "M":
         return male_form
     return male_form + ("а" if cyrillic else "a")
-
-
-def _years_before(day: date, years: int) -> date:
-    return _years_after(day, -years)
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a non-leap year
-        return day.replace(year=day.year + years, day=28)
 
 
 def _age(born: date, on: date) -> int:

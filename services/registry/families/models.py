@@ -29,6 +29,7 @@ class FamilyMember(Base):
     consent_given_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     consent_method: Mapped[str | None] = mapped_column(String(20))
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
     caregiver_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("family_members.id", ondelete="SET NULL")
     )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
@@ -18,6 +17,7 @@ from services.registry.families.schemas import (
     FamilyMemberOut,
     FamilyMemberUpdate,
 )
+from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
 from services.registry.persons import service as persons
 from services.registry.roles import AtRiskReader, ContactsReader, Reader, Registrar
@@ -29,18 +29,11 @@ from shared.pagination import Cursor, Limit, Page
 router = APIRouter(prefix="/persons/{person_id}", tags=["families"])
 at_risk_router = APIRouter(tags=["families"])
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such person or family member", **PROBLEM}
-}
+NOT_FOUND = not_found("person or family member")
 
 
 def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
     return audit_service.Touched("family_member", member_id, person_id)
-
-
-def _phone_region(request: Request) -> str:
-    return str(request.app.state.settings.default_phone_region)
 
 
 @router.post(
@@ -55,20 +48,22 @@ async def add_family_member(
     body: FamilyMemberCreate,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id, lock=True)
-        member = await service.add_member(session, person, body, _phone_region(request))
+        member = await service.add_member(session, person, body, settings)
         await audit_service.record(session, principal, "create", [_touched(member.id, person.id)])
-        (out,) = await service.describe(session, person, [member])
+        out = await service.describe_member(session, person, member.id, settings)
         return created(
             out, f"/v1/persons/{person_id}/family-members/{member.id}", etag_for(out.version)
         )
 
     operation = f"POST /v1/persons/{person_id}/family-members"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+    )
 
 
 @router.get(
@@ -78,7 +73,7 @@ async def add_family_member(
     responses=NOT_FOUND,
 )
 async def list_family_members(
-    person_id: uuid.UUID, session: DbSession, principal: Reader
+    person_id: uuid.UUID, session: DbSession, principal: Reader, settings: AppSettings
 ) -> Page[FamilyMemberOut]:
     person = await persons.get_person(session, person_id)
     members = await service.list_members(session, person.id)
@@ -86,7 +81,7 @@ async def list_family_members(
         session, principal, "read", [_touched(m.id, person.id) for m in members]
     )
     # A family is a handful of people: one page.
-    return Page(items=await service.describe(session, person, members))
+    return Page(items=await service.describe(session, person, members, settings))
 
 
 @router.get(
@@ -101,12 +96,11 @@ async def read_family_member(
     session: DbSession,
     principal: Reader,
     response: Response,
+    settings: AppSettings,
 ) -> FamilyMemberOut:
     person = await persons.get_person(session, person_id)
-    await service.get_member(session, person_id, member_id)
-    members = await service.list_members(session, person.id)
+    out = await service.describe_member(session, person, member_id, settings)
     await audit_service.record(session, principal, "read", [_touched(member_id, person.id)])
-    out = next(m for m in await service.describe(session, person, members) if m.id == member_id)
     response.headers["ETag"] = etag_for(out.version)
     return out
 
@@ -117,8 +111,8 @@ async def read_family_member(
     summary="Change a family member's phone, language, caregiver or give SMS consent",
     responses={
         **NOT_FOUND,
-        412: {"description": "Changed since you read it", **PROBLEM},
-        428: {"description": "If-Match is missing", **PROBLEM},
+        **problem(412, "Changed since you read it"),
+        **problem(428, "If-Match is missing"),
     },
 )
 async def update_family_member(
@@ -127,17 +121,16 @@ async def update_family_member(
     body: FamilyMemberUpdate,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     response: Response,
     if_match: IfMatch = None,
 ) -> FamilyMemberOut:
     person = await persons.get_person(session, person_id)
     member = await service.get_member(session, person_id, member_id, lock=True)
     check_if_match(if_match, member.version)
-    await service.update_member(session, member, body, _phone_region(request))
+    await service.update_member(session, member, body, settings)
     await audit_service.record(session, principal, "update", [_touched(member.id, person.id)])
-    members = await service.list_members(session, person.id)
-    out = next(m for m in await service.describe(session, person, members) if m.id == member_id)
+    out = await service.describe_member(session, person, member_id, settings)
     response.headers["ETag"] = etag_for(out.version)
     return out
 
@@ -147,7 +140,7 @@ async def update_family_member(
     status_code=status.HTTP_201_CREATED,
     response_model=FamilyMemberOut,
     summary="Record that a family member withdrew SMS consent",
-    responses={**NOT_FOUND, 409: {"description": "No consent to withdraw", **PROBLEM}},
+    responses={**NOT_FOUND, **problem(409, "No consent to withdraw")},
 )
 async def withdraw_consent(
     person_id: uuid.UUID,
@@ -155,27 +148,30 @@ async def withdraw_consent(
     body: ConsentWithdrawal,
     session: DbSession,
     principal: Registrar,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id)
         member = await service.get_member(session, person_id, member_id, lock=True)
-        await service.withdraw_consent(session, member)
+        await service.withdraw_consent(session, member, body.reason)
         await audit_service.record(
             session, principal, "withdraw_consent", [_touched(member.id, person.id)]
         )
-        (out,) = await service.describe(session, person, [member])
+        out = await service.describe_member(session, person, member.id, settings)
         return created(out)
 
     operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+    )
 
 
 @router.get(
     "/family-contacts",
     response_model=Page[FamilyContact],
     summary="Family members who agreed to SMS: the minimum a notification needs",
-    responses={404: {"description": "No such person", **PROBLEM}},
+    responses=not_found(),
 )
 async def family_contacts(
     person_id: uuid.UUID, session: DbSession, principal: ContactsReader
@@ -191,18 +187,26 @@ async def family_contacts(
 @at_risk_router.get(
     "/at-risk-children",
     response_model=Page[AtRiskChild],
-    summary="Minor children of migrants abroad with no fit caregiver",
-    description="A child is listed when the migrant parent is abroad and the caregiver is "
-    "missing, a minor, over 75, or registered as abroad too.",
+    summary="Minor children whose both parents are away and who have no fit caregiver",
+    description="A child is listed when the migrant parent is abroad, the other parent (the "
+    "spouse member) is registered as abroad, missing or deceased or is not recorded at all, "
+    "and the caregiver is not recorded, a minor, over 75, or registered as away too.",
 )
 async def at_risk_children(
-    session: DbSession, principal: AtRiskReader, limit: Limit = 50, cursor: Cursor = None
+    session: DbSession,
+    principal: AtRiskReader,
+    settings: AppSettings,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Page[AtRiskChild]:
-    items, next_cursor = await service.at_risk_children(session, limit, cursor)
+    items, next_cursor = await service.at_risk_children(session, settings, limit, cursor)
+    # Each item names the child and the migrant parent: both were read.
+    parents = dict.fromkeys(c.person_id for c in items)
     await audit_service.record(
         session,
         principal,
         "read",
-        [_touched(c.family_member_id, c.person_id) for c in items],
+        [_touched(c.family_member_id, c.person_id) for c in items]
+        + [audit_service.person(p) for p in parents],
     )
     return Page(items=items, next_cursor=next_cursor)

@@ -82,6 +82,9 @@ class Consent(BaseModel):
     given_at: dt.datetime | None
     method: ConsentMethod | None
     withdrawn_at: dt.datetime | None
+    withdrawal_reason: str | None = Field(
+        default=None, description="Why consent was withdrawn, as the family member said"
+    )
 
 
 class FamilyMemberOut(BaseModel):
@@ -100,8 +103,9 @@ class FamilyMemberOut(BaseModel):
     caregiver_id: uuid.UUID | None
     minor: bool
     at_risk: bool = Field(
-        description="A minor child of a migrant abroad with no caregiver, or a caregiver "
-        "who is a minor, over 75, or abroad too"
+        description="A minor child whose both parents are away (the other parent registered "
+        "as away or not recorded) with no caregiver, or a caregiver who is a minor, over 75, "
+        "or away too"
     )
     at_risk_reason: str | None
     version: int

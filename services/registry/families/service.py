@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.clock import today
 from services.registry.families import risk
 from services.registry.families.errors import FamilyMemberNotFound, NoConsentToWithdraw
 from services.registry.families.models import FamilyMember
@@ -21,7 +22,9 @@ from services.registry.families.schemas import (
     FamilyMemberUpdate,
 )
 from services.registry.persons.models import Person
+from services.registry.persons.pin import KG_PIN_RULES
 from services.registry.persons.service import check_pin, normalize_phone
+from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -50,9 +53,10 @@ async def _check_caregiver(
     caregiver_id: uuid.UUID,
     child_relation: str,
     child_born: date,
+    today: date,
     child_id: uuid.UUID | None = None,
 ) -> None:
-    if child_relation != "child" or not risk.is_minor(child_born, date.today()):
+    if child_relation != "child" or not risk.is_minor(child_born, today):
         raise InvalidInput("caregiver_id", "only a minor child has a caregiver")
     if caregiver_id == child_id:
         raise InvalidInput("caregiver_id", "a child cannot be their own caregiver")
@@ -71,19 +75,27 @@ def _check_given_at(given_at: datetime) -> None:
         raise InvalidInput(field, "is not a plausible time (in the future, or before 2000)")
 
 
-async def add_member(
-    session: AsyncSession, person: Person, data: FamilyMemberCreate, phone_region: str
-) -> FamilyMember:
-    if data.birth_date > date.today():
+def _check_birth_date(born: date, today: date) -> None:
+    if born > today:
         raise InvalidInput("birth_date", "is in the future")
+    # The same floor as a PIN's birth year: earlier is a typing slip.
+    if born.year < KG_PIN_RULES.min_birth_year:
+        raise InvalidInput("birth_date", f"is before {KG_PIN_RULES.min_birth_year}")
+
+
+async def add_member(
+    session: AsyncSession, person: Person, data: FamilyMemberCreate, settings: RegistrySettings
+) -> FamilyMember:
+    on = today(settings)
+    _check_birth_date(data.birth_date, on)
     if data.pin:
-        check_pin(data.pin, data.sex, data.birth_date)
-    phone = normalize_phone(data.phone, phone_region) if data.phone else None
+        check_pin(data.pin, data.sex, data.birth_date, on)
+    phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
     if data.sms_consent and phone is None:
         raise InvalidInput("sms_consent", "SMS consent needs a phone number")
     if data.caregiver_id:
         await _check_caregiver(
-            session, person.id, data.caregiver_id, data.relation, data.birth_date
+            session, person.id, data.caregiver_id, data.relation, data.birth_date, on
         )
     given_at = (data.sms_consent_given_at or datetime.now(UTC)) if data.sms_consent else None
     if given_at is not None:
@@ -111,13 +123,14 @@ async def update_member(
     session: AsyncSession,
     member: FamilyMember,
     data: FamilyMemberUpdate,
-    phone_region: str,
+    settings: RegistrySettings,
 ) -> FamilyMember:
     changes = data.model_dump(exclude_unset=True)
     if "language" in changes and changes["language"] is None:
         raise InvalidInput("language", "cannot be null")
     if "phone" in changes:
-        member.phone = normalize_phone(changes["phone"], phone_region) if changes["phone"] else None
+        phone = changes["phone"]
+        member.phone = normalize_phone(phone, settings.default_phone_region) if phone else None
     if changes.get("language"):
         member.language = changes["language"]
     if "caregiver_id" in changes:
@@ -128,6 +141,7 @@ async def update_member(
                 changes["caregiver_id"],
                 member.relation,
                 member.birth_date,
+                today(settings),
                 member.id,
             )
         member.caregiver_id = changes["caregiver_id"]
@@ -135,37 +149,61 @@ async def update_member(
         member.consent_given_at = datetime.now(UTC)
         member.consent_method = changes.get("sms_consent_method") or "in_person"
         member.consent_withdrawn_at = None
+        member.consent_withdrawal_reason = None
     if member.sms_consent and member.phone is None:
         raise InvalidInput("phone", "SMS consent needs a phone number")
     await session.flush()
     return member
 
 
-async def withdraw_consent(session: AsyncSession, member: FamilyMember) -> FamilyMember:
+async def withdraw_consent(
+    session: AsyncSession, member: FamilyMember, reason: str | None
+) -> FamilyMember:
     if not member.sms_consent:
         raise NoConsentToWithdraw("This family member has no SMS consent to withdraw.")
     member.consent_withdrawn_at = datetime.now(UTC)
+    member.consent_withdrawal_reason = reason
     await session.flush()
     return member
 
 
-async def pins_abroad(session: AsyncSession, members: Sequence[FamilyMember]) -> set[str]:
+async def away_pins(session: AsyncSession, members: Sequence[FamilyMember]) -> dict[str, str]:
+    """PINs of members registered as persons who are abroad, missing or deceased → status."""
     pins = {m.pin for m in members if m.pin}
     if not pins:
-        return set()
-    rows = await session.scalars(
-        select(Person.pin).where(Person.pin.in_(pins), Person.status == "abroad")
+        return {}
+    rows = await session.execute(
+        select(Person.pin, Person.status).where(
+            Person.pin.in_(pins), Person.status.in_(risk.AWAY_STATUSES)
+        )
     )
-    return set(rows.all())
+    return {pin: status for pin, status in rows.all()}
 
 
 async def describe(
-    session: AsyncSession, person: Person, members: Sequence[FamilyMember]
+    session: AsyncSession,
+    person: Person,
+    members: Sequence[FamilyMember],
+    settings: RegistrySettings,
 ) -> list[FamilyMemberOut]:
-    """Members as the API shows them, with minor and at-risk worked out today."""
-    today = date.today()
-    reasons = risk.assess(person, members, await pins_abroad(session, members), today)
-    return [_out(m, reasons[m.id], today) for m in members]
+    """Members as the API shows them, with minor and at-risk worked out today.
+
+    ``members`` is the whole family: a child's risk depends on its caregiver
+    and on the other parent."""
+    on = today(settings)
+    reasons = risk.assess(person, members, await away_pins(session, members), on)
+    return [_out(m, reasons[m.id], on) for m in members]
+
+
+async def describe_member(
+    session: AsyncSession, person: Person, member_id: uuid.UUID, settings: RegistrySettings
+) -> FamilyMemberOut:
+    """One member as the API shows it (worked out within the whole family)."""
+    family = await describe(session, person, await list_members(session, person.id), settings)
+    found = next((m for m in family if m.id == member_id), None)
+    if found is None:
+        raise FamilyMemberNotFound(member_id)
+    return found
 
 
 def _out(member: FamilyMember, reason: str | None, today: date) -> FamilyMemberOut:
@@ -185,6 +223,7 @@ def _out(member: FamilyMember, reason: str | None, today: date) -> FamilyMemberO
             given_at=member.consent_given_at,
             method=member.consent_method,
             withdrawn_at=member.consent_withdrawn_at,
+            withdrawal_reason=member.consent_withdrawal_reason,
         ),
         caregiver_id=member.caregiver_id,
         minor=risk.is_minor(member.birth_date, today),
@@ -211,10 +250,10 @@ def contacts(members: Sequence[FamilyMember]) -> list[FamilyContact]:
 
 
 async def at_risk_children(
-    session: AsyncSession, limit: int, cursor: str | None
+    session: AsyncSession, settings: RegistrySettings, limit: int, cursor: str | None
 ) -> tuple[list[AtRiskChild], str | None]:
-    today = date.today()
-    query = risk.at_risk_query(today).order_by(FamilyMember.id).limit(limit + 1)
+    on = today(settings)
+    query = risk.at_risk_query(on).order_by(FamilyMember.id).limit(limit + 1)
     if cursor:
         (after,) = decode_cursor(cursor, 1)
         try:
@@ -223,13 +262,11 @@ async def at_risk_children(
             raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
     rows = (await session.execute(query)).all()
     items = []
-    for child, person, caregiver, caregiver_abroad in rows[:limit]:
-        pins = (
-            {caregiver.pin}
-            if caregiver is not None and caregiver.pin and caregiver_abroad
-            else set()
-        )
-        reason = risk.caregiver_risk(caregiver, pins, today) or "caregiver is abroad"
+    for child, person, caregiver, caregiver_away in rows[:limit]:
+        away: dict[str, str] = {}
+        if caregiver is not None and caregiver.pin and caregiver_away:
+            away[caregiver.pin] = caregiver_away
+        reason = risk.caregiver_risk(caregiver, away, on) or "caregiver is away"
         items.append(
             AtRiskChild(
                 family_member_id=child.id,

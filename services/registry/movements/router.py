@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
+from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
 from services.registry.movements import service
 from services.registry.movements.schemas import (
@@ -25,19 +26,14 @@ from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["movements"])
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such person (or movement)", **PROBLEM},
-    409: {"description": "An impossible sequence; `detail` says why", **PROBLEM},
+WRITE_RESPONSES = {
+    **not_found("person (or movement)"),
+    **problem(409, "An impossible sequence; `detail` says why"),
 }
 
 
 def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
     return audit_service.Touched("movement", movement_id, person_id)
-
-
-def _home(request: Request) -> str:
-    return str(request.app.state.settings.country_code)
 
 
 @router.post(
@@ -52,19 +48,19 @@ async def record_departure(
     body: DepartureCreate,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id, lock=True)
-        movement = await service.add_departure(
-            session, person, body, principal.subject, _home(request)
-        )
+        movement = await service.add_departure(session, person, body, principal.subject, settings)
         await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
         return created(service.to_out(movement))
 
     operation = f"POST /v1/persons/{person_id}/departures"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )
 
 
 @router.post(
@@ -79,23 +75,26 @@ async def record_return(
     body: ReturnCreate,
     session: DbSession,
     principal: Registrar,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id, lock=True)
-        movement = await service.add_return(session, person, body, principal.subject)
+        movement = await service.add_return(session, person, body, principal.subject, settings)
         await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
         return created(service.to_out(movement))
 
     operation = f"POST /v1/persons/{person_id}/returns"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )
 
 
 @router.get(
     "/movements",
     response_model=Page[MovementOut],
     summary="A person's departures and returns, oldest first",
-    responses={404: {"description": "No such person", **PROBLEM}},
+    responses=not_found(),
 )
 async def list_movements(
     person_id: uuid.UUID,
@@ -128,13 +127,13 @@ async def correct_movement(
     body: MovementCorrection,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id, lock=True)
         old, new = await service.correct(
-            session, person, movement_id, body, principal.subject, _home(request)
+            session, person, movement_id, body, principal.subject, settings
         )
         touched = [_touched(old.id, person.id)]
         if new is not None:
@@ -143,4 +142,6 @@ async def correct_movement(
         return created(service.to_out(new or old))
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pycountry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.clock import today, years_after
 from services.registry.movements.errors import (
     AlreadySuperseded,
     ImpossibleSequence,
@@ -31,7 +32,11 @@ from services.registry.movements.schemas import (
 )
 from services.registry.persons.models import Person
 from services.registry.persons.status import refresh_status
+from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
+
+# A labour contract runs a few years; a contract end further out is a typing slip.
+MAX_CONTRACT_YEARS = 10
 
 DEPARTURE_FIELDS = (
     "destination_country",
@@ -113,9 +118,8 @@ async def list_movements(
     return list((await session.scalars(query)).all())
 
 
-def _check_date(person: Person, on: date, field: str) -> None:
-    # A day of slack for time zones: a border post east of the server's clock.
-    if on > date.today() + timedelta(days=1):
+def _check_date(person: Person, on: date, field: str, today: date) -> None:
+    if on > today:
         raise InvalidInput(field, f"{on} is in the future")
     if on < person.birth_date:
         raise InvalidInput(field, f"{on} is before the person's birth date")
@@ -131,6 +135,10 @@ def _check_departure_fields(values: dict[str, Any], home_country: str, on: date)
     contract_end = values.get("contract_end")
     if contract_end is not None and contract_end < on:
         raise InvalidInput("contract_end", "is before the departure date")
+    if contract_end is not None and contract_end > years_after(on, MAX_CONTRACT_YEARS):
+        raise InvalidInput(
+            "contract_end", f"is more than {MAX_CONTRACT_YEARS} years after the departure date"
+        )
 
 
 def _check_alive(person: Person) -> None:
@@ -163,18 +171,26 @@ async def _append(
 
 
 async def add_departure(
-    session: AsyncSession, person: Person, data: DepartureCreate, actor: str, home_country: str
+    session: AsyncSession,
+    person: Person,
+    data: DepartureCreate,
+    actor: str,
+    settings: RegistrySettings,
 ) -> Movement:
-    _check_date(person, data.departed_on, "departed_on")
+    _check_date(person, data.departed_on, "departed_on", today(settings))
     values = data.model_dump(exclude={"departed_on"})
-    _check_departure_fields(values, home_country, data.departed_on)
+    _check_departure_fields(values, settings.country_code, data.departed_on)
     return await _append(session, person, "departure", data.departed_on, values, actor)
 
 
 async def add_return(
-    session: AsyncSession, person: Person, data: ReturnCreate, actor: str
+    session: AsyncSession,
+    person: Person,
+    data: ReturnCreate,
+    actor: str,
+    settings: RegistrySettings,
 ) -> Movement:
-    _check_date(person, data.returned_on, "returned_on")
+    _check_date(person, data.returned_on, "returned_on", today(settings))
     values = {"reason": data.reason, "border_crossing": data.border_crossing}
     return await _append(session, person, "return", data.returned_on, values, actor)
 
@@ -185,7 +201,7 @@ async def correct(
     movement_id: uuid.UUID,
     data: MovementCorrection,
     actor: str,
-    home_country: str,
+    settings: RegistrySettings,
 ) -> tuple[Movement, Movement | None]:
     """Supersede a movement; returns (old row, its replacement or None when withdrawn)."""
     old = await session.get(Movement, movement_id)
@@ -193,9 +209,8 @@ async def correct(
         raise MovementNotFound(movement_id)
     if old.superseded_at is not None:
         raise AlreadySuperseded(old.superseded_by)
-    if not data.withdraw and data.changes is None:
-        raise InvalidInput("changes", "send the changed fields, or withdraw: true")
-    replacement = None if data.withdraw else _corrected_copy(person, old, data, actor, home_country)
+    _check_correction_body(data)
+    replacement = None if data.withdraw else _corrected_copy(person, old, data, actor, settings)
     active = [m for m in await list_movements(session, person.id) if m.id != old.id]
     if replacement is not None:
         active.append(replacement)
@@ -214,8 +229,19 @@ async def correct(
     return old, replacement
 
 
+def _check_correction_body(data: MovementCorrection) -> None:
+    """A correction either withdraws the row or changes at least one field:
+    an empty one would supersede the row with an identical copy."""
+    if data.withdraw:
+        if data.changes is not None:
+            raise InvalidInput("changes", "a withdrawal changes nothing: drop changes or withdraw")
+        return
+    if data.changes is None or not data.changes.model_fields_set:
+        raise InvalidInput("changes", "send at least one changed field, or withdraw: true")
+
+
 def _corrected_copy(
-    person: Person, old: Movement, data: MovementCorrection, actor: str, home_country: str
+    person: Person, old: Movement, data: MovementCorrection, actor: str, settings: RegistrySettings
 ) -> Movement:
     changes = data.changes.model_dump(exclude_unset=True) if data.changes else {}
     if old.kind == "return":
@@ -228,12 +254,12 @@ def _corrected_copy(
         if name in changes and changes[name] is None:
             raise InvalidInput(("changes", name), "cannot be null")
     on = changes.pop("date", old.occurred_on)
-    _check_date(person, on, "changes.date")
+    _check_date(person, on, "changes.date", today(settings))
     values = {name: getattr(old, name) for name in (*DEPARTURE_FIELDS, "border_crossing")}
     values["reason"] = changes.pop("return_reason", old.reason)
     values.update(changes)
     if old.kind == "departure":
-        _check_departure_fields(values, home_country, on)
+        _check_departure_fields(values, settings.country_code, on)
     return Movement(
         id=uuid.uuid4(),
         person_id=person.id,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
+from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
 from services.registry.persons import search, service
 from services.registry.persons.models import StatusEvent
@@ -21,7 +22,6 @@ from services.registry.persons.schemas import (
     StatusEventOut,
 )
 from services.registry.roles import Reader, Registrar
-from services.registry.settings import RegistrySettings
 from shared.db import DbSession
 from shared.etag import IfMatch, check_if_match, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse
@@ -29,13 +29,7 @@ from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such person", **PROBLEM}}
-
-
-def _settings(request: Request) -> RegistrySettings:
-    settings: RegistrySettings = request.app.state.settings
-    return settings
+NOT_FOUND = not_found()
 
 
 @router.post(
@@ -43,24 +37,24 @@ def _settings(request: Request) -> RegistrySettings:
     status_code=status.HTTP_201_CREATED,
     response_model=PersonOut,
     summary="Register a migrant",
-    responses={
-        409: {"description": "PIN already registered; `id` names the existing person", **PROBLEM}
-    },
+    responses={**problem(409, "PIN already registered; `id` names the existing person")},
 )
 async def register_person(
     body: PersonCreate,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
-        person = await service.register_person(session, body, _settings(request))
+        person = await service.register_person(session, body, settings)
         await audit_service.record(session, principal, "create", [audit_service.person(person.id)])
         out = PersonOut.model_validate(person)
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
-    return await idempotent(session, principal, idempotency_key, "POST /v1/persons", body, run)
+    return await idempotent(
+        session, principal, idempotency_key, "POST /v1/persons", body, run, reveals="person"
+    )
 
 
 @router.get(
@@ -74,7 +68,7 @@ async def register_person(
 async def list_persons(
     session: DbSession,
     principal: Reader,
-    request: Request,
+    settings: AppSettings,
     limit: Limit = 50,
     cursor: Cursor = None,
     q: Annotated[
@@ -87,7 +81,6 @@ async def list_persons(
     ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
 ) -> Page[PersonOut]:
-    settings = _settings(request)
     phone_e164 = None
     if phone is not None:
         phone_e164 = search.parse_phone_query(phone, settings.default_phone_region)
@@ -122,9 +115,9 @@ async def read_person(
     summary="Update a person (send If-Match with the ETag you read)",
     responses={
         **NOT_FOUND,
-        409: {"description": "The new PIN belongs to another person", **PROBLEM},
-        412: {"description": "The person changed since you read it", **PROBLEM},
-        428: {"description": "If-Match is missing", **PROBLEM},
+        **problem(409, "The new PIN belongs to another person"),
+        **problem(412, "The person changed since you read it"),
+        **problem(428, "If-Match is missing"),
     },
 )
 async def update_person(
@@ -132,13 +125,13 @@ async def update_person(
     body: PersonUpdate,
     session: DbSession,
     principal: Registrar,
-    request: Request,
+    settings: AppSettings,
     response: Response,
     if_match: IfMatch = None,
 ) -> PersonOut:
     person = await service.get_person(session, person_id, lock=True)
     check_if_match(if_match, person.version)
-    person = await service.update_person(session, person, body, _settings(request))
+    person = await service.update_person(session, person, body, settings)
     await audit_service.record(session, principal, "update", [audit_service.person(person.id)])
     out = PersonOut.model_validate(person)
     response.headers["ETag"] = etag_for(out.version)
@@ -152,7 +145,7 @@ async def update_person(
     summary="Record that a person died, went missing, or was found",
     responses={
         **NOT_FOUND,
-        409: {"description": "Not possible from the current status", **PROBLEM},
+        **problem(409, "Not possible from the current status"),
     },
 )
 async def record_status_event(
@@ -160,11 +153,14 @@ async def record_status_event(
     body: StatusEventCreate,
     session: DbSession,
     principal: Registrar,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await service.get_person(session, person_id, lock=True)
-        event = await service.record_status_event(session, person, body, principal.subject)
+        event = await service.record_status_event(
+            session, person, body, principal.subject, settings
+        )
         await audit_service.record(
             session,
             principal,
@@ -174,7 +170,9 @@ async def record_status_event(
         return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="status_event"
+    )
 
 
 def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:

@@ -14,9 +14,10 @@ from services.registry.body import Body
 Sex = Literal["F", "M"]
 Language = Literal["ky", "ru", "en"]
 PersonStatus = Literal["in_country", "abroad", "returned", "deceased", "missing"]
-CyrillicName = Field(
-    min_length=1, max_length=100, pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$"
-)
+# Kyrgyz and Russian Cyrillic letters (with Ө Ү Ң), apostrophes, spaces, hyphens.
+CYRILLIC_NAME = r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$"
+CyrillicName = Field(min_length=1, max_length=100, pattern=CYRILLIC_NAME)
+OptionalCyrillicName = Field(default=None, min_length=1, max_length=100, pattern=CYRILLIC_NAME)
 LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
 
 
@@ -50,7 +51,7 @@ class PersonCreate(Body):
     )
     last_name: str = CyrillicName
     first_name: str = CyrillicName
-    patronymic: str | None = Field(default=None, max_length=100)
+    patronymic: str | None = OptionalCyrillicName
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex
@@ -100,19 +101,9 @@ class PersonUpdate(Body):
     )
 
     pin: str | None = Field(default=None, examples=["21403199012345"])
-    last_name: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=100,
-        pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$",
-    )
-    first_name: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=100,
-        pattern=r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$",
-    )
-    patronymic: str | None = Field(default=None, max_length=100)
+    last_name: str | None = OptionalCyrillicName
+    first_name: str | None = OptionalCyrillicName
+    patronymic: str | None = OptionalCyrillicName
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex | None = None

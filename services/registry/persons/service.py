@@ -11,6 +11,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.clock import today
+from services.registry.movements.models import Movement
 from services.registry.persons.errors import (
     PersonNotFound,
     PinAlreadyRegistered,
@@ -46,15 +48,15 @@ def check_region(region: str, country_code: str) -> None:
         raise InvalidInput("region", f"{region!r} is not an ISO 3166-2 region of {country_code}")
 
 
-def check_pin(pin: str, sex: str | None, birth_date: date, field: str = "pin") -> None:
+def check_pin(pin: str, sex: str | None, birth_date: date, today: date, field: str = "pin") -> None:
     """422 naming both values when the PIN disagrees with sex or birth date.
 
     ``sex`` may be None (a family member whose sex was not given): then only
     the birth date is compared.
     """
     try:
-        own_sex = sex or parse_pin(pin).sex
-        problems = check_pin_matches(pin, own_sex, birth_date)  # type: ignore[arg-type]
+        own_sex = sex or parse_pin(pin, today=today).sex
+        problems = check_pin_matches(pin, own_sex, birth_date, today=today)  # type: ignore[arg-type]
     except PinError as exc:
         raise InvalidInput(field, exc.message) from exc
     if problems:
@@ -92,7 +94,7 @@ async def index_names(session: AsyncSession, person: Person) -> None:
 async def register_person(
     session: AsyncSession, data: PersonCreate, settings: RegistrySettings
 ) -> Person:
-    check_pin(data.pin, data.sex, data.birth_date)
+    check_pin(data.pin, data.sex, data.birth_date, today(settings))
     check_region(data.region, settings.country_code)
     phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
     await _refuse_taken_pin(session, data.pin)
@@ -146,6 +148,7 @@ async def update_person(
             changes.get("pin", person.pin),
             changes.get("sex", person.sex),
             changes.get("birth_date", person.birth_date),
+            today(settings),
         )
     if changes.get("pin", person.pin) != person.pin:
         await _refuse_taken_pin(session, changes["pin"])
@@ -172,14 +175,39 @@ def _check_status_transition(person: Person, wanted: str) -> None:
         raise StatusConflict(f"Only a missing person can be found; the status is {person.status}.")
 
 
+async def _check_after_last_movement(
+    session: AsyncSession, person: Person, data: StatusEventCreate
+) -> None:
+    """A person seen crossing a border on a day was alive and not missing before it."""
+    last = (
+        await session.execute(
+            select(Movement.kind, Movement.occurred_on)
+            .where(Movement.person_id == person.id, Movement.superseded_at.is_(None))
+            .order_by(Movement.position.desc())
+            .limit(1)
+        )
+    ).first()
+    if last is not None and data.date < last.occurred_on:
+        raise StatusConflict(
+            f"{data.status.capitalize()} on {data.date} is dated before the person's last "
+            f"recorded movement ({last.kind} on {last.occurred_on})."
+        )
+
+
 async def record_status_event(
-    session: AsyncSession, person: Person, data: StatusEventCreate, actor: str
+    session: AsyncSession,
+    person: Person,
+    data: StatusEventCreate,
+    actor: str,
+    settings: RegistrySettings,
 ) -> StatusEvent:
-    if data.date > date.today():
+    if data.date > today(settings):
         raise InvalidInput("date", "is in the future")
     if data.date < person.birth_date:
         raise InvalidInput("date", "is before the person's birth date")
     _check_status_transition(person, data.status)
+    if data.status in EXPLICIT:
+        await _check_after_last_movement(session, person, data)
     event = StatusEvent(
         person_id=person.id,
         status=data.status,

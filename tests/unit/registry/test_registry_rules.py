@@ -65,12 +65,13 @@ def test_age_edges_of_the_at_risk_rule() -> None:
     today = D("2026-06-15")
     assert is_minor(D("2008-06-16"), today)  # 17, turns 18 tomorrow
     assert not is_minor(D("2008-06-15"), today)  # 18 today
-    assert caregiver_risk(_carer(D("1950-06-15")), set(), today) == "caregiver is over 75"  # 76
-    assert caregiver_risk(_carer(D("1950-06-16")), set(), today) is None  # 75: not over 75
-    assert caregiver_risk(_carer(D("2010-01-01")), set(), today) == "caregiver is a minor"
-    assert caregiver_risk(None, set(), today) == "no caregiver recorded"
+    assert caregiver_risk(_carer(D("1950-06-15")), {}, today) == "caregiver is over 75"  # 76
+    assert caregiver_risk(_carer(D("1950-06-16")), {}, today) is None  # 75: not over 75
+    assert caregiver_risk(_carer(D("2010-01-01")), {}, today) == "caregiver is a minor"
+    assert caregiver_risk(None, {}, today) == "no caregiver recorded"
     away = _carer(D("1990-01-01"), pin="11501199000001")
-    assert caregiver_risk(away, {"11501199000001"}, today) == "caregiver is abroad"
+    assert caregiver_risk(away, {"11501199000001": "abroad"}, today) == "caregiver is abroad"
+    assert caregiver_risk(away, {"11501199000001": "deceased"}, today) == "caregiver is deceased"
 
 
 def _event(at: datetime) -> dict[str, object]:

@@ -1,0 +1,57 @@
+"""Statistics answers: counts by the keys asked for, small cells withheld."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# What a table may be broken down by (the ``by`` query parameter).
+ByKey = Literal["sex", "age_group", "region", "destination_country", "sector"]
+BY_KEYS: tuple[ByKey, ...] = ("sex", "age_group", "region", "destination_country", "sector")
+
+
+class Cell(BaseModel):
+    """One cell: only the keys asked for in ``by`` appear (flows add ``movement``)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"sex": "M", "destination_country": "RU", "count": 1520, "suppressed": False},
+                {"sex": "F", "destination_country": "KR", "count": None, "suppressed": True},
+            ]
+        }
+    )
+
+    movement: Literal["departure", "return"] | None = None
+    sex: Literal["F", "M"] | None = None
+    age_group: str | None = Field(default=None, examples=["25-34"])
+    region: str | None = Field(default=None, description="ISO 3166-2", examples=["KG-O"])
+    destination_country: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2; for a return, where the person came back from "
+        "(null when not recorded)",
+    )
+    sector: str | None = Field(
+        default=None, description="ISIC Rev.4 section (null when not recorded)"
+    )
+    count: int | None = Field(description="Null when the cell is withheld")
+    suppressed: bool = Field(description="True when the count is under the threshold")
+
+
+class StockOut(BaseModel):
+    on: dt.date
+    by: list[ByKey]
+    suppression_threshold: int
+    items: list[Cell]
+
+
+class FlowsOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    by: list[ByKey]
+    suppression_threshold: int
+    items: list[Cell]

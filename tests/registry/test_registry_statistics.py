@@ -1,0 +1,194 @@
+"""Stock abroad and flows: disaggregated counts, small cells withheld, analysts only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.registry.conftest import REGISTRAR, MakePerson, come_back, depart
+from tests.support.tokens import bearer
+
+ANALYST = bearer("analyst", subject="stat-office")
+YEAR_2025 = {"from": "2025-01-01", "to": "2025-12-31"}
+
+
+@pytest.fixture
+async def population(registry: httpx.AsyncClient, make_person: MakePerson) -> None:
+    """On 2025-06-01: six men abroad in Russia (construction, F); of three women
+    who left for Kazakhstan (trade, G) one is abroad, one came back, one died."""
+    for _ in range(6):
+        pid = (await make_person(sex="M", birth_date="1990-01-01", region="KG-O"))["id"]
+        assert (await depart(registry, pid, "2025-03-01", sector="F")).status_code == 201
+    women = [
+        (await make_person(sex="F", birth_date="2000-01-01", region="KG-C"))["id"] for _ in range(3)
+    ]
+    for pid in women:
+        response = await depart(registry, pid, "2025-04-01", destination_country="KZ", sector="G")
+        assert response.status_code == 201
+    assert (await come_back(registry, women[1], "2025-05-01")).status_code == 201
+    died = await registry.post(
+        f"/v1/persons/{women[2]}/status-events",
+        json={"status": "deceased", "date": "2025-05-15", "source": "MFA"},
+        headers=REGISTRAR,
+    )
+    assert died.status_code == 201
+    # Abroad and back before the period: in neither table.
+    earlier = (await make_person(sex="M", birth_date="1990-01-01", region="KG-O"))["id"]
+    await depart(registry, earlier, "2024-01-01", sector="F")
+    await come_back(registry, earlier, "2024-06-01")
+
+
+@pytest.fixture
+async def threshold(registry_app: FastAPI) -> AsyncIterator[Callable[[int], None]]:
+    """Set the suppression threshold of the running app (restored afterwards)."""
+    configured = registry_app.state.settings
+
+    def set_to(value: int) -> None:
+        update = {"statistics_suppression_threshold": value}
+        registry_app.state.settings = configured.model_copy(update=update)
+
+    yield set_to
+    registry_app.state.settings = configured
+
+
+async def _items(client: httpx.AsyncClient, path: str, **params: str) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/statistics/{path}", params=params, headers=ANALYST)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def _counts(items: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
+    return [(*(c[k] for k in keys), c["count"]) for c in items]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("sex", [("F", 1), ("M", 6)]),
+        ("age_group", [("25-34", 1), ("35-44", 6)]),
+        ("region", [("KG-C", 1), ("KG-O", 6)]),
+        ("destination_country", [("KZ", 1), ("RU", 6)]),
+        ("sector", [("F", 6), ("G", 1)]),
+    ],
+)
+async def test_stock_by_each_key(
+    registry: httpx.AsyncClient,
+    population: None,
+    threshold: Callable[[int], None],
+    key: str,
+    expected: list[tuple[str, int]],
+) -> None:
+    threshold(1)
+    items = await _items(registry, "stock", on="2025-06-01", by=key)
+    assert _counts(items, key) == expected
+    assert all(set(c) == {key, "count", "suppressed"} for c in items)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("sex", [("departure", "F", 3), ("departure", "M", 6), ("return", "F", 1)]),
+        (
+            "age_group",
+            [("departure", "25-34", 3), ("departure", "35-44", 6), ("return", "25-34", 1)],
+        ),
+        ("region", [("departure", "KG-C", 3), ("departure", "KG-O", 6), ("return", "KG-C", 1)]),
+        (
+            "destination_country",
+            [("departure", "KZ", 3), ("departure", "RU", 6), ("return", "KZ", 1)],
+        ),
+        ("sector", [("departure", "F", 6), ("departure", "G", 3), ("return", "G", 1)]),
+    ],
+)
+async def test_flows_by_each_key(
+    registry: httpx.AsyncClient,
+    population: None,
+    threshold: Callable[[int], None],
+    key: str,
+    expected: list[tuple[str, str, int]],
+) -> None:
+    threshold(1)
+    items = await _items(registry, "flows", by=key, **YEAR_2025)
+    assert _counts(items, "movement", key) == expected
+
+
+async def test_stock_moves_with_the_date_and_combines_keys(
+    registry: httpx.AsyncClient, population: None, threshold: Callable[[int], None]
+) -> None:
+    threshold(1)
+    # Before the deceased woman died and the other came back: all three abroad.
+    april = await _items(registry, "stock", on="2025-04-15", by="sex,destination_country")
+    assert _counts(april, "sex", "destination_country") == [("F", "KZ", 3), ("M", "RU", 6)]
+    assert _counts(await _items(registry, "stock", on="2024-03-01")) == [(1,)]
+    assert await _items(registry, "stock", on="2023-01-01") == []
+
+
+async def test_small_cells_are_withheld_at_the_default_threshold(
+    registry: httpx.AsyncClient, population: None
+) -> None:
+    response = await registry.get(
+        "/v1/statistics/stock", params={"on": "2025-06-01", "by": "sex"}, headers=ANALYST
+    )
+    body = response.json()
+    assert body["suppression_threshold"] == 5 and body["by"] == ["sex"]
+    assert body["items"] == [
+        {"sex": "F", "count": None, "suppressed": True},
+        {"sex": "M", "count": 6, "suppressed": False},
+    ]
+    assert "last_name" not in response.text and "id" not in response.text
+    flows = await _items(registry, "flows", by="destination_country", **YEAR_2025)
+    assert [(c["movement"], c["destination_country"], c["suppressed"]) for c in flows] == [
+        ("departure", "KZ", True),
+        ("departure", "RU", False),
+        ("return", "KZ", True),
+    ]
+    assert [c["count"] for c in flows] == [None, 6, None]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("stock", {"by": "sex,colour"}, "by"),
+        ("stock", {"by": "sex,sex"}, "by"),
+        ("stock", {"by": "name"}, "by"),
+        ("flows", {"by": "pin", **YEAR_2025}, "by"),
+        ("flows", {"from": "2025-12-31", "to": "2025-01-01"}, "to"),
+        ("flows", {"to": "2025-01-01"}, "from"),
+        ("stock", {"on": "2025-13-01"}, "on"),
+    ],
+)
+async def test_bad_statistics_queries_are_422_naming_the_parameter(
+    registry: httpx.AsyncClient, path: str, params: dict[str, str], field: str
+) -> None:
+    response = await registry.get(f"/v1/statistics/{path}", params=params, headers=ANALYST)
+    assert response.status_code == 422
+    assert field in {e["field"] for e in response.json()["errors"]}
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin", "consular_supervisor"])
+async def test_analysts_admins_and_supervisors_see_statistics(
+    registry: httpx.AsyncClient, role: str
+) -> None:
+    for path, params in (("stock", {}), ("flows", YEAR_2025)):
+        response = await registry.get(f"/v1/statistics/{path}", params=params, headers=bearer(role))
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        bearer("registrar"),
+        bearer("consular_officer", consulate="RU-MOW"),
+        bearer("auditor"),
+        bearer("service", scopes=("registry:read",)),
+    ],
+)
+async def test_others_may_not_see_statistics(
+    registry: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await registry.get("/v1/statistics/stock", headers=headers)
+    assert response.status_code == 403
