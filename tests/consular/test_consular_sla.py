@@ -110,7 +110,7 @@ async def test_the_overdue_filter_agrees_with_sla_state_and_feeds_the_gauges(
     assert rows["DE-BER"]["unfinished"] == 0
     assert (await consular.get("/v1/cases/sla-summary", headers=MOSCOW)).status_code == 403
 
-    await refresh_case_gauges(consular_app.state.sessionmaker, clock_of(consular_app.state))
+    await refresh_case_gauges(consular_app.state.engine, clock_of(consular_app.state))
     sample = REGISTRY.get_sample_value
     assert sample("consular_cases_open", {"consulate": "RU-MOW"}) == 5
     assert sample("consular_cases_overdue", {"consulate": "RU-MOW"}) == 2

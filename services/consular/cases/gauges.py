@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from prometheus_client import Gauge
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.consular.cases.clock_columns import is_overdue, is_unfinished
 from services.consular.cases.models import Case
@@ -40,43 +40,50 @@ OVERDUE_CASES = Gauge(
 )
 
 
-async def refresh_case_gauges(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+async def refresh_case_gauges(engine: AsyncEngine, clock: Clock) -> None:
     now = clock()
-    async with sessionmaker() as session:
-        codes = (await session.scalars(select(Consulate.code))).all()
-        rows = await session.execute(
-            select(
-                Case.consulate,
-                func.count(),
-                func.count().filter(is_overdue(now)),
-            )
-            .where(is_unfinished())
-            .group_by(Case.consulate)
+    # One statement in autocommit: no transaction (and no lock) outlives the query, so a
+    # paused event loop can never leave a lock behind that blocks DDL or TRUNCATE.
+    query = (
+        select(
+            Consulate.code,
+            func.count(Case.id).filter(is_unfinished()),
+            func.count(Case.id).filter(is_overdue(now)),
         )
-        counts = {consulate: (n_open, n_overdue) for consulate, n_open, n_overdue in rows}
-    for code in codes:
-        n_open, n_overdue = counts.get(code, (0, 0))
+        .select_from(Consulate)
+        .outerjoin(Case, Case.consulate == Consulate.code)
+        .group_by(Consulate.code)
+    )
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        rows = (await conn.execute(query)).all()
+    for code, n_open, n_overdue in rows:
         OPEN_CASES.labels(consulate=code).set(n_open)
         OVERDUE_CASES.labels(consulate=code).set(n_overdue)
 
 
 @asynccontextmanager
 async def case_gauges(app: FastAPI) -> AsyncIterator[None]:
-    """Lifespan hook: keep the gauges fresh while the app runs."""
+    """Lifespan hook: keep the gauges fresh while the app runs.
+
+    Stopped with an event rather than cancelled, so shutdown never interrupts a query
+    half-way and leaves its connection behind.
+    """
     interval: float = app.state.settings.case_gauges_refresh_seconds
+    stop = asyncio.Event()
 
     async def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
-                await refresh_case_gauges(app.state.sessionmaker, clock_of(app.state))
+                await refresh_case_gauges(app.state.engine, clock_of(app.state))
             except SQLAlchemyError as exc:  # a database blip must not kill the loop
                 log.warning("case gauges not refreshed: %s", type(exc).__name__)
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
 
     task = asyncio.create_task(loop(), name="consular-case-gauges")
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        await task
