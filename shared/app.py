@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -19,6 +19,7 @@ from shared.middleware import RequestContextMiddleware
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+MetricsRefresher = Callable[[FastAPI], Awaitable[None]]
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {"application/problem+json": {}}}
@@ -38,6 +39,7 @@ def create_service_app(
     settings: ServiceSettings,
     routers: Sequence[APIRouter],
     startup: Startup | None = None,
+    metrics_refreshers: Sequence[MetricsRefresher] = (),
 ) -> FastAPI:
     """Build a service: routers under ``/v1`` behind authentication (deny by
     default), problem+json errors, request ids, health and metrics."""
@@ -67,6 +69,9 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = name
     app.state.key_store = KeyStore(settings.auth)
+    # Gauges read from the database are refreshed when /metrics is scraped: no
+    # background task, nothing runs (or holds a lock) between scrapes.
+    app.state.metrics_refreshers = tuple(metrics_refreshers)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)

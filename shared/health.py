@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -11,6 +13,7 @@ from shared.errors import problem_response
 from shared.migrate import head_revisions
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("migreg.metrics")
 
 
 @router.get("/healthz", summary="The process is alive")
@@ -41,5 +44,11 @@ async def readyz(request: Request) -> Response:
 
 
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
+    for refresh in request.app.state.metrics_refreshers:
+        try:
+            await refresh(request.app)
+        except (SQLAlchemyError, OSError):
+            # A database blip serves the last values rather than failing the scrape.
+            log.warning("metrics refresh failed", exc_info=True)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -21,8 +21,6 @@ class ConsularSettings(ServiceSettings):
     sla_hours_high: float = Field(default=72, gt=0)
     sla_hours_normal: float = Field(default=240, gt=0)
     sla_hours_low: float = Field(default=720, gt=0)
-    # How often the open/overdue gauges are recomputed from the database.
-    case_gauges_refresh_seconds: float = Field(default=15, gt=0)
 
     def sla_budget(self, priority: Priority) -> timedelta:
         hours = {

@@ -11,7 +11,6 @@ transaction as the result they count.
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,14 +19,10 @@ from fastapi import FastAPI
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.notifications.inbound.models import InboundMessage
 from services.notifications.messages.models import Message, ProviderCounter
-
-log = logging.getLogger("migreg.metrics")
 
 
 @dataclass
@@ -121,24 +116,8 @@ async def refresh(app: FastAPI) -> None:
     COLLECTOR.taken_at = time.monotonic()
 
 
-class RefreshOnScrape:
-    """ASGI middleware: a scrape of /metrics first refreshes a stale snapshot.
-
-    At scrape time rather than on a timer, so the numbers are as fresh as the
-    scrape and nothing runs between scrapes; at most once per
-    ``metrics_refresh_seconds`` however many scrapers there are.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/metrics":
-            service: FastAPI = scope["app"]
-            age = time.monotonic() - COLLECTOR.taken_at
-            if age >= service.state.settings.metrics_refresh_seconds:
-                try:
-                    await refresh(service)
-                except (SQLAlchemyError, OSError):
-                    log.warning("metrics refresh failed; serving the last snapshot", exc_info=True)
-        await self.app(scope, receive, send)
+async def refresh_on_scrape(app: FastAPI) -> None:
+    """The /metrics hook: a new snapshot at most once per ``metrics_refresh_seconds``,
+    however many scrapers there are."""
+    if time.monotonic() - COLLECTOR.taken_at >= app.state.settings.metrics_refresh_seconds:
+        await refresh(app)
