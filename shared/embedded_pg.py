@@ -62,7 +62,8 @@ class DatabaseServer:
             # cleanup() keeps the server up while its list names other (possibly
             # long dead) processes, so stop() makes sure it is down.
             self.embedded.cleanup()
-            self.embedded.stop()
+            if (Path(self.embedded.pgdata) / "postmaster.pid").exists():
+                self.embedded.stop()
             self.embedded = None
 
 

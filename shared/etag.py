@@ -27,9 +27,12 @@ def check_if_match(if_match: str | None, current_version: int) -> None:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag you read before changing this.")
     wanted = {tag.strip() for tag in if_match.split(",")}
+    if "*" in wanted:
+        # "*" would match any version and defeat the point: ask for the real ETag.
+        raise PreconditionRequired("Send the ETag you read in If-Match, not '*'.")
     current = etag_for(current_version)
     # Weak comparison (RFC 9110 §8.8.3.2): W/"3" and "3" match.
-    if "*" not in wanted and current not in wanted and current.removeprefix("W/") not in wanted:
+    if current not in wanted and current.removeprefix("W/") not in wanted:
         raise PreconditionFailed(
             "This record changed since you read it; read it again.", extra={"current_etag": current}
         )

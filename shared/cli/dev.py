@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import httpx
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
 from shared.auth.tokens import issue_token
 from shared.cli.local import dev_secret, home, local_auth_settings
@@ -81,13 +82,18 @@ def _wait_ready(port: int, deadline: float) -> bool:
     return False
 
 
-def _print_ready(ports: Mapping[str, int]) -> None:
+def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
     settings = local_auth_settings()
     console.print("\n[bold green]Migrant Registry is running.[/] Ctrl-C stops everything.\n")
     for service, port in ports.items():
         console.print(
             f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
         )
+    console.print("\nDatabases (for `migreg audit verify` and the like):")
+    for service, url in urls.items():
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=bool(parsed.password))
+        print(f"export {service.upper()}_DATABASE_URL='{shown}'", flush=True)
     console.print("\nTokens (8 hours; `migreg token --role ROLE` makes more):")
     for role, extra in SAMPLE_TOKENS:
         token = issue_token(
@@ -139,7 +145,7 @@ def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
         if not all(_wait_ready(ports[s], deadline) for s in SERVICES):
             console.print("[red]A service did not become ready; see its log above.[/]")
             return 1
-        _print_ready(ports)
+        _print_ready(ports, urls)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         console.print("[red]A service stopped unexpectedly; stopping the rest.[/]")

@@ -53,7 +53,11 @@ async def test_statistics_count_cases_and_suppress_small_cells(
     today = clock.now.date()  # a fixed clock: no flakiness at midnight
     window = {"by": "consulate", "opened_from": str(today), "opened_to": str(today)}
     current = (await consular.get("/v1/case-statistics", params=window, headers=ANALYST)).json()
-    assert {c["consulate"]: c["count"] for c in current["cells"]} == {"KZ-ALA": None, "RU-MOW": 6}
+    # The 6 goes too: beside a lone withheld 2 it would give it back (total minus 6).
+    assert {c["consulate"]: c["count"] for c in current["cells"]} == {
+        "KZ-ALA": None,
+        "RU-MOW": None,
+    }
     earlier = {"by": "consulate", "opened_to": str(today - timedelta(days=1))}
     past = await consular.get("/v1/case-statistics", params=earlier, headers=ANALYST)
     assert past.json()["cells"] == []

@@ -36,3 +36,8 @@ def test_if_match_is_required_and_must_be_current() -> None:
 def test_the_request_hash_ignores_key_order_only() -> None:
     assert request_hash({"a": 1, "b": [1, 2]}) == request_hash({"b": [1, 2], "a": 1})
     assert request_hash({"a": 1}) != request_hash({"a": 2})
+
+
+def test_if_match_star_is_not_enough() -> None:
+    with pytest.raises(PreconditionRequired):
+        check_if_match("*", 3)

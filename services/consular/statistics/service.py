@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.cases.models import Case
 from services.consular.statistics.schemas import CaseStatistics, Cell, Dimension
+from shared.disclosure import suppress
 
 _DIMENSIONS: dict[str, Any] = {
     "category": Case.category,
@@ -40,10 +41,12 @@ async def case_statistics(
         stmt = stmt.where(opened_on >= opened_from)
     if opened_to is not None:
         stmt = stmt.where(opened_on <= opened_to)
-    cells = []
-    for row in (await session.execute(stmt)).mappings():
-        n = int(row["n"])
-        hidden = n < threshold
-        values = {d: row[d] for d in by}
-        cells.append(Cell(**values, count=None if hidden else n, suppressed=hidden))
+    counted = [
+        (tuple(row[d] for d in by), int(row["n"]))
+        for row in (await session.execute(stmt)).mappings()
+    ]
+    cells = [
+        Cell(**dict(zip(by, values, strict=True)), count=shown, suppressed=shown is None)
+        for (values, _), shown in zip(counted, suppress(counted, threshold), strict=True)
+    ]
     return CaseStatistics(by=by, suppression_threshold=threshold, cells=cells)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.movements.models import Movement
 from services.registry.persons.models import Person
 from services.registry.statistics.schemas import BY_KEYS, ByKey, Cell
+from shared.disclosure import suppress
 from shared.errors import InvalidInput
 
 # (oldest age in the group, label); the last group is open-ended.
@@ -144,12 +145,10 @@ async def _cells(session: AsyncSession, rows: Any, keys: list[str], threshold: i
         .group_by(*columns)
         .order_by(*(c.asc().nulls_last() for c in columns))
     )
-    cells = []
-    for row in (await session.execute(query)).all():
-        values = dict(zip(keys, row[:-1], strict=True))
-        count = int(row[-1])
-        if count == 0:  # no keys and nobody: an empty table, not a zero cell
-            continue
-        hidden = count < threshold
-        cells.append(Cell(**values, count=None if hidden else count, suppressed=hidden))
-    return cells
+    # An empty population gives one row with no keys and 0: no cell, not a zero cell.
+    rows_found = [(tuple(row[:-1]), int(row[-1])) for row in (await session.execute(query)).all()]
+    counted = [(values, count) for values, count in rows_found if count]
+    return [
+        Cell(**dict(zip(keys, values, strict=True)), count=shown, suppressed=shown is None)
+        for (values, _), shown in zip(counted, suppress(counted, threshold), strict=True)
+    ]
