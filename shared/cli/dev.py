@@ -141,7 +141,7 @@ def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
         env = _child_env(urls, ports)
         children = [_start(["serve", s, "--port", str(ports[s])], env) for s in SERVICES]
         children.append(_start(["worker", "notifications"], env))
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         if not all(_wait_ready(ports[s], deadline) for s in SERVICES):
             console.print("[red]A service did not become ready; see its log above.[/]")
             return 1

@@ -43,6 +43,8 @@ def _free_base_port() -> int:
 
 
 def _start_dev(home: Path, base: int) -> subprocess.Popen[str]:
+    home.mkdir(parents=True, exist_ok=True)
+    log = (home / "dev.log").open("a")
     env = {k: v for k, v in os.environ.items() if k not in EMBEDDED_ONLY_ENV_DROPS}
     env["MIGREG_HOME"] = str(home)
     # A new session, like a terminal's foreground job: Ctrl-C reaches the whole group.
@@ -50,26 +52,29 @@ def _start_dev(home: Path, base: int) -> subprocess.Popen[str]:
         [sys.executable, "-m", "shared.cli.main", "dev", "--base-port", str(base)],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
         text=True,
         start_new_session=True,
     )
 
 
-def _tokens(process: subprocess.Popen[str], timeout: float = 120) -> dict[str, str]:
+def _tokens(process: subprocess.Popen[str], home: Path, timeout: float = 180) -> dict[str, str]:
     assert process.stdout is not None
     tokens: dict[str, str] = {}
     deadline = time.monotonic() + timeout
     while len(tokens) < 6 and time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise AssertionError(f"migreg dev exited early with {process.wait()}")
+            tail = (home / "dev.log").read_text()[-3000:]
+            raise AssertionError(f"migreg dev exited early with {process.wait()}:\n{tail}")
         if match := re.match(r"export TOKEN_(\w+)=(\S+)", line):
             tokens[match[1].lower()] = match[2]
     return tokens
 
 
 def _ctrl_c(process: subprocess.Popen[str]) -> int:
+    if process.poll() is not None:
+        return process.returncode
     os.killpg(process.pid, signal.SIGINT)
     return process.wait(timeout=60)
 
@@ -88,7 +93,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
     registry = f"http://127.0.0.1:{base}"
     process = _start_dev(home, base)
     try:
-        tokens = _tokens(process)
+        tokens = _tokens(process, home)
         assert set(tokens) == {
             "registrar",
             "consular_officer",
@@ -116,7 +121,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
 
     again = _start_dev(home, base)
     try:
-        tokens = _tokens(again)
+        tokens = _tokens(again, home)
         read = httpx.get(
             f"{registry}{created.headers['location']}",
             headers={"Authorization": f"Bearer {tokens['registrar']}"},
