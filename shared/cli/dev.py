@@ -122,6 +122,8 @@ def _interrupt_on_sigterm() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    # Started in the background by a shell, SIGINT may arrive ignored: take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
