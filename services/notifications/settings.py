@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -40,7 +41,13 @@ class NotificationsSettings(ServiceSettings):
     # Messages of a batch in flight at once; each holds a database connection
     # only while deciding and recording, never while the provider is called.
     send_concurrency: int = Field(8, ge=1, le=100)
-    lease_seconds: int = Field(60, ge=5)
+    # A claimed batch is leased to one worker; the lease is renewed when the
+    # care rules let a message go, and must outlast every send of the batch
+    # (checked below), else another worker re-claims and resends it.
+    lease_seconds: float = Field(60.0, gt=0)
+    # The whole of one provider call (httpx's timeout is per phase: connect,
+    # write, read, pool, so one call could otherwise take several times it).
+    send_timeout_seconds: float = Field(8.0, gt=0)
     max_attempts: int = Field(6, ge=1)
     retry_base_seconds: float = Field(10.0, gt=0)
     retry_max_seconds: float = Field(3600.0, gt=0)
@@ -65,3 +72,16 @@ class NotificationsSettings(ServiceSettings):
         }
     )
     http_response_id_field: str = "message_id"
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_batch(self) -> NotificationsSettings:
+        waves = math.ceil(self.batch_size / self.send_concurrency)
+        needed = waves * self.send_timeout_seconds * 2
+        if self.lease_seconds <= needed:
+            raise ValueError(
+                f"lease_seconds ({self.lease_seconds:g}) must exceed {needed:g}: a batch of "
+                f"{self.batch_size} sent {self.send_concurrency} at a time takes up to {waves} "
+                f"sends of send_timeout_seconds ({self.send_timeout_seconds:g}) each, "
+                "with a margin of two"
+            )
+        return self

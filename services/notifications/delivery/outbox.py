@@ -99,7 +99,12 @@ class Outbox:
 
     async def _send(self, sms: OutgoingSms) -> SendResult | Exception:
         try:
-            return await self.provider.send(sms)
+            # Bounds the whole call, so the batch ends well inside its lease
+            # (settings check lease_seconds against this).
+            async with asyncio.timeout(self.settings.send_timeout_seconds):
+                return await self.provider.send(sms)
+        except TimeoutError:
+            return TemporaryFailure(f"send took over {self.settings.send_timeout_seconds:g} s")
         except (TemporaryFailure, PermanentFailure) as exc:
             return exc
         except Exception as exc:  # a provider bug must not lose the message: retry it
@@ -180,6 +185,8 @@ class Outbox:
                 return None
         counts[phone] += 1
         message.dispatched_at = now
+        # The lease runs from now, not from the claim: the batch's sends start here.
+        message.lease_expires_at = now + timedelta(seconds=settings.lease_seconds)
         return OutgoingSms(
             message_id=message.id,
             to=phone,
@@ -217,8 +224,10 @@ class Outbox:
         name = self.provider.name
         async with self.sessions() as session, session.begin():
             message = await session.get(Message, message_id, with_for_update=True)
-            if message is None or message.lease_owner != self.worker_id:
-                log.warning("lease lost before recording", extra={"message_id": str(message_id)})
+            if message is None:
+                return
+            if message.lease_owner != self.worker_id:
+                self._lease_lost(session, message, result, now)
                 return
             message.attempts += 1
             message.provider = name
@@ -232,6 +241,32 @@ class Outbox:
                 outcome = "temporary_failure"
                 self._retry_or_give_up(session, message, str(result), now)
             await _count(session, name, outcome, shard=message_id.int % COUNTER_SHARDS)
+
+    def _lease_lost(
+        self,
+        session: AsyncSession,
+        message: Message,
+        result: SendResult | Exception,
+        now: datetime,
+    ) -> None:
+        """Another worker took the message over while this one was sending:
+        its state is theirs now, but the attempt still goes in the history."""
+        log.warning("lease lost before recording", extra={"message_id": str(message.id)})
+        if isinstance(result, SendResult):
+            kind, detail = "sent_after_lease_lost", f"provider id {result.provider_message_id}"
+        else:
+            kind, detail = "attempt_after_lease_lost", str(result)
+        session.add(
+            MessageEvent(
+                message_id=message.id,
+                kind=kind,
+                status=message.status,
+                detail=detail,
+                provider=self.provider.name,
+                worker=self.worker_id,
+                at=now,
+            )
+        )
 
     def _sent(
         self, session: AsyncSession, message: Message, result: SendResult, now: datetime
