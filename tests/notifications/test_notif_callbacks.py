@@ -281,3 +281,24 @@ async def test_a_case_query_is_kept_while_consular_is_down_and_answered_later(
     reply = await fetch_any(notifications, str(rows[0][1]))
     assert reply["template"] == "case_unknown_reply" and reply["status"] == "sent"
     assert reply["text"] == SEED[("case_unknown_reply", "ky")]
+
+
+async def test_a_long_failure_reason_is_kept_whole_in_the_history_and_short_on_the_message(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    reason = "handset unreachable; " * 23 + "x" * 17  # 500 characters
+    assert len(reason) == 500
+    body = {"reference": queued["id"], "status": "undelivered", "reason": reason}
+    response = await report(notifications, notifications_settings, body)
+    assert response.status_code == 200, response.text
+    message = await fetch(notifications, queued["id"])
+    assert message["status"] == "failed"
+    assert len(message["status_reason"]) == 200 and message["status_reason"].endswith("…")
+    assert reason.startswith(message["status_reason"][:-1])
+    assert message["history"][-1]["detail"] == reason
+    too_long = await report(notifications, notifications_settings, {**body, "reason": reason + "!"})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"

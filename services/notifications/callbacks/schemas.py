@@ -29,7 +29,9 @@ class DeliveryReportIn(BaseModel):
         None
     )
     status: ProviderStatus
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        None, description="Up to 500 characters; the message's status_reason keeps the first 200"
+    )
     at: datetime | None = None
 
     @model_validator(mode="after")

@@ -19,6 +19,8 @@ _OURS = {
 }
 # A report may move a message out of these states; later reports change nothing.
 _OPEN = ("queued", "sent")
+# Message.status_reason's length; the history keeps the provider's full reason.
+_REASON_LENGTH = 200
 
 
 async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple[Message, bool]:
@@ -35,7 +37,7 @@ async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple
         return message, False  # a replay, or a report after a final state
     now = datetime.now(UTC)
     message.status = status
-    message.status_reason = report.reason if status != "delivered" else None
+    message.status_reason = _short(report.reason) if status != "delivered" else None
     message.updated_at = now
     if status == "delivered":
         message.delivered_at = report.at or now
@@ -52,3 +54,9 @@ async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple
         )
     )
     return message, True
+
+
+def _short(reason: str | None) -> str | None:
+    if reason is None or len(reason) <= _REASON_LENGTH:
+        return reason
+    return reason[: _REASON_LENGTH - 1] + "…"
