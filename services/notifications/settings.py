@@ -52,6 +52,13 @@ class NotificationsSettings(ServiceSettings):
     retry_base_seconds: float = Field(10.0, gt=0)
     retry_max_seconds: float = Field(3600.0, gt=0)
     inbound_retry_seconds: float = Field(30.0, gt=0)
+    # A reply skips quiet hours and the daily cap only while the family is
+    # still waiting for it; a later one (a peer was down) waits like any SMS.
+    inbound_urgent_seconds: float = Field(15 * 60, ge=0)
+    # A question not answerable after this many tries or this long is given
+    # up (status "failed", the reason kept, no reply sent).
+    inbound_max_attempts: int = Field(8, ge=1)
+    inbound_give_up_seconds: float = Field(24 * 3600, gt=0)
     metrics_refresh_seconds: float = Field(5.0, ge=0)
 
     # Generic JSON SMS gateway (provider "http").

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -302,3 +304,67 @@ async def test_a_long_failure_reason_is_kept_whole_in_the_history_and_short_on_t
     assert message["history"][-1]["detail"] == reason
     too_long = await report(notifications, notifications_settings, {**body, "reason": reason + "!"})
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"
+
+
+async def test_a_late_answer_to_a_case_query_waits_for_the_morning(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+    live: LiveSystem,
+) -> None:
+    await inbound(notifications, notifications_settings, "№ru-mow-2026-000998")
+    # Consular was down for an hour; the question is answered only now.
+    sql(
+        worker_settings.database_url,
+        "UPDATE inbound_messages SET received_at = now() - interval '1 hour'",
+    )
+    hour = datetime.now(ZoneInfo("Asia/Bishkek")).hour
+    settings = worker_settings.model_copy(
+        update={
+            "consular_url": live.urls["consular"],
+            "registry_url": live.urls["registry"],
+            "quiet_hours_start": hour,
+            "quiet_hours_end": (hour + 2) % 24,
+        }
+    )
+    await work(settings, once=True)
+    [(status, reply_id)] = sql(
+        settings.database_url, "SELECT status, reply_message_id FROM inbound_messages"
+    )
+    assert status == "answered"
+    reply = await fetch_any(notifications, str(reply_id))
+    assert reply["urgent"] is False and reply["status"] == "queued"
+    assert "quiet hours" in reply["history"][-1]["detail"]
+
+
+async def test_a_case_query_is_given_up_after_the_attempts_or_the_time_run_out(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    down = worker_settings.model_copy(
+        update={"consular_url": f"http://127.0.0.1:{free_port()}", "inbound_max_attempts": 2}
+    )
+    await inbound(notifications, notifications_settings, "№ru-mow-2026-000997")
+    await work(down, once=True)
+    sql(down.database_url, "UPDATE inbound_messages SET next_attempt_at = now()")
+    await work(down, once=True)
+    [(status, attempts, error, reply)] = sql(
+        down.database_url,
+        "SELECT status, attempts, last_error, reply_message_id FROM inbound_messages",
+    )
+    assert (status, attempts, reply) == ("failed", 2, None)
+    assert error.startswith("gave up after 2 attempts") and "unreachable" in error
+    # A question a day old is given up at its first failure.
+    await inbound(
+        notifications, notifications_settings, "№ru-mow-2026-000996", phone="+996555000111"
+    )
+    sql(
+        down.database_url,
+        "UPDATE inbound_messages SET received_at = now() - interval '2 days'"
+        " WHERE status = 'pending'",
+    )
+    await work(down, once=True)
+    statuses = sql(down.database_url, "SELECT status, attempts FROM inbound_messages")
+    assert sorted(statuses) == [("failed", 1), ("failed", 2)]
+    assert sql(down.database_url, "SELECT count(*) FROM messages")[0][0] == 0  # no reply sent

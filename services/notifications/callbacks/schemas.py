@@ -66,6 +66,8 @@ class InboundIn(BaseModel):
 class InboundOut(BaseModel):
     id: uuid.UUID
     kind: Literal["stop", "start", "case_query", "help"]
-    status: Literal["pending", "answered"]
+    status: Literal["pending", "answered", "failed"] = Field(
+        description="failed: a case query that could not be answered in time (no reply sent)"
+    )
     duplicate: bool
     reply_message_id: uuid.UUID | None

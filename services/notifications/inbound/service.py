@@ -110,6 +110,8 @@ async def answer(
     else:
         template = "help"
     # A reply to someone who just wrote to us: no quiet hours, no daily cap.
+    # A late one (a peer was down for a while) must not wake them at night.
+    urgent = now - inbound.received_at <= timedelta(seconds=settings.inbound_urgent_seconds)
     reply = await accept(
         session,
         NewMessage(
@@ -118,7 +120,7 @@ async def answer(
             language=language,
             params=params,
             reference=f"inbound:{inbound.id}",
-            urgent=True,
+            urgent=urgent,
             ignore_opt_out=ignore_opt_out,
         ),
         caller=INBOUND_CALLER,
@@ -186,9 +188,19 @@ async def answer_pending(session: AsyncSession, settings: NotificationsSettings)
 
 
 def _postpone(inbound: InboundMessage, settings: NotificationsSettings, error: str) -> None:
-    """Keep the SMS and try again later, backing off (never drop a family's question)."""
+    """Keep the SMS and try again later, backing off, until the tries or the
+    time run out: then it is ``failed`` with the reason and gets no reply (an
+    answer a day late, or a guess, would mislead more than silence)."""
+    now = datetime.now(UTC)
     inbound.attempts += 1
-    delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
-    inbound.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
     inbound.last_error = error[:500]
+    delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
+    next_at = now + timedelta(seconds=delay)
+    give_up_at = inbound.received_at + timedelta(seconds=settings.inbound_give_up_seconds)
+    if inbound.attempts >= settings.inbound_max_attempts or next_at > give_up_at:
+        inbound.status = "failed"
+        inbound.last_error = f"gave up after {inbound.attempts} attempts: {error}"[:500]
+        log.warning("inbound given up", extra={"inbound_id": str(inbound.id), "error": error})
+        return
+    inbound.next_attempt_at = next_at
     log.warning("inbound answer postponed", extra={"inbound_id": str(inbound.id), "error": error})
