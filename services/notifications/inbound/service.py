@@ -9,6 +9,7 @@ the row lock taken with SKIP LOCKED means one worker answers it once.
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -184,6 +185,19 @@ async def answer_pending(session: AsyncSession, settings: NotificationsSettings)
         _postpone(inbound, settings, str(exc))
     except ProblemError as exc:
         _postpone(inbound, settings, f"reply not possible: {exc.detail}")
+    except Exception as exc:  # one bad row must not stop the worker (nor block the queue)
+        # The type and the place only: a message or a traceback's values
+        # could carry the sender's number.
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error(
+            "inbound answer failed unexpectedly",
+            extra={
+                "inbound_id": str(inbound.id),
+                "error": type(exc).__name__,
+                "at": f"{frame.filename}:{frame.lineno}",
+            },
+        )
+        _postpone(inbound, settings, f"unexpected error: {type(exc).__name__}")
     return True
 
 
