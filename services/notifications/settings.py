@@ -33,6 +33,8 @@ class NotificationsSettings(ServiceSettings):
             "US": "America/Chicago",
         }
     )
+    # Every segment is paid for: a text that renders longer is refused (422).
+    max_segments: int = Field(6, ge=1, le=255)
     message_ttl_seconds: int = Field(48 * 3600, ge=60)
 
     # Worker.
