@@ -7,18 +7,25 @@ from fastapi import FastAPI
 from services.notifications.callbacks.router import router as callbacks_router
 from services.notifications.messages.router import router as messages_router
 from services.notifications.metrics import refresh_on_scrape
-from services.notifications.settings import NotificationsSettings
+from services.notifications.settings import DEV_CALLBACK_SECRET, NotificationsSettings
 from services.notifications.templates.router import router as templates_router
 from shared.app import create_service_app
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
+    settings = settings or NotificationsSettings()
+    if settings.callback_secret == DEV_CALLBACK_SECRET and not settings.auth.dev_secret:
+        # Anyone could sign provider callbacks (opt people out, fake reports).
+        raise RuntimeError(
+            "NOTIFICATIONS_CALLBACK_SECRET is the development default; set the secret shared "
+            "with the SMS provider (the default is accepted only with MIGREG_AUTH_DEV_SECRET)"
+        )
     return create_service_app(
         name="notifications",
         title="Migrant Registry — notifications",
         description="SMS templates, the durable outbox, providers, delivery reports and "
         "inbound messages from families.",
-        settings=settings or NotificationsSettings(),
+        settings=settings,
         routers=[messages_router, templates_router, callbacks_router],
         metrics_refreshers=[refresh_on_scrape],
     )

@@ -10,12 +10,15 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
 
+# Accepted only in development (MIGREG_AUTH_DEV_SECRET set): see create_app.
+DEV_CALLBACK_SECRET = "dev-callback-secret"  # noqa: S105 - development default only
+
 
 class NotificationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
 
     provider: Literal["console", "http"] = "console"
-    callback_secret: str = "dev-callback-secret"  # noqa: S105 - development default only
+    callback_secret: str = DEV_CALLBACK_SECRET
     default_phone_region: str = "KG"
     default_language: Literal["ky", "ru", "en"] = "ky"
 

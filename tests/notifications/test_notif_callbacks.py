@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.seed_data import SEED_TEMPLATES
 from services.notifications.worker import work
+from shared.settings import AuthSettings
+from tests.notifications.fake_gateway import FakeGateway
 from tests.notifications.notif_support import (
     ADMIN,
     KG_PHONE,
@@ -368,3 +372,37 @@ async def test_a_case_query_is_given_up_after_the_attempts_or_the_time_run_out(
     statuses = sql(down.database_url, "SELECT status, attempts FROM inbound_messages")
     assert sorted(statuses) == [("failed", 1), ("failed", 2)]
     assert sql(down.database_url, "SELECT count(*) FROM messages")[0][0] == 0  # no reply sent
+
+
+async def test_a_report_by_provider_id_matches_only_the_configured_providers_messages(
+    notifications: httpx.AsyncClient,
+    notifications_app: FastAPI,
+    notifications_settings: NotificationsSettings,
+    http_settings: NotificationsSettings,
+    gateway: FakeGateway,
+) -> None:
+    queued = await queue(notifications)
+    await work(http_settings, once=True)  # the gateway calls it gw-1
+    body = {"provider_message_id": "gw-1", "status": "delivered"}
+    # The service's configured provider is the console: gw-1 is not one of its ids.
+    assert (await report(notifications, notifications_settings, body)).status_code == 404
+    notifications_app.state.settings = notifications_settings.model_copy(
+        update={"provider": "http"}
+    )
+    try:
+        matched = await report(notifications, notifications_settings, body)
+    finally:
+        notifications_app.state.settings = notifications_settings
+    assert matched.status_code == 200 and matched.json()["message_id"] == queued["id"]
+    assert (await fetch(notifications, queued["id"]))["status"] == "delivered"
+
+
+def test_the_service_refuses_to_start_with_the_development_callback_secret_in_production(
+    notifications_settings: NotificationsSettings,
+) -> None:
+    production = notifications_settings.model_copy(update={"auth": AuthSettings(dev_secret=None)})
+    assert production.auth.dev_secret is None
+    with pytest.raises(RuntimeError, match="NOTIFICATIONS_CALLBACK_SECRET"):
+        create_app(production)
+    configured = production.model_copy(update={"callback_secret": "shared-with-the-gateway"})
+    assert create_app(configured).state.settings.callback_secret == "shared-with-the-gateway"

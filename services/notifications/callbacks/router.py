@@ -77,7 +77,8 @@ async def delivery_report(
     request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
 ) -> DeliveryReportOut:
     report = await _signed(request, x_signature, DeliveryReportIn)
-    message, changed = await service.apply_report(session, report)
+    provider = request.app.state.settings.provider
+    message, changed = await service.apply_report(session, report, provider=provider)
     return DeliveryReportOut(message_id=message.id, status=message.status, changed=changed)
 
 

@@ -23,12 +23,19 @@ _OPEN = ("queued", "sent")
 _REASON_LENGTH = 200
 
 
-async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple[Message, bool]:
+async def apply_report(
+    session: AsyncSession, report: DeliveryReportIn, *, provider: str
+) -> tuple[Message, bool]:
+    """``provider``: the configured provider, the one that signs callbacks; its
+    ids are only unique among its own messages."""
     query = select(Message).with_for_update()
     if report.reference is not None:
         query = query.where(Message.id == report.reference)
     else:
-        query = query.where(Message.provider_message_id == report.provider_message_id)
+        query = query.where(
+            Message.provider == provider,
+            Message.provider_message_id == report.provider_message_id,
+        )
     message = (await session.scalars(query.limit(1))).first()
     if message is None:
         raise MessageNotFound("No message has this reference.")
