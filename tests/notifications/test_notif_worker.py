@@ -223,3 +223,31 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
     assert gateway.references() == [queued["id"]]
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["history"][-1]["provider"] == "http"
+
+
+@pytest.mark.parametrize(
+    ("phone", "zone_name"), [("+79161234567", "Europe/Moscow"), ("+77011234567", "Asia/Almaty")]
+)
+async def test_quiet_hours_follow_a_foreign_numbers_own_zone(
+    notifications: httpx.AsyncClient,
+    worker_settings: NotificationsSettings,
+    phone: str,
+    zone_name: str,
+) -> None:
+    zone, bishkek = ZoneInfo(zone_name), ZoneInfo("Asia/Bishkek")
+    hour = datetime.now(zone).hour
+    # Quiet for the next hour where the recipient lives.
+    settings = worker_settings.model_copy(
+        update={"quiet_hours_start": hour, "quiet_hours_end": (hour + 1) % 24}
+    )
+    abroad = await queue(notifications, to=phone)
+    at_home = await queue(notifications)
+    await work(settings, once=True)
+    message = await fetch(notifications, abroad["id"])
+    assert message["status"] == "queued"
+    assert f"quiet hours in {zone_name}" in message["history"][-1]["detail"]
+    resume = datetime.fromisoformat(message["next_attempt_at"]).astimezone(zone)
+    assert (resume.hour, resume.minute) == ((hour + 1) % 24, 0)
+    bishkek_is_quiet = datetime.now(bishkek).hour == hour
+    home = await fetch(notifications, at_home["id"])
+    assert home["status"] == ("queued" if bishkek_is_quiet else "sent")
