@@ -6,6 +6,7 @@ import asyncio
 import base64
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -20,7 +21,7 @@ from tests.notifications.fake_gateway import FakeGateway
 from tests.notifications.notif_support import KG_PHONE, fetch, queue, sql
 
 
-def kinds(message: dict) -> list[str]:
+def kinds(message: dict[str, Any]) -> list[str]:
     return [event["kind"] for event in message["history"]]
 
 

@@ -23,8 +23,9 @@ from services.notifications.inbound.keywords import Request, classify, reply_lan
 from services.notifications.inbound.models import InboundMessage
 from services.notifications.messages.service import NewMessage, accept
 from services.notifications.recipients import service as recipients
+from services.notifications.recipients.phones import parse_e164
 from services.notifications.settings import NotificationsSettings
-from shared.errors import ProblemError
+from shared.errors import InvalidInput, ProblemError
 from shared.logging import mask_phone
 
 log = logging.getLogger("migreg.inbound")
@@ -58,14 +59,21 @@ async def receive(
     text: str,
     settings: NotificationsSettings,
 ) -> tuple[InboundMessage, bool]:
-    """Store an inbound SMS once; (row, new). Keywords are answered right away."""
+    """Store an inbound SMS once; (row, new). Keywords are answered right away.
+
+    ``from_phone`` as the provider sent it; refused (422, field ``from``)
+    unless it is a valid number, stored in E.164.
+    """
+    phone = parse_e164(from_phone)
+    if phone is None:
+        raise InvalidInput("from", "not a valid phone number in E.164 form")
     request = classify(text)
     inserted = await session.scalar(
         insert(InboundMessage)
         .values(
             id=uuid.uuid4(),
             provider_message_id=provider_message_id,
-            from_phone=from_phone,
+            from_phone=phone,
             text=text,
             kind=request.kind,
             status="pending",
