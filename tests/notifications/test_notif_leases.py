@@ -10,13 +10,10 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from services.notifications.delivery.outbox import Outbox
-from services.notifications.providers import make_provider
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import work
-from shared.db import make_engine, make_sessionmaker
 from tests.notifications.fake_gateway import FakeGateway
-from tests.notifications.notif_support import fetch, queue, sql
+from tests.notifications.notif_support import fetch, outboxes, queue, sql
 
 
 def test_settings_refuse_a_lease_shorter_than_a_batch_of_sends() -> None:
@@ -49,20 +46,12 @@ async def test_an_answer_after_the_lease_was_lost_is_still_in_the_history(
     notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
 ) -> None:
     queued = await queue(notifications)
-    engine = make_engine(http_settings.database_url)
-    sessions = make_sessionmaker(engine)
-    stalled = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="stalled")
-    other = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="other")
-    try:
+    async with outboxes(http_settings, "stalled", "other") as (stalled, other):
         [sms] = await stalled.decide(await stalled.claim())
         # It stalls past its lease; another worker takes the message over and sends it.
         sql(http_settings.database_url, "UPDATE messages SET lease_expires_at = now()")
         await other.deliver(await other.claim())
         await stalled.record(sms.message_id, await stalled._send(sms))
-    finally:
-        await stalled.provider.aclose()
-        await other.provider.aclose()
-        await engine.dispose()
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["attempts"] == 1
     late = message["history"][-1]
@@ -89,18 +78,13 @@ async def test_a_slow_batch_keeps_its_lease_and_a_second_worker_sends_nothing_tw
     gateway.slow_seconds = 0.35
     gateway.behave(then="slow")
     ids = {(await queue(notifications, reference=f"slow-{i}"))["id"] for i in range(4)}
-    engine = make_engine(settings.database_url)
-    first = Outbox(settings, make_sessionmaker(engine), make_provider(settings), worker_id="first")
-    try:
+    async with outboxes(settings, "first") as (first,):
         claimed = await first.claim()
         assert len(claimed) == 4
         second = asyncio.create_task(work(settings, stop_after=3.0, worker_id="second"))
         await asyncio.sleep(1.6)
         await first.deliver(claimed)
         await second
-    finally:
-        await first.provider.aclose()
-        await engine.dispose()
     references = collections.Counter(gateway.references())
     assert set(references) == ids
     assert max(references.values()) == 1, references

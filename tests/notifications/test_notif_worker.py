@@ -12,13 +12,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from services.notifications.delivery.outbox import Outbox
-from services.notifications.providers import make_provider
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import work
-from shared.db import make_engine, make_sessionmaker
 from tests.notifications.fake_gateway import FakeGateway
-from tests.notifications.notif_support import KG_PHONE, fetch, queue, sql
+from tests.notifications.notif_support import KG_PHONE, fetch, outboxes, queue, sql
 
 
 def kinds(message: dict[str, Any]) -> list[str]:
@@ -201,11 +198,7 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
     notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
 ) -> None:
     queued = await queue(notifications)
-    engine = make_engine(http_settings.database_url)
-    sessions = make_sessionmaker(engine)
-    crashed = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="crashed")
-    survivor = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="survivor")
-    try:
+    async with outboxes(http_settings, "crashed", "survivor") as (crashed, survivor):
         assert [str(i) for i in await crashed.claim()] == [queued["id"]]  # then it dies
         assert await survivor.claim() == []  # leased: nobody else takes it
         sql(
@@ -217,10 +210,6 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
         assert [str(i) for i in claimed] == [queued["id"]]
         await survivor.deliver(claimed)
         await crashed.deliver(claimed)  # comes back to life: its lease is gone
-    finally:
-        await crashed.provider.aclose()
-        await survivor.provider.aclose()
-        await engine.dispose()
     assert gateway.references() == [queued["id"]]
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["history"][-1]["provider"] == "http"
