@@ -397,12 +397,15 @@ async def test_a_report_by_provider_id_matches_only_the_configured_providers_mes
     assert (await fetch(notifications, queued["id"]))["status"] == "delivered"
 
 
-def test_the_service_refuses_to_start_with_the_development_callback_secret_in_production(
+async def test_the_service_refuses_to_start_with_the_development_callback_secret_in_production(
     notifications_settings: NotificationsSettings,
 ) -> None:
     production = notifications_settings.model_copy(update={"auth": AuthSettings(dev_secret=None)})
-    assert production.auth.dev_secret is None
+    app = create_app(production)
     with pytest.raises(RuntimeError, match="NOTIFICATIONS_CALLBACK_SECRET"):
-        create_app(production)
+        async with app.router.lifespan_context(app):
+            pass
     configured = production.model_copy(update={"callback_secret": "shared-with-the-gateway"})
-    assert create_app(configured).state.settings.callback_secret == "shared-with-the-gateway"
+    app = create_app(configured)
+    async with app.router.lifespan_context(app):
+        assert app.state.settings.callback_secret == "shared-with-the-gateway"
