@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, text
 
 from services.notifications.callbacks.signature import sign
+from services.notifications.delivery.outbox import Outbox
+from services.notifications.providers import make_provider
+from services.notifications.settings import NotificationsSettings
+from shared.db import make_engine, make_sessionmaker
 from shared.migrate import sync_url
 from tests.support.tokens import bearer
 
@@ -58,3 +64,19 @@ def sql(url: str, statement: str, **params: Any) -> list[Any]:
             return list(result.all()) if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+@asynccontextmanager
+async def outboxes(
+    settings: NotificationsSettings, *worker_ids: str
+) -> AsyncIterator[list[Outbox]]:
+    """In-process workers with these ids, sharing one engine, each with its provider."""
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    boxes = [Outbox(settings, sessions, make_provider(settings), worker_id=w) for w in worker_ids]
+    try:
+        yield boxes
+    finally:
+        for box in boxes:
+            await box.provider.aclose()
+        await engine.dispose()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.seed_data import SEED_TEMPLATES
 from services.notifications.worker import work
+from shared.settings import AuthSettings
+from tests.notifications.fake_gateway import FakeGateway
 from tests.notifications.notif_support import (
     ADMIN,
     KG_PHONE,
@@ -281,3 +287,125 @@ async def test_a_case_query_is_kept_while_consular_is_down_and_answered_later(
     reply = await fetch_any(notifications, str(rows[0][1]))
     assert reply["template"] == "case_unknown_reply" and reply["status"] == "sent"
     assert reply["text"] == SEED[("case_unknown_reply", "ky")]
+
+
+async def test_a_long_failure_reason_is_kept_whole_in_the_history_and_short_on_the_message(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    queued = await queue(notifications)
+    await work(worker_settings, once=True)
+    reason = "handset unreachable; " * 23 + "x" * 17  # 500 characters
+    assert len(reason) == 500
+    body = {"reference": queued["id"], "status": "undelivered", "reason": reason}
+    response = await report(notifications, notifications_settings, body)
+    assert response.status_code == 200, response.text
+    message = await fetch(notifications, queued["id"])
+    assert message["status"] == "failed"
+    assert len(message["status_reason"]) == 200 and message["status_reason"].endswith("…")
+    assert reason.startswith(message["status_reason"][:-1])
+    assert message["history"][-1]["detail"] == reason
+    too_long = await report(notifications, notifications_settings, {**body, "reason": reason + "!"})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"
+
+
+async def test_a_late_answer_to_a_case_query_waits_for_the_morning(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+    live: LiveSystem,
+) -> None:
+    await inbound(notifications, notifications_settings, "№ru-mow-2026-000998")
+    # Consular was down for an hour; the question is answered only now.
+    sql(
+        worker_settings.database_url,
+        "UPDATE inbound_messages SET received_at = now() - interval '1 hour'",
+    )
+    hour = datetime.now(ZoneInfo("Asia/Bishkek")).hour
+    settings = worker_settings.model_copy(
+        update={
+            "consular_url": live.urls["consular"],
+            "registry_url": live.urls["registry"],
+            "quiet_hours_start": hour,
+            "quiet_hours_end": (hour + 2) % 24,
+        }
+    )
+    await work(settings, once=True)
+    [(status, reply_id)] = sql(
+        settings.database_url, "SELECT status, reply_message_id FROM inbound_messages"
+    )
+    assert status == "answered"
+    reply = await fetch_any(notifications, str(reply_id))
+    assert reply["urgent"] is False and reply["status"] == "queued"
+    assert "quiet hours" in reply["history"][-1]["detail"]
+
+
+async def test_a_case_query_is_given_up_after_the_attempts_or_the_time_run_out(
+    notifications: httpx.AsyncClient,
+    notifications_settings: NotificationsSettings,
+    worker_settings: NotificationsSettings,
+) -> None:
+    down = worker_settings.model_copy(
+        update={"consular_url": f"http://127.0.0.1:{free_port()}", "inbound_max_attempts": 2}
+    )
+    await inbound(notifications, notifications_settings, "№ru-mow-2026-000997")
+    await work(down, once=True)
+    sql(down.database_url, "UPDATE inbound_messages SET next_attempt_at = now()")
+    await work(down, once=True)
+    [(status, attempts, error, reply)] = sql(
+        down.database_url,
+        "SELECT status, attempts, last_error, reply_message_id FROM inbound_messages",
+    )
+    assert (status, attempts, reply) == ("failed", 2, None)
+    assert error.startswith("gave up after 2 attempts") and "unreachable" in error
+    # A question a day old is given up at its first failure.
+    await inbound(
+        notifications, notifications_settings, "№ru-mow-2026-000996", phone="+996555000111"
+    )
+    sql(
+        down.database_url,
+        "UPDATE inbound_messages SET received_at = now() - interval '2 days'"
+        " WHERE status = 'pending'",
+    )
+    await work(down, once=True)
+    statuses = sql(down.database_url, "SELECT status, attempts FROM inbound_messages")
+    assert sorted(statuses) == [("failed", 1), ("failed", 2)]
+    assert sql(down.database_url, "SELECT count(*) FROM messages")[0][0] == 0  # no reply sent
+
+
+async def test_a_report_by_provider_id_matches_only_the_configured_providers_messages(
+    notifications: httpx.AsyncClient,
+    notifications_app: FastAPI,
+    notifications_settings: NotificationsSettings,
+    http_settings: NotificationsSettings,
+    gateway: FakeGateway,
+) -> None:
+    queued = await queue(notifications)
+    await work(http_settings, once=True)  # the gateway calls it gw-1
+    body = {"provider_message_id": "gw-1", "status": "delivered"}
+    # The service's configured provider is the console: gw-1 is not one of its ids.
+    assert (await report(notifications, notifications_settings, body)).status_code == 404
+    notifications_app.state.settings = notifications_settings.model_copy(
+        update={"provider": "http"}
+    )
+    try:
+        matched = await report(notifications, notifications_settings, body)
+    finally:
+        notifications_app.state.settings = notifications_settings
+    assert matched.status_code == 200 and matched.json()["message_id"] == queued["id"]
+    assert (await fetch(notifications, queued["id"]))["status"] == "delivered"
+
+
+async def test_the_service_refuses_to_start_with_the_development_callback_secret_in_production(
+    notifications_settings: NotificationsSettings,
+) -> None:
+    production = notifications_settings.model_copy(update={"auth": AuthSettings(dev_secret=None)})
+    app = create_app(production)
+    with pytest.raises(RuntimeError, match="NOTIFICATIONS_CALLBACK_SECRET"):
+        async with app.router.lifespan_context(app):
+            pass
+    configured = production.model_copy(update={"callback_secret": "shared-with-the-gateway"})
+    app = create_app(configured)
+    async with app.router.lifespan_context(app):
+        assert app.state.settings.callback_secret == "shared-with-the-gateway"

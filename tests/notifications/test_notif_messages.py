@@ -162,3 +162,48 @@ async def test_another_service_sees_none_of_them_but_an_admin_sees_all(
         await notifications.get(f"/v1/messages/{message['id']}", headers=ADMIN)
     ).status_code == 200
     assert (await notifications.get("/v1/messages", headers=bearer("registrar"))).status_code == 403
+
+
+async def test_params_are_strings_or_integers_only(notifications: httpx.AsyncClient) -> None:
+    for value, got in [
+        ("NaN", "float"),
+        ("1.5", "float"),
+        ("true", "bool"),
+        ("null", "NoneType"),
+        ('["a"]', "list"),
+        ('"' + "x" * 301 + '"', "301 characters"),
+    ]:
+        raw = (
+            '{"to": "+996700123456", "template": "case_opened", "language": "ky", '
+            '"params": {"case_number": "RU-MOW-2026-000123", "hotline": ' + value + "}}"
+        )
+        response = await notifications.post(
+            "/v1/messages",
+            content=raw,
+            headers={**SENDER, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, (value, response.text)
+        [error] = response.json()["errors"]
+        assert error["field"] == "params.hotline", value
+        assert error["reason"].endswith(f"or an integer, not {got}"), error
+    numeric = await notifications.post(
+        "/v1/messages",
+        json=message_body(params={"case_number": 123, "hotline": "+74951234567"}),
+        headers=SENDER,
+    )
+    assert numeric.status_code == 202
+    assert (await fetch(notifications, numeric.json()["id"]))["text"].startswith("№123 ")
+
+
+async def test_a_text_longer_than_the_segment_limit_is_refused(
+    notifications: httpx.AsyncClient, notifications_settings: NotificationsSettings
+) -> None:
+    params = {"case_number": "Ж" * 300, "hotline": "Ж" * 300}
+    response = await notifications.post(
+        "/v1/messages", json=message_body(params=params), headers=SENDER
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "params"
+    assert "characters" in error["reason"] and "at most 6 are allowed" in error["reason"]
+    assert sql(notifications_settings.database_url, "SELECT count(*) FROM messages")[0][0] == 0

@@ -6,21 +6,19 @@ import asyncio
 import base64
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from services.notifications.delivery.outbox import Outbox
-from services.notifications.providers import make_provider
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import work
-from shared.db import make_engine, make_sessionmaker
 from tests.notifications.fake_gateway import FakeGateway
-from tests.notifications.notif_support import KG_PHONE, fetch, queue, sql
+from tests.notifications.notif_support import KG_PHONE, fetch, outboxes, queue, sql
 
 
-def kinds(message: dict) -> list[str]:
+def kinds(message: dict[str, Any]) -> list[str]:
     return [event["kind"] for event in message["history"]]
 
 
@@ -200,11 +198,7 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
     notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
 ) -> None:
     queued = await queue(notifications)
-    engine = make_engine(http_settings.database_url)
-    sessions = make_sessionmaker(engine)
-    crashed = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="crashed")
-    survivor = Outbox(http_settings, sessions, make_provider(http_settings), worker_id="survivor")
-    try:
+    async with outboxes(http_settings, "crashed", "survivor") as (crashed, survivor):
         assert [str(i) for i in await crashed.claim()] == [queued["id"]]  # then it dies
         assert await survivor.claim() == []  # leased: nobody else takes it
         sql(
@@ -216,10 +210,34 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
         assert [str(i) for i in claimed] == [queued["id"]]
         await survivor.deliver(claimed)
         await crashed.deliver(claimed)  # comes back to life: its lease is gone
-    finally:
-        await crashed.provider.aclose()
-        await survivor.provider.aclose()
-        await engine.dispose()
     assert gateway.references() == [queued["id"]]
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["history"][-1]["provider"] == "http"
+
+
+@pytest.mark.parametrize(
+    ("phone", "zone_name"), [("+79161234567", "Europe/Moscow"), ("+77011234567", "Asia/Almaty")]
+)
+async def test_quiet_hours_follow_a_foreign_numbers_own_zone(
+    notifications: httpx.AsyncClient,
+    worker_settings: NotificationsSettings,
+    phone: str,
+    zone_name: str,
+) -> None:
+    zone, bishkek = ZoneInfo(zone_name), ZoneInfo("Asia/Bishkek")
+    hour = datetime.now(zone).hour
+    # Quiet for the next hour where the recipient lives.
+    settings = worker_settings.model_copy(
+        update={"quiet_hours_start": hour, "quiet_hours_end": (hour + 1) % 24}
+    )
+    abroad = await queue(notifications, to=phone)
+    at_home = await queue(notifications)
+    await work(settings, once=True)
+    message = await fetch(notifications, abroad["id"])
+    assert message["status"] == "queued"
+    assert f"quiet hours in {zone_name}" in message["history"][-1]["detail"]
+    resume = datetime.fromisoformat(message["next_attempt_at"]).astimezone(zone)
+    assert (resume.hour, resume.minute) == ((hour + 1) % 24, 0)
+    bishkek_is_quiet = datetime.now(bishkek).hour == hour
+    home = await fetch(notifications, at_home["id"])
+    assert home["status"] == ("queued" if bishkek_is_quiet else "sent")

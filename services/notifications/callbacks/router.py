@@ -22,7 +22,6 @@ from services.notifications.callbacks.schemas import (
 )
 from services.notifications.callbacks.signature import verify
 from services.notifications.inbound import service as inbound
-from services.notifications.recipients.phones import parse_e164
 from services.notifications.settings import NotificationsSettings
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal
@@ -77,7 +76,8 @@ async def delivery_report(
     request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
 ) -> DeliveryReportOut:
     report = await _signed(request, x_signature, DeliveryReportIn)
-    message, changed = await service.apply_report(session, report)
+    provider = request.app.state.settings.provider
+    message, changed = await service.apply_report(session, report, provider=provider)
     return DeliveryReportOut(message_id=message.id, status=message.status, changed=changed)
 
 
@@ -91,13 +91,10 @@ async def inbound_sms(
     request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
 ) -> InboundOut:
     sms = await _signed(request, x_signature, InboundIn)
-    phone = parse_e164(sms.from_)
-    if phone is None:
-        raise InvalidInput("from", "not a valid phone number in E.164 form")
     row, new = await inbound.receive(
         session,
         provider_message_id=sms.id,
-        from_phone=phone,
+        from_phone=sms.from_,
         text=sms.text,
         settings=request.app.state.settings,
     )

@@ -29,7 +29,9 @@ class DeliveryReportIn(BaseModel):
         None
     )
     status: ProviderStatus
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        None, description="Up to 500 characters; the message's status_reason keeps the first 200"
+    )
     at: datetime | None = None
 
     @model_validator(mode="after")
@@ -64,6 +66,8 @@ class InboundIn(BaseModel):
 class InboundOut(BaseModel):
     id: uuid.UUID
     kind: Literal["stop", "start", "case_query", "help"]
-    status: Literal["pending", "answered"]
+    status: Literal["pending", "answered", "failed"] = Field(
+        description="failed: a case query that could not be answered in time (no reply sent)"
+    )
     duplicate: bool
     reply_message_id: uuid.UUID | None

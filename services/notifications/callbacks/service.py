@@ -19,14 +19,23 @@ _OURS = {
 }
 # A report may move a message out of these states; later reports change nothing.
 _OPEN = ("queued", "sent")
+# Message.status_reason's length; the history keeps the provider's full reason.
+_REASON_LENGTH = 200
 
 
-async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple[Message, bool]:
+async def apply_report(
+    session: AsyncSession, report: DeliveryReportIn, *, provider: str
+) -> tuple[Message, bool]:
+    """``provider``: the configured provider, the one that signs callbacks; its
+    ids are only unique among its own messages."""
     query = select(Message).with_for_update()
     if report.reference is not None:
         query = query.where(Message.id == report.reference)
     else:
-        query = query.where(Message.provider_message_id == report.provider_message_id)
+        query = query.where(
+            Message.provider == provider,
+            Message.provider_message_id == report.provider_message_id,
+        )
     message = (await session.scalars(query.limit(1))).first()
     if message is None:
         raise MessageNotFound("No message has this reference.")
@@ -35,7 +44,7 @@ async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple
         return message, False  # a replay, or a report after a final state
     now = datetime.now(UTC)
     message.status = status
-    message.status_reason = report.reason if status != "delivered" else None
+    message.status_reason = _short(report.reason) if status != "delivered" else None
     message.updated_at = now
     if status == "delivered":
         message.delivered_at = report.at or now
@@ -52,3 +61,9 @@ async def apply_report(session: AsyncSession, report: DeliveryReportIn) -> tuple
         )
     )
     return message, True
+
+
+def _short(reason: str | None) -> str | None:
+    if reason is None or len(reason) <= _REASON_LENGTH:
+        return reason
+    return reason[: _REASON_LENGTH - 1] + "…"

@@ -27,7 +27,7 @@ class InboundMessage(Base):
     from_phone: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # stop, start, case_query, help
-    status: Mapped[str] = mapped_column(String(16))  # pending, answered
+    status: Mapped[str] = mapped_column(String(16))  # pending, answered, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

@@ -1,37 +1,71 @@
-"""Calls to the consular service and the registry for a status query."""
+"""Calls to the consular service and the registry for a status query.
+
+Their answers are validated against the agreed shapes: a peer that answers
+something else is treated like a peer that is down (the question waits).
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from services.notifications.recipients.phones import parse_e164
 from services.notifications.settings import NotificationsSettings
 from shared.http import peer_client, service_token
+
+log = logging.getLogger("migreg.inbound")
+
+_Shape = TypeVar("_Shape", bound=BaseModel)
 
 
 class PeerDown(Exception):
     """A peer did not answer usefully: keep the question and ask again later."""
 
 
-@dataclass(frozen=True)
-class CaseStatus:
+class CaseStatus(BaseModel):
+    """Consular ``GET /v1/cases/by-number/{n}/status`` (extra fields ignored)."""
+
     case_number: str
     status: str
     updated_at: datetime
     consulate: str
-    hotline: str | None
-    person_id: uuid.UUID | None
+    hotline: str | None = None
+    person_id: uuid.UUID | None = None
 
 
-@dataclass(frozen=True)
-class Contact:
+class FamilyContact(BaseModel):
+    phone: str | None = None
+    language: str | None = None
+
+
+class FamilyContactsPage(BaseModel):
+    """Registry ``GET /v1/persons/{id}/family-contacts``."""
+
+    items: list[FamilyContact] = []
+    next_cursor: str | None = None
+
+
+class Contact(BaseModel):
     phone: str
     language: str | None
+
+
+def _shaped(shape: type[_Shape], body: Any, path: str) -> _Shape:
+    try:
+        return shape.model_validate(body)
+    except ValidationError as exc:
+        # Field names only: a peer's values may be phones or names.
+        where = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
+        log.warning(
+            "peer answer not in the agreed shape",
+            extra={"peer_path": path.split("?")[0], "fields": where},
+        )
+        raise PeerDown(f"{shape.__name__} not in the agreed shape ({', '.join(where)})") from exc
 
 
 async def _get(settings: NotificationsSettings, base_url: str, path: str, scope: str) -> Any:
@@ -58,17 +92,7 @@ async def case_status(settings: NotificationsSettings, case_number: str) -> Case
     )
     if body is None:
         return None
-    try:
-        return CaseStatus(
-            case_number=str(body["case_number"]),
-            status=str(body["status"]),
-            updated_at=datetime.fromisoformat(str(body["updated_at"]).replace("Z", "+00:00")),
-            consulate=str(body["consulate"]),
-            hotline=body.get("hotline"),
-            person_id=uuid.UUID(body["person_id"]) if body.get("person_id") else None,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PeerDown(f"case status not in the agreed shape: {exc}") from exc
+    return _shaped(CaseStatus, body, "/v1/cases/by-number/{n}/status")
 
 
 async def family_contacts(settings: NotificationsSettings, person_id: uuid.UUID) -> list[Contact]:
@@ -81,10 +105,11 @@ async def family_contacts(settings: NotificationsSettings, person_id: uuid.UUID)
         body = await _get(settings, settings.registry_url, path, "registry:contacts")
         if body is None:
             break
-        for item in body.get("items", []):
-            phone = parse_e164(str(item.get("phone") or ""))
+        page = _shaped(FamilyContactsPage, body, "/v1/persons/{id}/family-contacts")
+        for item in page.items:
+            phone = parse_e164(item.phone or "")
             if phone is not None:
-                contacts.append(Contact(phone=phone, language=item.get("language")))
-        cursor = body.get("next_cursor")
+                contacts.append(Contact(phone=phone, language=item.language))
+        cursor = page.next_cursor
         path = f"/v1/persons/{person_id}/family-contacts?cursor={cursor}" if cursor else None
     return contacts

@@ -9,6 +9,7 @@ the row lock taken with SKIP LOCKED means one worker answers it once.
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,8 +23,9 @@ from services.notifications.inbound.keywords import Request, classify, reply_lan
 from services.notifications.inbound.models import InboundMessage
 from services.notifications.messages.service import NewMessage, accept
 from services.notifications.recipients import service as recipients
+from services.notifications.recipients.phones import parse_e164
 from services.notifications.settings import NotificationsSettings
-from shared.errors import ProblemError
+from shared.errors import InvalidInput, ProblemError
 from shared.logging import mask_phone
 
 log = logging.getLogger("migreg.inbound")
@@ -57,14 +59,21 @@ async def receive(
     text: str,
     settings: NotificationsSettings,
 ) -> tuple[InboundMessage, bool]:
-    """Store an inbound SMS once; (row, new). Keywords are answered right away."""
+    """Store an inbound SMS once; (row, new). Keywords are answered right away.
+
+    ``from_phone`` as the provider sent it; refused (422, field ``from``)
+    unless it is a valid number, stored in E.164.
+    """
+    phone = parse_e164(from_phone)
+    if phone is None:
+        raise InvalidInput("from", "not a valid phone number in E.164 form")
     request = classify(text)
     inserted = await session.scalar(
         insert(InboundMessage)
         .values(
             id=uuid.uuid4(),
             provider_message_id=provider_message_id,
-            from_phone=from_phone,
+            from_phone=phone,
             text=text,
             kind=request.kind,
             status="pending",
@@ -110,6 +119,8 @@ async def answer(
     else:
         template = "help"
     # A reply to someone who just wrote to us: no quiet hours, no daily cap.
+    # A late one (a peer was down for a while) must not wake them at night.
+    urgent = now - inbound.received_at <= timedelta(seconds=settings.inbound_urgent_seconds)
     reply = await accept(
         session,
         NewMessage(
@@ -118,7 +129,7 @@ async def answer(
             language=language,
             params=params,
             reference=f"inbound:{inbound.id}",
-            urgent=True,
+            urgent=urgent,
             ignore_opt_out=ignore_opt_out,
         ),
         caller=INBOUND_CALLER,
@@ -182,13 +193,36 @@ async def answer_pending(session: AsyncSession, settings: NotificationsSettings)
         _postpone(inbound, settings, str(exc))
     except ProblemError as exc:
         _postpone(inbound, settings, f"reply not possible: {exc.detail}")
+    except Exception as exc:  # one bad row must not stop the worker (nor block the queue)
+        # The type and the place only: a message or a traceback's values
+        # could carry the sender's number.
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error(
+            "inbound answer failed unexpectedly",
+            extra={
+                "inbound_id": str(inbound.id),
+                "error": type(exc).__name__,
+                "at": f"{frame.filename}:{frame.lineno}",
+            },
+        )
+        _postpone(inbound, settings, f"unexpected error: {type(exc).__name__}")
     return True
 
 
 def _postpone(inbound: InboundMessage, settings: NotificationsSettings, error: str) -> None:
-    """Keep the SMS and try again later, backing off (never drop a family's question)."""
+    """Keep the SMS and try again later, backing off, until the tries or the
+    time run out: then it is ``failed`` with the reason and gets no reply (an
+    answer a day late, or a guess, would mislead more than silence)."""
+    now = datetime.now(UTC)
     inbound.attempts += 1
-    delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
-    inbound.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
     inbound.last_error = error[:500]
+    delay = settings.inbound_retry_seconds * 2 ** min(inbound.attempts - 1, 6)
+    next_at = now + timedelta(seconds=delay)
+    give_up_at = inbound.received_at + timedelta(seconds=settings.inbound_give_up_seconds)
+    if inbound.attempts >= settings.inbound_max_attempts or next_at > give_up_at:
+        inbound.status = "failed"
+        inbound.last_error = f"gave up after {inbound.attempts} attempts: {error}"[:500]
+        log.warning("inbound given up", extra={"inbound_id": str(inbound.id), "error": error})
+        return
+    inbound.next_attempt_at = next_at
     log.warning("inbound answer postponed", extra={"inbound_id": str(inbound.id), "error": error})

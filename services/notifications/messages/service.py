@@ -50,6 +50,12 @@ async def accept(
         raise InvalidInput("template", f"no template {new.template!r} in language {new.language!r}")
     text = render(template.body, new.params)
     sms = analyse(text)
+    if sms.segments > settings.max_segments:
+        raise InvalidInput(
+            "params",
+            f"the text renders to {sms.characters} characters ({sms.units} {sms.encoding} "
+            f"units), {sms.segments} SMS; at most {settings.max_segments} are allowed",
+        )
     now = now_utc()
     message = Message(
         id=uuid.uuid4(),

@@ -4,6 +4,12 @@ A provider only sends one SMS and says how it went; everything else (leases,
 retries, care rules, history) is the worker's. An SMPP provider would be one
 more class with the same ``send`` — bind once, ``submit_sm`` per message with
 our id as the client reference — and one more branch in ``make_provider``.
+
+Delivery is at-least-once after a worker crash; the gateway must deduplicate
+on client_reference (our message id). A worker that dies between handing an
+SMS over and recording it cannot know whether it went, so another worker sends
+it again once the lease lapses. ``send`` is cut off by the worker after
+``send_timeout_seconds``.
 """
 
 from __future__ import annotations

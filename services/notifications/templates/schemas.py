@@ -5,15 +5,42 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 Language = Literal["ky", "ru", "en"]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-ParamValue = Annotated[str, StringConstraints(max_length=300)] | int | float
+_PARAM_RULE = "must be a string (at most 300 characters) or an integer"
+
+
+def _one_param_error(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    # One error naming params.<name>, not one per member of the union.
+    try:
+        return handler(value)
+    except ValidationError:
+        got = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
+        raise PydanticCustomError("param_value", f"{_PARAM_RULE}, not {got}") from None
+
+
+# Strict: a boolean, a float (NaN, 1e308) or null would render as "True",
+# "nan" or "None" in a family's SMS.
+ParamValue = Annotated[
+    Annotated[str, StringConstraints(max_length=300, strict=True)] | StrictInt,
+    WrapValidator(_one_param_error),
+]
 Params = Annotated[dict[str, ParamValue], Field(max_length=30)]
 
 
-def stringify(params: dict[str, str | int | float]) -> dict[str, str]:
+def stringify(params: dict[str, str | int]) -> dict[str, str]:
     return {name: str(value) for name, value in params.items()}
 
 

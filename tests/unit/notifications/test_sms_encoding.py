@@ -37,10 +37,20 @@ def units_of(part: str, encoding: str) -> int:
 # --- worked examples ---------------------------------------------------------------
 
 
-def test_alphabet_sizes_match_the_standard() -> None:
+def test_the_modules_alphabet_is_exactly_the_standards() -> None:
     # 128 codes minus ESC in the basic table, ten characters in the extension table.
-    assert len(set(GSM_BASIC)) == 127
-    assert len(set(GSM_EXTENSION)) == 10
+    assert len(set(GSM_BASIC)) == 127 and len(set(GSM_EXTENSION)) == 10
+    # Every BMP character, asked of the module: one septet for exactly the basic
+    # table, two for exactly the extension table, UCS-2 for everything else.
+    by_units: dict[int, set[str]] = {1: set(), 2: set()}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are not characters
+        result = analyse(chr(code))
+        if result.encoding == "GSM-7":
+            by_units[result.units].add(chr(code))
+    assert by_units[1] == set(GSM_BASIC)
+    assert by_units[2] == set(GSM_EXTENSION)
 
 
 @pytest.mark.parametrize("char", sorted(GSM_BASIC))
