@@ -48,7 +48,10 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if _has_nul(scope):
+                await _refuse_nul(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
         except Exception:
             # Inside the request context, so the 500 carries and logs the request id.
             log.exception("unhandled error", extra={"route": _template(scope)})
@@ -82,6 +85,22 @@ def _template(scope: Scope) -> str:
 
 async def send_problem_500(scope: Scope, receive: Receive, send: Send) -> None:
     response = problem_response(500, "An unexpected error occurred; it has been logged.")
+    await response(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    # PostgreSQL text cannot hold NUL: refuse it in a path or query once, here.
+    return b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]
+
+
+async def _refuse_nul(scope: Scope, receive: Receive, send: Send) -> None:
+    where = "query" if b"%00" in scope.get("query_string", b"") else "path"
+    response = problem_response(
+        422,
+        f"{where}: must not contain NUL characters",
+        slug="validation-error",
+        extra={"errors": [{"field": where, "in": where, "reason": "must not contain NUL"}]},
+    )
     await response(scope, receive, send)
 
 

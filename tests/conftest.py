@@ -3,12 +3,14 @@ the apps in-process (ASGI) and, for cross-service tests, as real processes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings
 
 from services.consular.app import create_app as create_consular
 from services.consular.database import REFERENCE_TABLES as CONSULAR_KEEP
@@ -28,6 +30,11 @@ from tests.support.databases import (
 )
 from tests.support.live import LiveSystem, live_system
 from tests.support.tokens import AUTH
+
+# CI replays the same examples every run (a red CI must mean a regression, not a
+# new random draw); locally every run draws new ones and may find new bugs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 KEEP = {"registry": REGISTRY_KEEP, "consular": CONSULAR_KEEP, "notifications": NOTIFICATIONS_KEEP}
 

@@ -31,7 +31,9 @@ PERSON = {
 
 def _free_base_port() -> int:
     for _ in range(50):
-        base = random.randint(20000, 60000)
+        # Below the kernel's ephemeral range (32768 and up), so no outgoing
+        # connection can take the port between this check and uvicorn's bind.
+        base = random.randint(20000, 32000)
         try:
             for port in range(base, base + 3):
                 with socket.socket() as sock:

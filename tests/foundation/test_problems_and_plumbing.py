@@ -117,3 +117,18 @@ async def test_readyz_fails_when_migrations_are_not_at_head(
         assert response.headers["content-type"] == "application/problem+json"
     finally:
         database_server.drop_database("migreg_test_unmigrated")
+
+
+async def test_nul_characters_are_422_in_query_path_and_nested_body(
+    notifications: httpx.AsyncClient, registry: httpx.AsyncClient
+) -> None:
+    query = await registry.get("/v1/persons", params={"q": "Asan\x00"}, headers=REGISTRAR)
+    assert query.status_code == 422
+    assert query.json()["errors"][0]["field"] == "query"
+    body = await notifications.post(
+        "/v1/templates/case_opened/ky/preview",
+        json={"params": {"case_number": "RU-MOW-2026-000001\x00", "hotline": "+7"}},
+        headers=bearer("admin"),
+    )
+    assert body.status_code == 422
+    assert body.json()["errors"][0]["field"] == "params"

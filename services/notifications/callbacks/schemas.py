@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.schemas import InputBody
+
 ProviderStatus = Literal["delivered", "undelivered", "failed", "expired"]
 
 
-class DeliveryReportIn(BaseModel):
+class DeliveryReportIn(InputBody):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -47,7 +49,7 @@ class DeliveryReportOut(BaseModel):
     changed: bool = Field(description="False for a replayed or out-of-order report")
 
 
-class InboundIn(BaseModel):
+class InboundIn(InputBody):
     model_config = ConfigDict(
         populate_by_name=True,
         json_schema_extra={

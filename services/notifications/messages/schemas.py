@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.notifications.templates.schemas import Language, Params, TemplateKey
+from shared.schemas import InputBody
 
 Status = Literal["queued", "sent", "delivered", "failed", "expired", "suppressed"]
 
 
-class MessageIn(BaseModel):
+class MessageIn(InputBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

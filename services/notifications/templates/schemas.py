@@ -17,6 +17,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shared.schemas import InputBody
+
 Language = Literal["ky", "ru", "en"]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 _PARAM_RULE = "must be a string (at most 300 characters) or an integer"
@@ -59,7 +61,7 @@ class TemplateList(BaseModel):
     next_cursor: str | None = None
 
 
-class TemplateIn(BaseModel):
+class TemplateIn(InputBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -70,7 +72,7 @@ class TemplateIn(BaseModel):
     body: str = Field(min_length=1, max_length=1000, description="Text with {name} placeholders")
 
 
-class PreviewIn(BaseModel):
+class PreviewIn(InputBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
