@@ -37,10 +37,9 @@ from services.consular.database import idempotency_records
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal, Role
 from shared.db import DbSession
-from shared.errors import InvalidInput
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
-from shared.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -297,14 +296,7 @@ async def read_timeline(
     cursor: Cursor = None,
 ) -> Timeline:
     await load_case(session, case_id, principal)
-    after = None
-    if cursor is not None:
-        (after,) = _decode_event_cursor(cursor)
-    rows = await timeline.events(session, case_id, after_id=after, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_event_cursor(rows[-1].id)
+    rows, next_cursor = await timeline.page(session, case_id, cursor=cursor, limit=limit)
     return Timeline(
         items=[TimelineEventOut.model_validate(r) for r in rows], next_cursor=next_cursor
     )
@@ -348,14 +340,3 @@ async def transfer(
 ) -> CaseOut:
     case = await service.transfer(session, principal, case_id, body, if_match, now)
     return await _answer(session, case, principal, now, response)
-
-
-def _encode_event_cursor(event_id: int) -> str:
-    return encode_cursor([event_id])
-
-
-def _decode_event_cursor(cursor: str) -> tuple[int]:
-    (value,) = decode_cursor(cursor, 1)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
-    return (value,)
