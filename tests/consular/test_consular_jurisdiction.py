@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.consular.conftest import ALMATY, MOSCOW, MOSCOW_2, SUPERVISOR, open_case
+from tests.consular.conftest import ALMATY, MOSCOW, MOSCOW_2, SUPERVISOR, case_body, open_case
+from tests.support.tokens import bearer
 
 
 async def test_another_consulates_case_does_not_exist_for_an_officer(
@@ -40,10 +41,36 @@ async def test_another_consulates_case_does_not_exist_for_an_officer(
 async def test_an_officer_token_without_a_consulate_is_refused(
     consular: httpx.AsyncClient,
 ) -> None:
-    from tests.support.tokens import bearer
-
     response = await consular.get("/v1/cases", headers=bearer("consular_officer"))
     assert response.status_code == 403
+
+
+async def test_a_consulate_claim_that_is_not_a_code_is_refused(
+    consular: httpx.AsyncClient,
+) -> None:
+    for claim in ("RU-MOW-AND-MORE", "ru-mow", "MOSCOW"):
+        odd = bearer("consular_officer", consulate=claim, subject="officer.odd")
+        listed = await consular.get("/v1/cases", headers=odd)
+        assert listed.status_code == 403, claim
+        assert listed.headers["content-type"] == "application/problem+json"
+        opened = await consular.post("/v1/cases", json=case_body(), headers=odd)
+        assert opened.status_code == 403, claim
+
+
+async def test_a_subject_too_long_to_record_reads_but_cannot_change_cases(
+    consular: httpx.AsyncClient,
+) -> None:
+    case = await open_case(consular)
+    long = bearer("consular_officer", consulate="RU-MOW", subject="o" * 201)
+    listed = await consular.get("/v1/cases", headers=long)
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()["items"]] == [case["id"]]
+    opened = await consular.post("/v1/cases", json=case_body(), headers=long)
+    assert opened.status_code == 403
+    noted = await consular.post(
+        f"/v1/cases/{case['id']}/notes", json={"text": "hello"}, headers=long
+    )
+    assert noted.status_code == 403
 
 
 async def test_a_supervisor_sees_all_and_transfers_a_case(consular: httpx.AsyncClient) -> None:
