@@ -112,13 +112,21 @@ async def test_assignment_only_to_an_officer_of_the_cases_consulate(
     await consular.get("/v1/cases", headers=MOSCOW_2)  # a colleague signs in
     await consular.get("/v1/cases", headers=ALMATY)  # an officer elsewhere signs in
     url = f"/v1/cases/{case['id']}/assignments"
+    v1 = {**MOSCOW, "If-Match": 'W/"1"'}
     for stranger in ("officer.almaty", "nobody.we.know"):
-        refused = await consular.post(url, json={"assignee": stranger}, headers=MOSCOW)
+        refused = await consular.post(url, json={"assignee": stranger}, headers=v1)
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "assignee"
-    assigned = await consular.post(url, json={"assignee": "officer.moscow.2"}, headers=MOSCOW)
+    colleague = {"assignee": "officer.moscow.2"}
+    assert (await consular.post(url, json=colleague, headers=MOSCOW)).status_code == 428
+    stale = await consular.post(url, json=colleague, headers={**MOSCOW, "If-Match": 'W/"9"'})
+    assert stale.status_code == 412
+    assigned = await consular.post(url, json=colleague, headers=v1)
     assert assigned.status_code == 201
     assert assigned.json()["assignee"] == "officer.moscow.2"
+    assert assigned.json()["version"] == 2 and assigned.headers["ETag"] == 'W/"2"'
+    again = await consular.post(url, json={"assignee": "officer.moscow"}, headers=v1)
+    assert again.status_code == 412  # a colleague's assignment is not silently overwritten
     mine = await consular.get("/v1/cases?assignee=officer.moscow.2", headers=MOSCOW_2)
     assert [c["id"] for c in mine.json()["items"]] == [case["id"]]
     event = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()

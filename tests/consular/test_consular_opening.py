@@ -118,23 +118,25 @@ async def test_an_unregistered_person_is_linked_later(
     assert case["person"]["phone"] == "+996555123457"
     registered = await register_person(registry, last_name="Осмонов", first_name="Бакыт")
 
+    url = f"/v1/cases/{case['id']}/link-person"
+    body = {"person_id": registered["id"]}
+    v1 = {"If-Match": 'W/"1"'}
     unknown = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": str(uuid.uuid4())}, headers=MOSCOW
+        url, json={"person_id": str(uuid.uuid4())}, headers={**MOSCOW, **v1}
     )
     assert unknown.status_code == 422
-    linked = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=MOSCOW
-    )
+    assert (await consular.post(url, json=body, headers=MOSCOW)).status_code == 428
+    stale = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"7"'})
+    assert stale.status_code == 412
+    linked = await consular.post(url, json=body, headers={**MOSCOW, **v1})
     assert linked.status_code == 200, linked.text
     assert linked.json()["person_id"] == registered["id"]
+    assert linked.json()["version"] == 2
+    assert linked.headers["ETag"] == 'W/"2"'
     assert linked.json()["person"]["phone"] is None  # the registry holds it now
-    again = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=MOSCOW
-    )
+    again = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"2"'})
     assert again.status_code == 409
-    other = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=ALMATY
-    )
+    other = await consular.post(url, json=body, headers={**ALMATY, **v1})
     assert other.status_code == 404
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
     assert [e["kind"] for e in events["items"]] == ["created", "person_linked"]

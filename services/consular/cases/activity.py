@@ -15,6 +15,7 @@ from services.consular.cases.models import Case, CaseEvent, Officer, Referral
 from services.consular.cases.schemas import ReferralIn, ReferralStatusIn
 from shared.auth.principal import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.etag import check_if_match
 
 # A referral's own small workflow: the partner accepts or declines, then completes.
 REFERRAL_MOVES: dict[str, tuple[str, ...]] = {
@@ -36,9 +37,15 @@ async def add_note(
 
 
 async def assign(
-    session: AsyncSession, principal: Principal, case_id: uuid.UUID, assignee: str, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    case_id: uuid.UUID,
+    assignee: str,
+    if_match: str | None,
+    now: datetime,
 ) -> Case:
     case = await load_case(session, case_id, principal, for_update=True)
+    check_if_match(if_match, case.version)
     officer = await session.get(Officer, assignee)
     if officer is None or officer.consulate != case.consulate:
         raise InvalidInput(

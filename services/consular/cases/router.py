@@ -223,8 +223,8 @@ async def add_note(
     "/{case_id}/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
-    summary="Assign the case to an officer of its consulate",
-    responses=NOT_FOUND,
+    summary="Assign the case to an officer of its consulate (If-Match required)",
+    responses=WRITE,
 )
 async def assign(
     case_id: CaseId,
@@ -233,8 +233,9 @@ async def assign(
     principal: CaseWorker,
     now: Now,
     response: Response,
+    if_match: IfMatch = None,
 ) -> CaseOut:
-    case = await activity.assign(session, principal, case_id, body.assignee, now)
+    case = await activity.assign(session, principal, case_id, body.assignee, if_match, now)
     return await _answer(session, case, principal, now, response)
 
 
@@ -305,8 +306,8 @@ async def read_timeline(
 @router.post(
     "/{case_id}/link-person",
     response_model=CaseOut,
-    summary="Link the case to the person now registered",
-    responses={**NOT_FOUND, **REGISTRY, 409: _problem("Already linked")},
+    summary="Link the case to the person now registered (If-Match required)",
+    responses={**WRITE, **REGISTRY, 409: _problem("Already linked")},
 )
 async def link_person(
     case_id: CaseId,
@@ -316,9 +317,10 @@ async def link_person(
     request: Request,
     now: Now,
     response: Response,
+    if_match: IfMatch = None,
 ) -> CaseOut:
     case = await service.link_person(
-        session, request.app.state, principal, case_id, body.person_id, now
+        session, request.app.state, principal, case_id, body.person_id, if_match, now
     )
     return await _answer(session, case, principal, now, response)
 

@@ -195,9 +195,11 @@ async def link_person(
     principal: Principal,
     case_id: uuid.UUID,
     person_id: uuid.UUID,
+    if_match: str | None,
     now: datetime,
 ) -> Case:
     case = await load_case(session, case_id, principal)
+    check_if_match(if_match, case.version)  # before asking the registry: fail fast
     if case.person_id is not None:
         raise Conflict(
             "This case is already linked to a registered person.",
@@ -205,7 +207,8 @@ async def link_person(
         )
     registered = await fetch_person(state, person_id)
     case = await load_case(session, case_id, principal, for_update=True)
-    if case.person_id is not None:  # linked by someone else while we asked the registry
+    check_if_match(if_match, case.version)  # changed by someone else meanwhile
+    if case.person_id is not None:
         raise Conflict(
             "This case is already linked to a registered person.",
             extra={"person_id": str(case.person_id)},
