@@ -155,6 +155,18 @@ async def test_family_notification_on_resolution(consular: httpx.AsyncClient) ->
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
     assert events["items"][-1]["kind"] == "family_notification_requested"
     assert events["items"][-1]["data"] == {"on": "resolution"}
+    # Reopened and resolved again without it: the earlier intent does not carry over.
+    reopened = await move(consular, case, "in_progress")
+    assert reopened["notify_family"] is False
+    again = await move(consular, reopened, "resolved", resolution="other")
+    assert again["notify_family"] is False
+    kinds = [
+        e["kind"]
+        for e in (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()[
+            "items"
+        ]
+    ]
+    assert kinds.count("family_notification_requested") == 1
 
     death = await move(consular, await open_case(consular, category="death"), "in_progress")
     refused = await consular.post(

@@ -138,7 +138,11 @@ class CaseOut(BaseModel):
     person: PersonOut
     resolution: Resolution | None
     assignee: str | None
-    notify_family: bool
+    notify_family: bool = Field(
+        description="The family-notification intent of the current resolution (while "
+        "resolved or closed) or of the opening (before any resolution); reopening "
+        "withdraws it, and each resolution carries only its own"
+    )
     opened_by: str
     opened_at: datetime
     updated_at: datetime

@@ -69,12 +69,15 @@ async def apply_transition(
     move_clock(case, current, body.to, at)
     case.status = body.to
     if body.to == CaseStatus.resolved:
-        case.resolution = body.resolution
+        # The intent belongs to the resolution it came with: resolving again without it
+        # must not inherit an earlier resolution's "tell the family".
+        case.resolution, case.notify_family = body.resolution, body.notify_family
     elif body.to == CaseStatus.in_progress and current in (
         CaseStatus.resolved,
         CaseStatus.closed,
     ):
-        case.resolution = None  # reopened: the earlier outcome stays in the timeline
+        # Reopened: the outcome and its intent are withdrawn (both stay in the timeline).
+        case.resolution, case.notify_family = None, False
     case.version += 1
     case.updated_at = at
     timeline.record(
@@ -88,7 +91,6 @@ async def apply_transition(
         resolution=body.resolution.value if body.resolution else None,
     )
     if body.notify_family:
-        case.notify_family = True
         timeline.record(
             session, case, "family_notification_requested", at, principal, on="resolution"
         )
