@@ -51,12 +51,27 @@ async def test_waiting_for_others_pauses_the_clock_and_is_reported_apart(
     assert waiting["sla_state"] == "paused"
     assert waiting["sla"]["paused_seconds"] == 5 * 86400
     assert waiting["sla"]["active_seconds"] == 86400
+    assert waiting["sla"]["clock_state"] == "green"  # one of three days used when paused
     assert (await consular.get("/v1/cases?overdue=true", headers=MOSCOW)).json()["items"] == []
     case = await move(consular, case, "in_progress")
     assert datetime.fromisoformat(case["due_at"]) == first_due + timedelta(days=5)
     assert case["sla_state"] == "green"  # one of three days used
     clock.advance(days=2, minutes=1)
     assert (await _case(consular, case["id"]))["sla_state"] == "red"
+
+
+async def test_a_paused_case_shows_the_colour_it_had_and_a_finished_one_none(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    case = await move(consular, await open_case(consular, priority="high"), "in_progress")
+    assert case["sla"]["clock_state"] == "green"
+    clock.advance(days=2)  # two of three days: amber
+    case = await move(consular, case, "awaiting_information")
+    clock.advance(days=10)
+    waiting = await _case(consular, case["id"])
+    assert (waiting["sla_state"], waiting["sla"]["clock_state"]) == ("paused", "amber")
+    case = await move(consular, waiting, "resolved", resolution="assisted")
+    assert (case["sla_state"], case["sla"]["clock_state"]) == ("met", None)
 
 
 async def test_the_overdue_filter_agrees_with_sla_state_and_feeds_the_gauges(

@@ -10,7 +10,7 @@ import phonenumbers
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.consular.cases.sla import SlaState
+from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
 
 ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
@@ -116,8 +116,30 @@ class PersonOut(BaseModel):
     phone: str | None
 
 
+SLA_STATE = Field(
+    description=(
+        "Where the case stands against its SLA deadline. Live cases: `green` (less than "
+        "half the SLA used), `amber` (half or more used, not yet due), `red` (past "
+        "`due_at`; also while paused, so an overdue case cannot hide behind a pause), "
+        "`paused` (awaiting information from others and not overdue: the clock is "
+        "stopped and `due_at` moves out by the time waited; `sla.clock_state` says "
+        "whether it was green or amber). Finished (resolved or closed) cases: `met` "
+        "(finished no later than `due_at`) or `breached` (finished after it)."
+    ),
+    examples=["green"],
+)
+
+
 class SlaOut(BaseModel):
-    state: SlaState
+    state: SlaState = SLA_STATE
+    clock_state: ClockState | None = Field(
+        description=(
+            "The three-colour reading of a live case, pause or not: `green`, `amber` "
+            "(half the SLA used) or `red` (overdue). A paused case keeps the colour it "
+            "had when its clock stopped. Null once the case is resolved or closed."
+        ),
+        examples=["amber"],
+    )
     due_at: datetime
     budget_hours: float
     paused_seconds: int = Field(description="Time spent awaiting information from others")
@@ -147,7 +169,7 @@ class CaseOut(BaseModel):
     opened_at: datetime
     updated_at: datetime
     due_at: datetime
-    sla_state: SlaState
+    sla_state: SlaState = SLA_STATE
     sla: SlaOut
     allowed_transitions: list[CaseStatus] = Field(
         description="Statuses you may move this case to next"
