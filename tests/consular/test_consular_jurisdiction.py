@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import httpx
 
-from tests.consular.conftest import ALMATY, MOSCOW, MOSCOW_2, SUPERVISOR, case_body, open_case
+from tests.consular.conftest import (
+    ALMATY,
+    ANALYST,
+    MOSCOW,
+    MOSCOW_2,
+    SUPERVISOR,
+    SteppedClock,
+    case_body,
+    open_case,
+)
 from tests.support.tokens import bearer
 
 
@@ -132,3 +141,44 @@ async def test_assignment_only_to_an_officer_of_the_cases_consulate(
     event = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
     assert event["items"][-1]["kind"] == "assignment"
     assert event["items"][-1]["data"] == {"assignee": "officer.moscow.2"}
+
+
+async def test_no_filter_or_search_reaches_another_consulates_cases(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    moscow = await open_case(consular, priority="critical")
+    referral = await consular.post(
+        f"/v1/cases/{moscow['id']}/referrals",
+        json={"organization": "IOM Moscow", "reason": "Shelter"},
+        headers=MOSCOW,
+    )
+    assert referral.status_code == 201
+    answer = await consular.post(
+        f"/v1/cases/{moscow['id']}/referrals/{referral.json()['id']}/status",
+        json={"status": "accepted"},
+        headers=ALMATY,
+    )
+    assert answer.status_code == 404
+    clock.advance(hours=25)  # the Moscow case is now overdue
+    for params in (
+        {"q": moscow["case_number"]},
+        {"q": "Осмонов"},
+        {"consulate": "RU-MOW"},
+        {"overdue": "true"},
+        {"overdue": "true", "consulate": "RU-MOW"},
+    ):
+        listed = await consular.get("/v1/cases", params=params, headers=ALMATY)
+        assert listed.status_code == 200
+        assert listed.json()["items"] == [], params
+    found = await consular.get("/v1/cases", params={"overdue": "true"}, headers=MOSCOW)
+    assert [c["id"] for c in found.json()["items"]] == [moscow["id"]]
+    referrals = await consular.get(f"/v1/cases/{moscow['id']}/referrals", headers=MOSCOW)
+    assert referrals.json()["items"][0]["status"] == "proposed"  # Almaty's answer did not land
+
+
+async def test_analysts_get_no_case_at_all(consular: httpx.AsyncClient) -> None:
+    case = await open_case(consular)
+    for url in (f"/v1/cases/{case['id']}", f"/v1/cases/{case['id']}/timeline"):
+        response = await consular.get(url, headers=ANALYST)
+        assert response.status_code == 403, url
+        assert response.headers["content-type"] == "application/problem+json"

@@ -148,3 +148,48 @@ async def test_sla_hours_are_configurable_and_a_scrape_refreshes_the_gauges(
             assert case["sla"]["budget_hours"] == 2.0
             metrics = (await client.get("/metrics")).text
             assert 'consular_cases_open{consulate="RU-MOW"} 1.0' in metrics
+
+
+async def test_the_sql_clock_agrees_with_the_timeline_through_reopens(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    """The overdue filter and the summary read the row's clock columns; the case views
+    replay the timeline. Step through a day and a half with cases paused, resolved,
+    closed and reopened, and compare the two at every step."""
+    running = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    paused = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    reopened = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    closed = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    clock.advance(hours=2)
+    paused = await move(consular, paused, "awaiting_information")
+    reopened = await move(consular, reopened, "resolved", resolution="assisted")
+    closed = await move(consular, closed, "resolved", resolution="assisted")
+    closed = await move(consular, closed, "closed")
+    for hour in range(3, 40, 3):
+        clock.advance(hours=3)
+        if hour == 9:
+            reopened = await move(consular, reopened, "in_progress")
+            closed = await move(consular, closed, "in_progress", SUPERVISOR)
+            paused = await move(consular, paused, "in_progress")
+        if hour == 15:
+            reopened = await move(consular, reopened, "resolved", resolution="other")
+        if hour == 21:
+            reopened = await move(consular, reopened, "in_progress")
+        items = (await consular.get("/v1/cases", headers=SUPERVISOR)).json()["items"]
+        states = {c["id"]: c["sla_state"] for c in items}
+        overdue = (await consular.get("/v1/cases?overdue=true", headers=SUPERVISOR)).json()
+        assert {c["id"] for c in overdue["items"]} == {
+            i for i, s in states.items() if s == "red"
+        }, hour
+        summary = (await consular.get("/v1/cases/sla-summary", headers=SUPERVISOR)).json()
+        moscow = next(r for r in summary["items"] if r["consulate"] == "RU-MOW")
+        live = [s for s in states.values() if s not in ("met", "breached")]
+        assert moscow == {
+            "consulate": "RU-MOW",
+            "unfinished": len(live),
+            **{state: live.count(state) for state in ("green", "amber", "red", "paused")},
+        }, hour
+    # Worked 2 h, 6 h and 18 h; the 9 h and 6 h it spent resolved do not count.
+    final = {c["id"]: c for c in items}
+    assert final[reopened["id"]]["sla"]["active_seconds"] == (2 + 6 + 18) * 3600
+    assert final[running["id"]]["sla_state"] == "red"
