@@ -66,6 +66,8 @@ async def test_person_id_and_person_are_exclusive(
     neither = await consular.post("/v1/cases", json=case_body(person=None), headers=MOSCOW)
     assert both.status_code == neither.status_code == 422
     assert both.json()["errors"][0]["field"] == "person_id"
+    assert neither.json()["errors"][0]["field"] == "person_id"
+    assert "not both and not neither" in neither.json()["errors"][0]["reason"]
 
 
 async def test_bad_input_is_a_422(consular: httpx.AsyncClient) -> None:
@@ -137,6 +139,8 @@ async def test_an_unregistered_person_is_linked_later(
     assert linked.json()["person"]["phone"] is None  # the registry holds it now
     again = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"2"'})
     assert again.status_code == 409
+    assert again.json()["person_id"] == registered["id"]
+    assert again.json()["type"].endswith("already-linked")
     other = await consular.post(url, json=body, headers={**ALMATY, **v1})
     assert other.status_code == 404
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()

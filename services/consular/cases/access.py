@@ -113,6 +113,12 @@ CaseWorker = Annotated[
     Principal,
     Depends(_role_dependency(Role.consular_officer, Role.consular_supervisor, works=True)),
 ]
+# The family status query (a service with ``cases:status``) and headquarters' overview.
+StatusReader = Annotated[
+    Principal,
+    Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
+]
+Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
 Supervisor = Annotated[Principal, Depends(_role_dependency(Role.consular_supervisor, works=True))]
 
 

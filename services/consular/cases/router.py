@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.consular.cases import activity, service, summary, timeline, transitions
-from services.consular.cases.access import CaseReader, CaseWorker, Supervisor, load_case
+from services.consular.cases.access import (
+    CaseReader,
+    CaseWorker,
+    Overseer,
+    StatusReader,
+    Supervisor,
+    load_case,
+)
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import (
     NO_NUL,
@@ -34,8 +41,8 @@ from services.consular.cases.views import case_view, case_views
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority
 from services.consular.clock import Now
 from services.consular.database import idempotency_records
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal, Role
+from services.consular.problems import Responses, problem
+from shared.auth.principal import Principal
 from shared.db import DbSession
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
@@ -44,22 +51,10 @@ from shared.pagination import Cursor, Limit
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-def _problem(text: str) -> dict[str, Any]:
-    return {"description": text, "content": {"application/problem+json": {}}}
+NOT_FOUND: Responses = {404: problem("No such case in your jurisdiction")}
+WRITE: Responses = {**NOT_FOUND, 412: problem("Stale If-Match"), 428: problem("If-Match missing")}
+REGISTRY: Responses = {503: problem("The registry could not confirm the person; nothing was saved")}
 
-
-Responses = dict[int | str, dict[str, Any]]
-NOT_FOUND: Responses = {404: _problem("No such case in your jurisdiction")}
-WRITE: Responses = {**NOT_FOUND, 412: _problem("Stale If-Match"), 428: _problem("If-Match missing")}
-REGISTRY: Responses = {
-    503: _problem("The registry could not confirm the person; nothing was saved")
-}
-
-StatusReader = Annotated[
-    Principal,
-    Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
-]
-Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
 CaseId = Annotated[uuid.UUID, Path(description="The case id")]
 
 
@@ -79,7 +74,7 @@ async def _answer(
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Open a protection case",
-    responses={**REGISTRY, 403: _problem("Officers open cases only for their own consulate")},
+    responses={**REGISTRY, 403: problem("Officers open cases only for their own consulate")},
 )
 async def open_case(
     body: CaseCreate,
@@ -158,7 +153,7 @@ async def sla_summary(session: DbSession, principal: Overseer, now: Now) -> SlaS
     "/by-number/{case_number}/status",
     response_model=CaseStatusOut,
     summary="A case's status by its number (family SMS queries)",
-    responses={404: _problem("No case with this number")},
+    responses={404: problem("No case with this number")},
 )
 async def case_status(
     case_number: Annotated[
@@ -190,7 +185,7 @@ async def read_case(
     "/{case_id}/transitions",
     response_model=CaseOut,
     summary="Move a case to its next status",
-    responses={**WRITE, 409: _problem("Not allowed from the current status; names `allowed`")},
+    responses={**WRITE, 409: problem("Not allowed from the current status; names `allowed`")},
 )
 async def transition(
     case_id: CaseId,
@@ -269,7 +264,7 @@ async def list_referrals(
     "/{case_id}/referrals/{referral_id}/status",
     response_model=ReferralOut,
     summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: _problem("Not allowed from the referral's status")},
+    responses={**NOT_FOUND, 409: problem("Not allowed from the referral's status")},
 )
 async def update_referral(
     case_id: CaseId,
@@ -307,7 +302,7 @@ async def read_timeline(
     "/{case_id}/link-person",
     response_model=CaseOut,
     summary="Link the case to the person now registered (If-Match required)",
-    responses={**WRITE, **REGISTRY, 409: _problem("Already linked")},
+    responses={**WRITE, **REGISTRY, 409: problem("Already linked")},
 )
 async def link_person(
     case_id: CaseId,

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
@@ -107,6 +108,22 @@ class CaseCreate(InputBody):
     notify_family: bool = False
 
     _description = field_validator("description")(_strip_required)
+
+    @model_validator(mode="after")
+    def _one_person(self) -> CaseCreate:
+        if (self.person_id is None) == (self.person is None):
+            # Raised as a ValidationError located on ``person_id`` so the 422 names it.
+            detail = InitErrorDetails(
+                type=PydanticCustomError(
+                    "person_exclusive",
+                    "send either person_id (a registered person) or person (details of "
+                    "someone not yet registered), not both and not neither",
+                ),
+                loc=("person_id",),
+                input=self.person_id,
+            )
+            raise ValidationError.from_exception_data(type(self).__name__, [detail])
+        return self
 
 
 class PersonOut(BaseModel):

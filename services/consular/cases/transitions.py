@@ -64,8 +64,7 @@ async def apply_transition(
     case = await load_case(session, case_id, principal, for_update=True)
     check_if_match(if_match, case.version)
     current = _check(case, body, principal)
-    # Never earlier than the last change: status spans must not run backwards in time.
-    at = max(now, case.updated_at)
+    at = case.touch(now)
     move_clock(case, current, body.to, at)
     case.status = body.to
     if body.to == CaseStatus.resolved:
@@ -78,8 +77,6 @@ async def apply_transition(
     ):
         # Reopened: the outcome and its intent are withdrawn (both stay in the timeline).
         case.resolution, case.notify_family = None, False
-    case.version += 1
-    case.updated_at = at
     timeline.record(
         session,
         case,
