@@ -1,14 +1,15 @@
-"""Case endpoints: HTTP only (rules live in service, transitions and activity)."""
+"""Case endpoints: opening, reading, listing, status moves, linking and transfers.
+HTTP only (rules live in service and transitions); notes, assignments, referrals and
+the timeline are in ``activity_router``."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from services.consular.cases import activity, service, summary, timeline, transitions
+from services.consular.cases import service, summary, transitions
 from services.consular.cases.access import (
     CaseReader,
     CaseWorker,
@@ -17,22 +18,14 @@ from services.consular.cases.access import (
     Supervisor,
     load_case,
 )
-from services.consular.cases.models import Case
+from services.consular.cases.http import NOT_FOUND, REGISTRY, WRITE, CaseId, answer
 from services.consular.cases.schemas import (
     NO_NUL,
-    AssignmentIn,
     CaseCreate,
     CaseList,
     CaseOut,
     CaseStatusOut,
     LinkPersonIn,
-    NoteIn,
-    ReferralIn,
-    ReferralList,
-    ReferralOut,
-    ReferralStatusIn,
-    Timeline,
-    TimelineEventOut,
     TransferIn,
     TransitionIn,
 )
@@ -41,32 +34,13 @@ from services.consular.cases.views import case_view, case_views
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority
 from services.consular.clock import Now
 from services.consular.database import idempotency_records
-from services.consular.problems import Responses, problem
-from shared.auth.principal import Principal
+from services.consular.problems import problem
 from shared.db import DbSession
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
 from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-
-
-NOT_FOUND: Responses = {404: problem("No such case in your jurisdiction")}
-WRITE: Responses = {**NOT_FOUND, 412: problem("Stale If-Match"), 428: problem("If-Match missing")}
-REGISTRY: Responses = {503: problem("The registry could not confirm the person; nothing was saved")}
-
-CaseId = Annotated[uuid.UUID, Path(description="The case id")]
-
-
-def _with_etag(view: CaseOut, response: Response) -> CaseOut:
-    response.headers["ETag"] = etag_for(view.version)
-    return view
-
-
-async def _answer(
-    session: DbSession, case: Case, principal: Principal, now: Now, response: Response
-) -> CaseOut:
-    return _with_etag(await case_view(session, case, principal, now), response)
 
 
 @router.post(
@@ -178,7 +152,7 @@ async def read_case(
     case_id: CaseId, session: DbSession, principal: CaseReader, now: Now, response: Response
 ) -> CaseOut:
     case = await load_case(session, case_id, principal)
-    return await _answer(session, case, principal, now, response)
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
@@ -197,105 +171,7 @@ async def transition(
     if_match: IfMatch = None,
 ) -> CaseOut:
     case = await transitions.apply_transition(session, principal, case_id, body, if_match, now)
-    return await _answer(session, case, principal, now, response)
-
-
-@router.post(
-    "/{case_id}/notes",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TimelineEventOut,
-    summary="Add a note to the timeline",
-    responses=NOT_FOUND,
-)
-async def add_note(
-    case_id: CaseId, body: NoteIn, session: DbSession, principal: CaseWorker, now: Now
-) -> TimelineEventOut:
-    event = await activity.add_note(session, principal, case_id, body.text, now)
-    return TimelineEventOut.model_validate(event)
-
-
-@router.post(
-    "/{case_id}/assignments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CaseOut,
-    summary="Assign the case to an officer of its consulate (If-Match required)",
-    responses=WRITE,
-)
-async def assign(
-    case_id: CaseId,
-    body: AssignmentIn,
-    session: DbSession,
-    principal: CaseWorker,
-    now: Now,
-    response: Response,
-    if_match: IfMatch = None,
-) -> CaseOut:
-    case = await activity.assign(session, principal, case_id, body.assignee, if_match, now)
-    return await _answer(session, case, principal, now, response)
-
-
-@router.post(
-    "/{case_id}/referrals",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ReferralOut,
-    summary="Refer the case to a partner organization",
-    responses=NOT_FOUND,
-)
-async def refer(
-    case_id: CaseId, body: ReferralIn, session: DbSession, principal: CaseWorker, now: Now
-) -> ReferralOut:
-    return ReferralOut.model_validate(await activity.refer(session, principal, case_id, body, now))
-
-
-@router.get(
-    "/{case_id}/referrals",
-    response_model=ReferralList,
-    summary="The case's referrals",
-    responses=NOT_FOUND,
-)
-async def list_referrals(
-    case_id: CaseId, session: DbSession, principal: CaseReader
-) -> ReferralList:
-    rows = await activity.list_referrals(session, principal, case_id)
-    return ReferralList(items=[ReferralOut.model_validate(r) for r in rows])
-
-
-@router.post(
-    "/{case_id}/referrals/{referral_id}/status",
-    response_model=ReferralOut,
-    summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: problem("Not allowed from the referral's status")},
-)
-async def update_referral(
-    case_id: CaseId,
-    referral_id: uuid.UUID,
-    body: ReferralStatusIn,
-    session: DbSession,
-    principal: CaseWorker,
-    now: Now,
-) -> ReferralOut:
-    referral = await activity.update_referral(session, principal, case_id, referral_id, body, now)
-    return ReferralOut.model_validate(referral)
-
-
-@router.get(
-    "/{case_id}/timeline",
-    response_model=Timeline,
-    summary="Everything that happened to the case, in order",
-    responses=NOT_FOUND,
-)
-async def read_timeline(
-    case_id: CaseId,
-    session: DbSession,
-    principal: CaseReader,
-    limit: Limit = 200,
-    cursor: Cursor = None,
-) -> Timeline:
-    await load_case(session, case_id, principal)
-    rows, next_cursor = await timeline.page(session, case_id, cursor=cursor, limit=limit)
-    return Timeline(
-        items=[TimelineEventOut.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
@@ -317,7 +193,7 @@ async def link_person(
     case = await service.link_person(
         session, request.app.state, principal, case_id, body.person_id, if_match, now
     )
-    return await _answer(session, case, principal, now, response)
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
@@ -336,4 +212,4 @@ async def transfer(
     if_match: IfMatch = None,
 ) -> CaseOut:
     case = await service.transfer(session, principal, case_id, body, if_match, now)
-    return await _answer(session, case, principal, now, response)
+    return await answer(session, case, principal, now, response)
