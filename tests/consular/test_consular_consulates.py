@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import string
 
@@ -90,3 +91,18 @@ async def test_consulate_input_is_checked_and_only_admins_change_it(
             "/v1/consulates/RU-MOW", json={"city": "X"}, headers={**who, "If-Match": 'W/"1"'}
         )
         assert patched.status_code == 403
+
+
+async def test_administrators_adding_the_same_code_at_once_get_one_201(
+    consular: httpx.AsyncClient,
+) -> None:
+    code = _new_code()
+    answers = await asyncio.gather(
+        *(consular.post("/v1/consulates", json=_body(code), headers=ADMIN) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    refused = next(a for a in answers if a.status_code == 409)
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == code
+    listed = (await consular.get("/v1/consulates", headers=ADMIN)).json()["items"]
+    assert [c["code"] for c in listed].count(code) == 1

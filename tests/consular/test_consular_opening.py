@@ -7,6 +7,7 @@ import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import FastAPI
@@ -34,7 +35,7 @@ async def test_opening_for_a_registered_person_checks_the_registry(
     )
     assert response.status_code == 201, response.text
     case = response.json()
-    year = datetime.now().year
+    year = datetime.now(ZoneInfo("Europe/Moscow")).year  # the consulate's year
     assert re.fullmatch(rf"RU-MOW-{year}-\d{{6}}", case["case_number"])
     assert case["status"] == "open"
     assert case["person_id"] == person["id"]
@@ -65,6 +66,8 @@ async def test_person_id_and_person_are_exclusive(
     neither = await consular.post("/v1/cases", json=case_body(person=None), headers=MOSCOW)
     assert both.status_code == neither.status_code == 422
     assert both.json()["errors"][0]["field"] == "person_id"
+    assert neither.json()["errors"][0]["field"] == "person_id"
+    assert "not both and not neither" in neither.json()["errors"][0]["reason"]
 
 
 async def test_bad_input_is_a_422(consular: httpx.AsyncClient) -> None:
@@ -118,23 +121,27 @@ async def test_an_unregistered_person_is_linked_later(
     assert case["person"]["phone"] == "+996555123457"
     registered = await register_person(registry, last_name="Осмонов", first_name="Бакыт")
 
+    url = f"/v1/cases/{case['id']}/link-person"
+    body = {"person_id": registered["id"]}
+    v1 = {"If-Match": 'W/"1"'}
     unknown = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": str(uuid.uuid4())}, headers=MOSCOW
+        url, json={"person_id": str(uuid.uuid4())}, headers={**MOSCOW, **v1}
     )
     assert unknown.status_code == 422
-    linked = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=MOSCOW
-    )
+    assert (await consular.post(url, json=body, headers=MOSCOW)).status_code == 428
+    stale = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"7"'})
+    assert stale.status_code == 412
+    linked = await consular.post(url, json=body, headers={**MOSCOW, **v1})
     assert linked.status_code == 200, linked.text
     assert linked.json()["person_id"] == registered["id"]
+    assert linked.json()["version"] == 2
+    assert linked.headers["ETag"] == 'W/"2"'
     assert linked.json()["person"]["phone"] is None  # the registry holds it now
-    again = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=MOSCOW
-    )
+    again = await consular.post(url, json=body, headers={**MOSCOW, "If-Match": 'W/"2"'})
     assert again.status_code == 409
-    other = await consular.post(
-        f"/v1/cases/{case['id']}/link-person", json={"person_id": registered["id"]}, headers=ALMATY
-    )
+    assert again.json()["person_id"] == registered["id"]
+    assert again.json()["type"].endswith("already-linked")
+    other = await consular.post(url, json=body, headers={**ALMATY, **v1})
     assert other.status_code == 404
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
     assert [e["kind"] for e in events["items"]] == ["created", "person_linked"]

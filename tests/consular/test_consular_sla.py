@@ -51,12 +51,27 @@ async def test_waiting_for_others_pauses_the_clock_and_is_reported_apart(
     assert waiting["sla_state"] == "paused"
     assert waiting["sla"]["paused_seconds"] == 5 * 86400
     assert waiting["sla"]["active_seconds"] == 86400
+    assert waiting["sla"]["clock_state"] == "green"  # one of three days used when paused
     assert (await consular.get("/v1/cases?overdue=true", headers=MOSCOW)).json()["items"] == []
     case = await move(consular, case, "in_progress")
     assert datetime.fromisoformat(case["due_at"]) == first_due + timedelta(days=5)
     assert case["sla_state"] == "green"  # one of three days used
     clock.advance(days=2, minutes=1)
     assert (await _case(consular, case["id"]))["sla_state"] == "red"
+
+
+async def test_a_paused_case_shows_the_colour_it_had_and_a_finished_one_none(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    case = await move(consular, await open_case(consular, priority="high"), "in_progress")
+    assert case["sla"]["clock_state"] == "green"
+    clock.advance(days=2)  # two of three days: amber
+    case = await move(consular, case, "awaiting_information")
+    clock.advance(days=10)
+    waiting = await _case(consular, case["id"])
+    assert (waiting["sla_state"], waiting["sla"]["clock_state"]) == ("paused", "amber")
+    case = await move(consular, waiting, "resolved", resolution="assisted")
+    assert (case["sla_state"], case["sla"]["clock_state"]) == ("met", None)
 
 
 async def test_the_overdue_filter_agrees_with_sla_state_and_feeds_the_gauges(
@@ -133,3 +148,48 @@ async def test_sla_hours_are_configurable_and_a_scrape_refreshes_the_gauges(
             assert case["sla"]["budget_hours"] == 2.0
             metrics = (await client.get("/metrics")).text
             assert 'consular_cases_open{consulate="RU-MOW"} 1.0' in metrics
+
+
+async def test_the_sql_clock_agrees_with_the_timeline_through_reopens(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    """The overdue filter and the summary read the row's clock columns; the case views
+    replay the timeline. Step through a day and a half with cases paused, resolved,
+    closed and reopened, and compare the two at every step."""
+    running = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    paused = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    reopened = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    closed = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    clock.advance(hours=2)
+    paused = await move(consular, paused, "awaiting_information")
+    reopened = await move(consular, reopened, "resolved", resolution="assisted")
+    closed = await move(consular, closed, "resolved", resolution="assisted")
+    closed = await move(consular, closed, "closed")
+    for hour in range(3, 40, 3):
+        clock.advance(hours=3)
+        if hour == 9:
+            reopened = await move(consular, reopened, "in_progress")
+            closed = await move(consular, closed, "in_progress", SUPERVISOR)
+            paused = await move(consular, paused, "in_progress")
+        if hour == 15:
+            reopened = await move(consular, reopened, "resolved", resolution="other")
+        if hour == 21:
+            reopened = await move(consular, reopened, "in_progress")
+        items = (await consular.get("/v1/cases", headers=SUPERVISOR)).json()["items"]
+        states = {c["id"]: c["sla_state"] for c in items}
+        overdue = (await consular.get("/v1/cases?overdue=true", headers=SUPERVISOR)).json()
+        assert {c["id"] for c in overdue["items"]} == {
+            i for i, s in states.items() if s == "red"
+        }, hour
+        summary = (await consular.get("/v1/cases/sla-summary", headers=SUPERVISOR)).json()
+        moscow = next(r for r in summary["items"] if r["consulate"] == "RU-MOW")
+        live = [s for s in states.values() if s not in ("met", "breached")]
+        assert moscow == {
+            "consulate": "RU-MOW",
+            "unfinished": len(live),
+            **{state: live.count(state) for state in ("green", "amber", "red", "paused")},
+        }, hour
+    # Worked 2 h, 6 h and 18 h; the 9 h and 6 h it spent resolved do not count.
+    final = {c["id"]: c for c in items}
+    assert final[reopened["id"]]["sla"]["active_seconds"] == (2 + 6 + 18) * 3600
+    assert final[running["id"]]["sla_state"] == "red"

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from shared.migrate import sync_url
+from shared.pagination import encode_cursor
 from tests.consular.conftest import ADMIN, MOSCOW, MOSCOW_2, SUPERVISOR, move, open_case
 
 
@@ -154,6 +155,18 @@ async def test_family_notification_on_resolution(consular: httpx.AsyncClient) ->
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
     assert events["items"][-1]["kind"] == "family_notification_requested"
     assert events["items"][-1]["data"] == {"on": "resolution"}
+    # Reopened and resolved again without it: the earlier intent does not carry over.
+    reopened = await move(consular, case, "in_progress")
+    assert reopened["notify_family"] is False
+    again = await move(consular, reopened, "resolved", resolution="other")
+    assert again["notify_family"] is False
+    kinds = [
+        e["kind"]
+        for e in (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()[
+            "items"
+        ]
+    ]
+    assert kinds.count("family_notification_requested") == 1
 
     death = await move(consular, await open_case(consular, category="death"), "in_progress")
     refused = await consular.post(
@@ -190,6 +203,11 @@ async def test_the_timeline_cannot_be_rewritten(
     )
     assert rest.json()["items"][0]["kind"] == "transition"
     assert rest.json()["next_cursor"] is None
+    url = f"/v1/cases/{case['id']}/timeline"
+    for bad in ("nonsense", encode_cursor([2**63]), encode_cursor([-1]), encode_cursor(["1"])):
+        refused = await consular.get(url, params={"cursor": bad}, headers=MOSCOW)
+        assert refused.status_code == 422, bad
+        assert refused.json()["errors"][0]["field"] == "query.cursor", refused.json()
 
 
 async def test_unknown_case_is_a_404(consular: httpx.AsyncClient) -> None:

@@ -7,7 +7,9 @@ administrators read every case but do not work them. Analysts never see cases.
 
 # No ``from __future__ import annotations`` here: FastAPI must see the real
 # ``Depends(check)`` of each dependency made in ``_role_dependency``.
+import re
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -25,6 +27,11 @@ from shared.errors import Forbidden, NotFound
 
 # Refreshing an officer's last-seen time on every request would write on every read.
 _SEEN_GRANULARITY = timedelta(hours=1)
+# The shape of a consulate code; a claim of another shape cannot name one of ours.
+_CONSULATE_CODE = re.compile(r"^[A-Z]{2}-[A-Z]{3}$")
+# Who acted is stored with every change (``String(200)`` columns), so longer subjects
+# can read but not work cases.
+MAX_SUBJECT = 200
 
 
 def is_supervisor(principal: Principal) -> bool:
@@ -41,6 +48,8 @@ def own_consulate(principal: Principal) -> str | None:
         return None
     if not principal.consulate:
         raise Forbidden("Your token names no consulate, so you cannot work consular cases.")
+    if not _CONSULATE_CODE.fullmatch(principal.consulate):
+        raise Forbidden("Your token's consulate claim is not a consulate code (RU-MOW style).")
     return principal.consulate
 
 
@@ -51,8 +60,13 @@ async def record_officer(session: AsyncSession, principal: Principal, now: datet
     existing row even when it changes nothing, which would queue every request of the
     same officer behind their slowest one (say, an opening waiting on the registry).
     """
-    if not principal.has_role(Role.consular_officer) or not principal.consulate:
-        return
+    if (
+        not principal.has_role(Role.consular_officer)
+        or not principal.consulate
+        or not _CONSULATE_CODE.fullmatch(principal.consulate)
+        or len(principal.subject) > MAX_SUBJECT
+    ):
+        return  # nobody a colleague could assign a case to
     subject, consulate = principal.subject, principal.consulate
     inserted = await session.execute(
         insert(Officer)
@@ -72,12 +86,19 @@ async def record_officer(session: AsyncSession, principal: Principal, now: datet
     )
 
 
-def _role_dependency(*roles: str):  # type: ignore[no-untyped-def]
+def _role_dependency(
+    *roles: str, works: bool = False
+) -> Callable[[Principal, AsyncSession, datetime], Awaitable[Principal]]:
     check = require(*roles)
 
     async def dependency(
         principal: Annotated[Principal, Depends(check)], session: DbSession, now: Now
     ) -> Principal:
+        if works and len(principal.subject) > MAX_SUBJECT:
+            raise Forbidden(
+                f"Your token's subject is longer than {MAX_SUBJECT} characters, "
+                "too long to be recorded as who changed a case."
+            )
         await record_officer(session, principal, now)
         return principal
 
@@ -89,9 +110,16 @@ CaseReader = Annotated[
     Depends(_role_dependency(Role.consular_officer, Role.consular_supervisor, Role.admin)),
 ]
 CaseWorker = Annotated[
-    Principal, Depends(_role_dependency(Role.consular_officer, Role.consular_supervisor))
+    Principal,
+    Depends(_role_dependency(Role.consular_officer, Role.consular_supervisor, works=True)),
 ]
-Supervisor = Annotated[Principal, Depends(_role_dependency(Role.consular_supervisor))]
+# The family status query (a service with ``cases:status``) and headquarters' overview.
+StatusReader = Annotated[
+    Principal,
+    Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
+]
+Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
+Supervisor = Annotated[Principal, Depends(_role_dependency(Role.consular_supervisor, works=True))]
 
 
 async def load_case(

@@ -15,6 +15,7 @@ from services.consular.cases.models import Case, CaseEvent, Officer, Referral
 from services.consular.cases.schemas import ReferralIn, ReferralStatusIn
 from shared.auth.principal import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.etag import check_if_match
 
 # A referral's own small workflow: the partner accepts or declines, then completes.
 REFERRAL_MOVES: dict[str, tuple[str, ...]] = {
@@ -29,16 +30,22 @@ async def add_note(
     session: AsyncSession, principal: Principal, case_id: uuid.UUID, text: str, now: datetime
 ) -> CaseEvent:
     case = await load_case(session, case_id, principal, for_update=True)
-    case.updated_at = max(now, case.updated_at)
-    event = timeline.record(session, case, "note", case.updated_at, principal, text=text)
+    at = case.touch(now, new_version=False)
+    event = timeline.record(session, case, "note", at, principal, text=text)
     await session.flush()
     return event
 
 
 async def assign(
-    session: AsyncSession, principal: Principal, case_id: uuid.UUID, assignee: str, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    case_id: uuid.UUID,
+    assignee: str,
+    if_match: str | None,
+    now: datetime,
 ) -> Case:
     case = await load_case(session, case_id, principal, for_update=True)
+    check_if_match(if_match, case.version)
     officer = await session.get(Officer, assignee)
     if officer is None or officer.consulate != case.consulate:
         raise InvalidInput(
@@ -48,13 +55,12 @@ async def assign(
         )
     previous = case.assignee
     case.assignee = assignee
-    case.version += 1
-    case.updated_at = max(now, case.updated_at)
+    at = case.touch(now)
     timeline.record(
         session,
         case,
         "assignment",
-        case.updated_at,
+        at,
         principal,
         assignee=assignee,
         previous_assignee=previous,
@@ -66,7 +72,7 @@ async def refer(
     session: AsyncSession, principal: Principal, case_id: uuid.UUID, body: ReferralIn, now: datetime
 ) -> Referral:
     case = await load_case(session, case_id, principal, for_update=True)
-    case.updated_at = max(now, case.updated_at)
+    at = case.touch(now, new_version=False)
     referral = Referral(
         id=uuid.uuid4(),
         case_id=case.id,
@@ -75,8 +81,8 @@ async def refer(
         reason=body.reason,
         status="proposed",
         created_by=principal.subject,
-        created_at=case.updated_at,
-        updated_at=case.updated_at,
+        created_at=at,
+        updated_at=at,
     )
     session.add(referral)
     await session.flush()
@@ -84,7 +90,7 @@ async def refer(
         session,
         case,
         "referral",
-        case.updated_at,
+        at,
         principal,
         referral_id=str(referral.id),
         organization=body.organization,
@@ -121,14 +127,14 @@ async def update_referral(
             extra={"current": referral.status, "allowed": list(allowed)},
         )
     previous = referral.status
-    case.updated_at = max(now, case.updated_at)
+    at = case.touch(now, new_version=False)
     referral.status = body.status
-    referral.updated_at = case.updated_at
+    referral.updated_at = at
     timeline.record(
         session,
         case,
         "referral_status",
-        case.updated_at,
+        at,
         principal,
         referral_id=str(referral.id),
         **{"from": previous, "to": body.status},

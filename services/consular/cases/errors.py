@@ -14,6 +14,16 @@ class TransitionConflict(Conflict):
     slug = "transition-not-allowed"
 
 
+class AlreadyLinked(Conflict):
+    slug = "already-linked"
+
+    def __init__(self, person_id: object) -> None:
+        super().__init__(
+            "This case is already linked to a registered person.",
+            extra={"person_id": str(person_id)},
+        )
+
+
 class RegistryUnavailable(PeerUnavailable):
     slug = "registry-unavailable"
 

@@ -84,6 +84,18 @@ class Case(Base):
     clock_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    def touch(self, now: datetime, *, new_version: bool = True) -> datetime:
+        """Stamp a change at ``now`` and return the stamp.
+
+        Never earlier than the last change (another machine's clock may lag), so status
+        spans cannot run backwards. ``new_version`` bumps the version ``If-Match`` checks:
+        off for notes and referrals, which add to the case without changing its fields.
+        """
+        self.updated_at = max(now, self.updated_at)
+        if new_version:
+            self.version += 1
+        return self.updated_at
+
 
 class CaseEvent(Base):
     """One line of a case's timeline. Append-only: a trigger refuses UPDATE and DELETE."""

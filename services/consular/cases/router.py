@@ -1,31 +1,31 @@
-"""Case endpoints: HTTP only (rules live in service, transitions and activity)."""
+"""Case endpoints: opening, reading, listing, status moves, linking and transfers.
+HTTP only (rules live in service and transitions); notes, assignments, referrals and
+the timeline are in ``activity_router``."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from services.consular.cases import activity, service, summary, timeline, transitions
-from services.consular.cases.access import CaseReader, CaseWorker, Supervisor, load_case
-from services.consular.cases.models import Case
+from services.consular.cases import service, summary, transitions
+from services.consular.cases.access import (
+    CaseReader,
+    CaseWorker,
+    Overseer,
+    StatusReader,
+    Supervisor,
+    load_case,
+)
+from services.consular.cases.http import NOT_FOUND, REGISTRY, WRITE, CaseId, answer
 from services.consular.cases.schemas import (
     NO_NUL,
-    AssignmentIn,
     CaseCreate,
     CaseList,
     CaseOut,
     CaseStatusOut,
     LinkPersonIn,
-    NoteIn,
-    ReferralIn,
-    ReferralList,
-    ReferralOut,
-    ReferralStatusIn,
-    Timeline,
-    TimelineEventOut,
     TransferIn,
     TransitionIn,
 )
@@ -34,45 +34,13 @@ from services.consular.cases.views import case_view, case_views
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority
 from services.consular.clock import Now
 from services.consular.database import idempotency_records
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal, Role
+from services.consular.problems import problem
 from shared.db import DbSession
-from shared.errors import InvalidInput
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
-from shared.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-
-
-def _problem(text: str) -> dict[str, Any]:
-    return {"description": text, "content": {"application/problem+json": {}}}
-
-
-Responses = dict[int | str, dict[str, Any]]
-NOT_FOUND: Responses = {404: _problem("No such case in your jurisdiction")}
-WRITE: Responses = {**NOT_FOUND, 412: _problem("Stale If-Match"), 428: _problem("If-Match missing")}
-REGISTRY: Responses = {
-    503: _problem("The registry could not confirm the person; nothing was saved")
-}
-
-StatusReader = Annotated[
-    Principal,
-    Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
-]
-Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
-CaseId = Annotated[uuid.UUID, Path(description="The case id")]
-
-
-def _with_etag(view: CaseOut, response: Response) -> CaseOut:
-    response.headers["ETag"] = etag_for(view.version)
-    return view
-
-
-async def _answer(
-    session: DbSession, case: Case, principal: Principal, now: Now, response: Response
-) -> CaseOut:
-    return _with_etag(await case_view(session, case, principal, now), response)
 
 
 @router.post(
@@ -80,7 +48,7 @@ async def _answer(
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Open a protection case",
-    responses={**REGISTRY, 403: _problem("Officers open cases only for their own consulate")},
+    responses={**REGISTRY, 403: problem("Officers open cases only for their own consulate")},
 )
 async def open_case(
     body: CaseCreate,
@@ -159,7 +127,7 @@ async def sla_summary(session: DbSession, principal: Overseer, now: Now) -> SlaS
     "/by-number/{case_number}/status",
     response_model=CaseStatusOut,
     summary="A case's status by its number (family SMS queries)",
-    responses={404: _problem("No case with this number")},
+    responses={404: problem("No case with this number")},
 )
 async def case_status(
     case_number: Annotated[
@@ -184,14 +152,14 @@ async def read_case(
     case_id: CaseId, session: DbSession, principal: CaseReader, now: Now, response: Response
 ) -> CaseOut:
     case = await load_case(session, case_id, principal)
-    return await _answer(session, case, principal, now, response)
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
     "/{case_id}/transitions",
     response_model=CaseOut,
     summary="Move a case to its next status",
-    responses={**WRITE, 409: _problem("Not allowed from the current status; names `allowed`")},
+    responses={**WRITE, 409: problem("Not allowed from the current status; names `allowed`")},
 )
 async def transition(
     case_id: CaseId,
@@ -203,118 +171,14 @@ async def transition(
     if_match: IfMatch = None,
 ) -> CaseOut:
     case = await transitions.apply_transition(session, principal, case_id, body, if_match, now)
-    return await _answer(session, case, principal, now, response)
-
-
-@router.post(
-    "/{case_id}/notes",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TimelineEventOut,
-    summary="Add a note to the timeline",
-    responses=NOT_FOUND,
-)
-async def add_note(
-    case_id: CaseId, body: NoteIn, session: DbSession, principal: CaseWorker, now: Now
-) -> TimelineEventOut:
-    event = await activity.add_note(session, principal, case_id, body.text, now)
-    return TimelineEventOut.model_validate(event)
-
-
-@router.post(
-    "/{case_id}/assignments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CaseOut,
-    summary="Assign the case to an officer of its consulate",
-    responses=NOT_FOUND,
-)
-async def assign(
-    case_id: CaseId,
-    body: AssignmentIn,
-    session: DbSession,
-    principal: CaseWorker,
-    now: Now,
-    response: Response,
-) -> CaseOut:
-    case = await activity.assign(session, principal, case_id, body.assignee, now)
-    return await _answer(session, case, principal, now, response)
-
-
-@router.post(
-    "/{case_id}/referrals",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ReferralOut,
-    summary="Refer the case to a partner organization",
-    responses=NOT_FOUND,
-)
-async def refer(
-    case_id: CaseId, body: ReferralIn, session: DbSession, principal: CaseWorker, now: Now
-) -> ReferralOut:
-    return ReferralOut.model_validate(await activity.refer(session, principal, case_id, body, now))
-
-
-@router.get(
-    "/{case_id}/referrals",
-    response_model=ReferralList,
-    summary="The case's referrals",
-    responses=NOT_FOUND,
-)
-async def list_referrals(
-    case_id: CaseId, session: DbSession, principal: CaseReader
-) -> ReferralList:
-    rows = await activity.list_referrals(session, principal, case_id)
-    return ReferralList(items=[ReferralOut.model_validate(r) for r in rows])
-
-
-@router.post(
-    "/{case_id}/referrals/{referral_id}/status",
-    response_model=ReferralOut,
-    summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: _problem("Not allowed from the referral's status")},
-)
-async def update_referral(
-    case_id: CaseId,
-    referral_id: uuid.UUID,
-    body: ReferralStatusIn,
-    session: DbSession,
-    principal: CaseWorker,
-    now: Now,
-) -> ReferralOut:
-    referral = await activity.update_referral(session, principal, case_id, referral_id, body, now)
-    return ReferralOut.model_validate(referral)
-
-
-@router.get(
-    "/{case_id}/timeline",
-    response_model=Timeline,
-    summary="Everything that happened to the case, in order",
-    responses=NOT_FOUND,
-)
-async def read_timeline(
-    case_id: CaseId,
-    session: DbSession,
-    principal: CaseReader,
-    limit: Limit = 200,
-    cursor: Cursor = None,
-) -> Timeline:
-    await load_case(session, case_id, principal)
-    after = None
-    if cursor is not None:
-        (after,) = _decode_event_cursor(cursor)
-    rows = await timeline.events(session, case_id, after_id=after, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_event_cursor(rows[-1].id)
-    return Timeline(
-        items=[TimelineEventOut.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
     "/{case_id}/link-person",
     response_model=CaseOut,
-    summary="Link the case to the person now registered",
-    responses={**NOT_FOUND, **REGISTRY, 409: _problem("Already linked")},
+    summary="Link the case to the person now registered (If-Match required)",
+    responses={**WRITE, **REGISTRY, 409: problem("Already linked")},
 )
 async def link_person(
     case_id: CaseId,
@@ -324,11 +188,12 @@ async def link_person(
     request: Request,
     now: Now,
     response: Response,
+    if_match: IfMatch = None,
 ) -> CaseOut:
     case = await service.link_person(
-        session, request.app.state, principal, case_id, body.person_id, now
+        session, request.app.state, principal, case_id, body.person_id, if_match, now
     )
-    return await _answer(session, case, principal, now, response)
+    return await answer(session, case, principal, now, response)
 
 
 @router.post(
@@ -347,15 +212,4 @@ async def transfer(
     if_match: IfMatch = None,
 ) -> CaseOut:
     case = await service.transfer(session, principal, case_id, body, if_match, now)
-    return await _answer(session, case, principal, now, response)
-
-
-def _encode_event_cursor(event_id: int) -> str:
-    return encode_cursor([event_id])
-
-
-def _decode_event_cursor(cursor: str) -> tuple[int]:
-    (value,) = decode_cursor(cursor, 1)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
-    return (value,)
+    return await answer(session, case, principal, now, response)

@@ -8,9 +8,10 @@ from typing import Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from services.consular.cases.sla import SlaState
+from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
 
 ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
@@ -108,6 +109,22 @@ class CaseCreate(InputBody):
 
     _description = field_validator("description")(_strip_required)
 
+    @model_validator(mode="after")
+    def _one_person(self) -> CaseCreate:
+        if (self.person_id is None) == (self.person is None):
+            # Raised as a ValidationError located on ``person_id`` so the 422 names it.
+            detail = InitErrorDetails(
+                type=PydanticCustomError(
+                    "person_exclusive",
+                    "send either person_id (a registered person) or person (details of "
+                    "someone not yet registered), not both and not neither",
+                ),
+                loc=("person_id",),
+                input=self.person_id,
+            )
+            raise ValidationError.from_exception_data(type(self).__name__, [detail])
+        return self
+
 
 class PersonOut(BaseModel):
     last_name: str | None
@@ -116,8 +133,30 @@ class PersonOut(BaseModel):
     phone: str | None
 
 
+SLA_STATE = Field(
+    description=(
+        "Where the case stands against its SLA deadline. Live cases: `green` (less than "
+        "half the SLA used), `amber` (half or more used, not yet due), `red` (past "
+        "`due_at`; also while paused, so an overdue case cannot hide behind a pause), "
+        "`paused` (awaiting information from others and not overdue: the clock is "
+        "stopped and `due_at` moves out by the time waited; `sla.clock_state` says "
+        "whether it was green or amber). Finished (resolved or closed) cases: `met` "
+        "(finished no later than `due_at`) or `breached` (finished after it)."
+    ),
+    examples=["green"],
+)
+
+
 class SlaOut(BaseModel):
-    state: SlaState
+    state: SlaState = SLA_STATE
+    clock_state: ClockState | None = Field(
+        description=(
+            "The three-colour reading of a live case, pause or not: `green`, `amber` "
+            "(half the SLA used) or `red` (overdue). A paused case keeps the colour it "
+            "had when its clock stopped. Null once the case is resolved or closed."
+        ),
+        examples=["amber"],
+    )
     due_at: datetime
     budget_hours: float
     paused_seconds: int = Field(description="Time spent awaiting information from others")
@@ -138,12 +177,16 @@ class CaseOut(BaseModel):
     person: PersonOut
     resolution: Resolution | None
     assignee: str | None
-    notify_family: bool
+    notify_family: bool = Field(
+        description="The family-notification intent of the current resolution (while "
+        "resolved or closed) or of the opening (before any resolution); reopening "
+        "withdraws it, and each resolution carries only its own"
+    )
     opened_by: str
     opened_at: datetime
     updated_at: datetime
     due_at: datetime
-    sla_state: SlaState
+    sla_state: SlaState = SLA_STATE
     sla: SlaOut
     allowed_transitions: list[CaseStatus] = Field(
         description="Statuses you may move this case to next"

@@ -16,7 +16,7 @@ from starlette.datastructures import State
 from services.consular.cases import timeline
 from services.consular.cases.access import is_supervisor, load_case, own_consulate
 from services.consular.cases.clock_columns import is_not_overdue, is_overdue
-from services.consular.cases.errors import FamilyNotificationRefused
+from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefused
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
 from services.consular.cases.schemas import CaseCreate, TransferIn
@@ -30,7 +30,7 @@ from services.consular.consulates.models import Consulate
 from services.consular.registry_client import fetch_person
 from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.etag import check_if_match
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -58,12 +58,6 @@ async def open_case(
             f"ask a supervisor to open or transfer a case to {body.consulate}."
         )
     consulate = await _consulate(session, body.consulate, "consulate")
-    if (body.person_id is None) == (body.person is None):
-        raise InvalidInput(
-            "person_id",
-            "send either person_id (a registered person) or person (details of someone "
-            "not yet registered), not both and not neither",
-        )
     check_family_notification(body.category, body.notify_family)
     names: tuple[str | None, str | None] = (None, None)
     if body.person_id is not None:
@@ -195,26 +189,23 @@ async def link_person(
     principal: Principal,
     case_id: uuid.UUID,
     person_id: uuid.UUID,
+    if_match: str | None,
     now: datetime,
 ) -> Case:
     case = await load_case(session, case_id, principal)
+    check_if_match(if_match, case.version)  # before asking the registry: fail fast
     if case.person_id is not None:
-        raise Conflict(
-            "This case is already linked to a registered person.",
-            extra={"person_id": str(case.person_id)},
-        )
+        raise AlreadyLinked(case.person_id)
     registered = await fetch_person(state, person_id)
     case = await load_case(session, case_id, principal, for_update=True)
+    check_if_match(if_match, case.version)  # changed by someone else meanwhile
     if case.person_id is not None:  # linked by someone else while we asked the registry
-        raise Conflict(
-            "This case is already linked to a registered person.",
-            extra={"person_id": str(case.person_id)},
-        )
+        raise AlreadyLinked(case.person_id)
     case.person_id = registered.id
     case.person_last_name, case.person_first_name = registered.last_name, registered.first_name
     # The registry now holds the PIN and phone; keeping a typed copy would let them drift.
     case.person_pin = case.person_phone = None
-    _touch(case, now)
+    case.touch(now)
     timeline.record(
         session, case, "person_linked", case.updated_at, principal, person_id=str(person_id)
     )
@@ -240,7 +231,7 @@ async def transfer(
     # The number keeps naming the case (families have it); only the owner changes.
     case.consulate = body.consulate
     case.assignee = None  # an officer of the old consulate can no longer see it
-    _touch(case, now)
+    case.touch(now)
     timeline.record(
         session,
         case,
@@ -253,11 +244,6 @@ async def transfer(
         previous_assignee=previous_assignee,
     )
     return case
-
-
-def _touch(case: Case, now: datetime) -> None:
-    case.version += 1
-    case.updated_at = max(now, case.updated_at)
 
 
 async def status_by_number(session: AsyncSession, number: str) -> tuple[Case, Consulate]:

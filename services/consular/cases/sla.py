@@ -37,6 +37,9 @@ from typing import Literal
 from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus, Priority
 
 SlaState = Literal["green", "amber", "red", "paused", "met", "breached"]
+# The three-colour reading of a live case, pause or not: a paused case keeps the
+# colour it had when the clock stopped (its active time does not grow while paused).
+ClockState = Literal["green", "amber", "red"]
 
 DEFAULT_SLA: Mapping[Priority, timedelta] = MappingProxyType(
     {
@@ -66,6 +69,7 @@ class SlaView:
     state: SlaState
     elapsed_active: timedelta  # time the clock ran, up to now or resolution
     stopped_for: timedelta = timedelta(0)  # time finished before a reopen
+    clock_state: ClockState | None = None  # None once finished
 
 
 def compute_sla(
@@ -103,6 +107,7 @@ def compute_sla(
         state=state,
         elapsed_active=active,
         stopped_for=stopped,
+        clock_state=None if finished_at is not None else _colour(due_at, active, budget, now),
     )
 
 
@@ -183,10 +188,15 @@ def _state(
 ) -> SlaState:
     if finished_at is not None:
         return "met" if finished_at <= due_at else "breached"
+    colour = _colour(due_at, active, budget, now)
+    if colour != "red" and current in _PAUSED_STATUSES:
+        return "paused"
+    return colour
+
+
+def _colour(due_at: datetime, active: timedelta, budget: timedelta, now: datetime) -> ClockState:
     if now > due_at:
         return "red"
-    if current in _PAUSED_STATUSES:
-        return "paused"
     if active * 2 >= budget:
         return "amber"
     return "green"

@@ -64,19 +64,19 @@ async def apply_transition(
     case = await load_case(session, case_id, principal, for_update=True)
     check_if_match(if_match, case.version)
     current = _check(case, body, principal)
-    # Never earlier than the last change: status spans must not run backwards in time.
-    at = max(now, case.updated_at)
+    at = case.touch(now)
     move_clock(case, current, body.to, at)
     case.status = body.to
     if body.to == CaseStatus.resolved:
-        case.resolution = body.resolution
+        # The intent belongs to the resolution it came with: resolving again without it
+        # must not inherit an earlier resolution's "tell the family".
+        case.resolution, case.notify_family = body.resolution, body.notify_family
     elif body.to == CaseStatus.in_progress and current in (
         CaseStatus.resolved,
         CaseStatus.closed,
     ):
-        case.resolution = None  # reopened: the earlier outcome stays in the timeline
-    case.version += 1
-    case.updated_at = at
+        # Reopened: the outcome and its intent are withdrawn (both stay in the timeline).
+        case.resolution, case.notify_family = None, False
     timeline.record(
         session,
         case,
@@ -88,7 +88,6 @@ async def apply_transition(
         resolution=body.resolution.value if body.resolution else None,
     )
     if body.notify_family:
-        case.notify_family = True
         timeline.record(
             session, case, "family_notification_requested", at, principal, on="resolution"
         )

@@ -70,6 +70,7 @@ def _view(case: Case, spans: list[StatusSpan], principal: Principal, now: dateti
             "sla_state": sla.state,
             "sla": SlaOut(
                 state=sla.state,
+                clock_state=sla.clock_state,
                 due_at=sla.due_at,
                 budget_hours=case.sla_hours,
                 paused_seconds=int(sla.paused_for.total_seconds()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
@@ -13,6 +13,7 @@ from services.consular.consulates.schemas import (
     ConsulateOut,
     ConsulateUpdate,
 )
+from services.consular.problems import problem
 from shared.auth.dependencies import CurrentPrincipal, require
 from shared.auth.principal import Principal, Role
 from shared.db import DbSession
@@ -22,10 +23,6 @@ router = APIRouter(prefix="/consulates", tags=["consulates"])
 
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
-
-
-def _problem(text: str) -> dict[str, Any]:
-    return {"description": text, "content": {"application/problem+json": {}}}
 
 
 def _out(row: object, response: Response) -> ConsulateOut:
@@ -45,7 +42,7 @@ async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> Co
     "/{code}",
     response_model=ConsulateOut,
     summary="One consulate",
-    responses={404: _problem("No such consulate")},
+    responses={404: problem("No such consulate")},
 )
 async def read_consulate(
     code: Code, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -58,7 +55,7 @@ async def read_consulate(
     status_code=status.HTTP_201_CREATED,
     response_model=ConsulateOut,
     summary="Add a consulate (administrators)",
-    responses={409: _problem("The code is taken")},
+    responses={409: problem("The code is taken")},
 )
 async def create_consulate(
     body: ConsulateCreate, session: DbSession, principal: Admin, response: Response
@@ -73,9 +70,9 @@ async def create_consulate(
     response_model=ConsulateOut,
     summary="Change a consulate's details (administrators; If-Match required)",
     responses={
-        404: _problem("No such consulate"),
-        412: _problem("Stale If-Match"),
-        428: _problem("If-Match missing"),
+        404: problem("No such consulate"),
+        412: problem("Stale If-Match"),
+        428: problem("If-Match missing"),
     },
 )
 async def update_consulate(

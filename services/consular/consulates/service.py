@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.consulates.models import Consulate
@@ -26,11 +27,20 @@ async def get_consulate(session: AsyncSession, code: str, *, for_update: bool = 
 
 async def create_consulate(session: AsyncSession, body: ConsulateCreate) -> Consulate:
     if await session.get(Consulate, body.code) is not None:
-        raise Conflict(f"Consulate {body.code} already exists.", extra={"code": body.code})
+        raise _taken(body.code)
     consulate = Consulate(**body.model_dump(), version=1)
-    session.add(consulate)
-    await session.flush()
+    try:
+        # A savepoint: another administrator may add the same code between our check
+        # and our insert; the unique key then refuses it and we answer 409, not 500.
+        async with session.begin_nested():
+            session.add(consulate)
+    except IntegrityError as exc:
+        raise _taken(body.code) from exc
     return consulate
+
+
+def _taken(code: str) -> Conflict:
+    return Conflict(f"Consulate {code} already exists.", extra={"code": code})
 
 
 async def update_consulate(
