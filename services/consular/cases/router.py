@@ -20,7 +20,6 @@ from services.consular.cases.access import (
 )
 from services.consular.cases.http import NOT_FOUND, REGISTRY, WRITE, CaseId, answer
 from services.consular.cases.schemas import (
-    NO_NUL,
     CaseCreate,
     CaseList,
     CaseOut,
@@ -39,6 +38,7 @@ from shared.db import DbSession
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
 from shared.pagination import Cursor, Limit
+from shared.schemas import NO_NUL
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

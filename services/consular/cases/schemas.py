@@ -13,24 +13,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
+from shared.schemas import InputBody
 
 ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
 ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
-
-
-class InputBody(BaseModel):
-    """Request bodies: PostgreSQL cannot store a NUL character, so refuse it as input."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
-
-
-NO_NUL = r"^[^\x00]*$"
 
 
 def _strip_required(value: str) -> str:

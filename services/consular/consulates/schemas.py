@@ -7,7 +7,8 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.consular.cases.schemas import InputBody, check_country, check_e164
+from services.consular.cases.schemas import check_country, check_e164
+from shared.schemas import InputBody
 
 
 class ConsulateOut(BaseModel):
