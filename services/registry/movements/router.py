@@ -20,6 +20,8 @@ from services.registry.movements.schemas import (
 )
 from services.registry.persons import service as persons
 from services.registry.roles import Reader, Registrar
+from services.registry.settings import RegistrySettings
+from shared.auth.principal import Principal
 from shared.db import DbSession
 from shared.idempotency import IdempotencyKey, StoredResponse
 from shared.pagination import Page
@@ -34,6 +36,34 @@ WRITE_RESPONSES = {
 
 def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
     return audit_service.Touched("movement", movement_id, person_id)
+
+
+async def _record_movement(
+    session: DbSession,
+    principal: Principal,
+    settings: RegistrySettings,
+    person_id: uuid.UUID,
+    body: DepartureCreate | ReturnCreate,
+    idempotency_key: str | None,
+) -> JSONResponse:
+    """One departure or return: person locked, sequence checked, audited, replayable."""
+
+    async def run() -> StoredResponse:
+        person = await persons.get_person(session, person_id, lock=True)
+        if isinstance(body, DepartureCreate):
+            movement = await service.add_departure(
+                session, person, body, principal.subject, settings
+            )
+        else:
+            movement = await service.add_return(session, person, body, principal.subject, settings)
+        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
+        return created(service.to_out(movement))
+
+    kind = "departures" if isinstance(body, DepartureCreate) else "returns"
+    operation = f"POST /v1/persons/{person_id}/{kind}"
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, reveals="movement"
+    )
 
 
 @router.post(
@@ -51,16 +81,7 @@ async def record_departure(
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def run() -> StoredResponse:
-        person = await persons.get_person(session, person_id, lock=True)
-        movement = await service.add_departure(session, person, body, principal.subject, settings)
-        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
-        return created(service.to_out(movement))
-
-    operation = f"POST /v1/persons/{person_id}/departures"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
-    )
+    return await _record_movement(session, principal, settings, person_id, body, idempotency_key)
 
 
 @router.post(
@@ -78,16 +99,7 @@ async def record_return(
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def run() -> StoredResponse:
-        person = await persons.get_person(session, person_id, lock=True)
-        movement = await service.add_return(session, person, body, principal.subject, settings)
-        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
-        return created(service.to_out(movement))
-
-    operation = f"POST /v1/persons/{person_id}/returns"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
-    )
+    return await _record_movement(session, principal, settings, person_id, body, idempotency_key)
 
 
 @router.get(
