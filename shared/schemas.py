@@ -7,8 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator
 
-NO_NUL = r"^[^\x00]*$"
-
 
 def _contains_nul(value: Any) -> bool:
     if isinstance(value, str):

@@ -62,25 +62,22 @@ def _clean_databases(request: pytest.FixtureRequest) -> Iterator[None]:
             truncate_all(url, KEEP[service])
 
 
-def _settings(database_urls: dict[str, str]) -> dict[str, Any]:
-    return {"auth": AUTH, "log_level": "WARNING"}
+COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING"}
 
 
 @pytest.fixture(scope="session")
 def registry_settings(database_urls: dict[str, str]) -> RegistrySettings:
-    return RegistrySettings(database_url=database_urls["registry"], **_settings(database_urls))
+    return RegistrySettings(database_url=database_urls["registry"], **COMMON_SETTINGS)
 
 
 @pytest.fixture(scope="session")
 def consular_settings(database_urls: dict[str, str]) -> ConsularSettings:
-    return ConsularSettings(database_url=database_urls["consular"], **_settings(database_urls))
+    return ConsularSettings(database_url=database_urls["consular"], **COMMON_SETTINGS)
 
 
 @pytest.fixture(scope="session")
 def notifications_settings(database_urls: dict[str, str]) -> NotificationsSettings:
-    return NotificationsSettings(
-        database_url=database_urls["notifications"], **_settings(database_urls)
-    )
+    return NotificationsSettings(database_url=database_urls["notifications"], **COMMON_SETTINGS)
 
 
 async def _running(app: FastAPI) -> AsyncIterator[FastAPI]:

@@ -38,7 +38,6 @@ from shared.db import DbSession
 from shared.etag import IfMatch, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
 from shared.pagination import Cursor, Limit
-from shared.schemas import NO_NUL
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -87,12 +86,11 @@ async def list_cases(
         bool | None, Query(description="true: past the SLA deadline and not finished")
     ] = None,
     consulate: Annotated[str | None, Query(pattern=r"^[A-Z]{2}-[A-Z]{3}$")] = None,
-    assignee: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    assignee: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[
         str | None,
         Query(
             max_length=200,
-            pattern=NO_NUL,
             description="Case number, person name, or description words",
         ),
     ] = None,

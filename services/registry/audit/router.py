@@ -35,7 +35,7 @@ async def list_audit_events(
     resource_type: ResourceType | None = None,
     resource_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z-]{1,64}$")] = None,
     person_id: uuid.UUID | None = None,
-    actor: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]+$")] = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     since: Annotated[datetime | None, Query(alias="from", description="Inclusive")] = None,
     until: Annotated[datetime | None, Query(alias="to", description="Exclusive")] = None,
 ) -> Page[AuditEventOut]:

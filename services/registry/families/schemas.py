@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.body import Body
 from services.registry.persons.schemas import CyrillicName, Language, Sex
+from shared.schemas import InputBody as Body
 
 Relation = Literal["spouse", "child", "parent", "sibling", "guardian", "other"]
 ConsentMethod = Literal["in_person", "written", "phone", "sms"]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.body import Body
+from shared.schemas import InputBody as Body
 
 Purpose = Literal["work", "study", "family", "other"]
 ReturnReason = Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"]

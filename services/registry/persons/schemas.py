@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.body import Body
+from shared.schemas import InputBody as Body
 
 Sex = Literal["F", "M"]
 Language = Literal["ky", "ru", "en"]
