@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import compile_path
 
 from shared.request_context import current_request_id
 
@@ -166,12 +166,14 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 def _allowed_methods(request: Request) -> list[str]:
     # Starlette's 405 names only the first route that matched the path (GET and
-    # POST /v1/persons are two routes): list the methods of all of them.
+    # POST /v1/persons are two routes): list the methods of every documented
+    # operation on this path (routers are nested, the OpenAPI document is flat).
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].fullmatch(request.url.path):
+            methods.update(method.upper() for method in operations if method != "parameters")
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import RateLimitItem, parse
@@ -66,7 +65,8 @@ PrincipalDependency = Callable[..., Awaitable[Principal]]
 def rate_limited(admit: PrincipalDependency, bucket: str) -> PrincipalDependency:
     """``admit`` (who may call), then one hit on the caller's ``bucket``."""
 
-    async def check(request: Request, principal: Annotated[Principal, Depends(admit)]) -> Principal:
+    # A default, not Annotated: ``admit`` is local, and annotations here are strings.
+    async def check(request: Request, principal: Principal = Depends(admit)) -> Principal:
         limiter: RateLimiter = request.app.state.rate_limiter
         await limiter.hit(bucket, principal)
         return principal
