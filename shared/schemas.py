@@ -36,6 +36,8 @@ def _refused_character(char: str, allow_line_breaks: bool) -> str | None:
         return f"must not contain bidirectional control characters (U+{ord(char):04X})"
     if char == _BOM:
         return "must not contain a byte-order mark (U+FEFF)"
+    if unicodedata.category(char) == "Cs":
+        return "must not contain unpaired surrogates (not valid Unicode text)"
     if unicodedata.category(char) == "Cc" and not (allow_line_breaks and char in _LINE_BREAKS):
         return f"must not contain control characters (U+{ord(char):04X})"
     return None
@@ -100,11 +102,11 @@ def _iso_datetime(value: Any) -> Any:
         return value
     if isinstance(value, str) and _ISO_DATETIME.match(value):
         return value
-    raise ValueError("must be an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, with an offset)")
+    raise ValueError("must be an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS+00:00)")
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date alone means its midnight
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
