@@ -4,8 +4,8 @@ Text is checked and cleaned once, here, for every string field (nested ones
 included): normalised to NFC and trimmed, and refused with a 422 naming the
 field when it holds a NUL (PostgreSQL text cannot), a control character, a
 bidi override or isolate, or a byte-order mark / zero-width no-break space
-(these make a name display as something other than what is stored). A newline
-or tab is allowed only in long free text (a field typed ``FreeText``).
+(these make a name display as something other than what is stored). A line break
+(CR, LF) or tab is allowed only in long free text (a field typed ``FreeText``).
 Unknown fields are refused.
 """
 
@@ -24,7 +24,7 @@ class _AllowsLineBreaks:
 
 
 FreeText = Annotated[str, _AllowsLineBreaks()]
-_LINE_BREAKS = frozenset("\n\t")
+_LINE_BREAKS = frozenset("\r\n\t")  # an SMS typed on a phone may carry CRLF
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BOM = "\ufeff"
 
