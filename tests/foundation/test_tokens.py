@@ -175,3 +175,13 @@ async def test_rs256_keys_from_a_jwks_url(
             kid=kid,
         )
         assert (await verify_token(token, settings, store)).scopes == frozenset({"registry:read"})
+
+
+@pytest.mark.parametrize("algorithm", ["none", "ES256", "PS256", "RS512", "HS512"])
+async def test_only_rs256_and_development_hs256_are_accepted(algorithm: str) -> None:
+    dev = AuthSettings(dev_secret="s3cret")
+    now = int(time.time())
+    claims = {"sub": "x", "iss": dev.issuer, "aud": dev.audience, "iat": now, "exp": now + 60}
+    forged = f"{_b64({'alg': algorithm, 'typ': 'JWT'})}.{_b64(claims)}.c2lnbmF0dXJl"
+    with pytest.raises(InvalidToken, match="not accepted"):
+        await _verify(forged, dev)
