@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from shared.auth.principal import Principal, Role
 from shared.settings import AuthSettings
@@ -19,7 +19,7 @@ MAX_SUBJECT = 200
 CONSULATE_CODE = r"^[A-Z]{2}-[A-Z]{3}$"
 
 # RFC 7519 NumericDate: a JSON number of seconds, never a string or a boolean.
-NumericDate = StrictInt | StrictFloat
+NumericDate = StrictInt | Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Text = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_SUBJECT)]
 
 

@@ -32,12 +32,13 @@ async def verify_token(token: str, settings: AuthSettings, keys: KeyStore) -> Pr
         header = jwt.get_unverified_header(token)
     except JWTError as exc:
         raise InvalidToken("malformed token") from exc
-    algorithm = header.get("alg")
-    kid = header.get("kid")
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if kid is not None and not isinstance(kid, str):
+        raise InvalidToken("header 'kid': not a string")
     key: Any
     if algorithm in HS_ALGORITHMS and settings.dev_secret:
         key, allowed = settings.dev_secret, HS_ALGORITHMS
-    elif algorithm in RS_ALGORITHMS and (kid is None or isinstance(kid, str)):
+    elif algorithm in RS_ALGORITHMS:
         key, allowed = await keys.rsa_key(kid), RS_ALGORITHMS
     else:
         raise InvalidToken(f"algorithm {algorithm!r} is not accepted")

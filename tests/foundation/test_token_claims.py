@@ -17,7 +17,8 @@ from jose import jwt
 from shared.auth.claims import InvalidToken
 from shared.auth.keys import KeyStore
 from shared.auth.tokens import issue_token, verify_token
-from shared.settings import AuthSettings
+from shared.http import service_token
+from shared.settings import AuthSettings, ServiceSettings
 from tests.support.tokens import AUTH, TEST_SECRET
 
 
@@ -55,6 +56,7 @@ REFUSED = {
     "expiry as a string": (_claims(exp=str(NOW + 600)), "exp"),
     "issue time as a string": (_claims(iat=str(NOW)), "iat"),
     "expiry as a boolean": (_claims(exp=True), "exp"),
+    "expiry not a number (NaN)": (_claims(exp=float("nan")), "exp"),
     "roles as a string": (_claims(roles="admin"), "roles"),
     "an unknown role": (_claims(roles=["superuser"]), "roles"),
     "scope as a list": (_claims(scope=["registry:read"]), "scope"),
@@ -97,9 +99,8 @@ async def test_well_formed_tokens_at_the_limits_are_accepted(
     for claims in (skewed, longest, both_audiences):
         response = await consular.get("/v1/cases", headers=_bearer(claims))
         assert response.status_code == 200, response.text
-    service = issue_token(
-        AUTH, subject="service:consular", roles=["service"], scopes=["registry:read"]
-    )
+    # What a service presents to its peers (minted with the 1 h service lifetime).
+    service = service_token(ServiceSettings(auth=AUTH), "consular", ("registry:read",))
     whoami = await registry.get("/v1/whoami", headers={"Authorization": f"Bearer {service}"})
     assert whoami.status_code == 200
     assert whoami.json()["scopes"] == ["registry:read"]
