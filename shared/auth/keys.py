@@ -48,7 +48,7 @@ class KeyStore:
         if key is None:
             await self._refresh_for_unknown_kid()
             key = self._jwks_key(kid)
-        elif self._stale():
+        elif self._stale() and not self._refreshing() and not self._tried_recently():
             self._start_refresh()  # keep answering with the cached keys meanwhile
         if key is None:
             raise InvalidToken("unknown signing key")
@@ -71,25 +71,28 @@ class KeyStore:
         fetched = self._fetched_at
         return fetched is None or time.monotonic() - fetched > self.settings.jwks_cache_seconds
 
+    def _refreshing(self) -> bool:
+        return self._refresh is not None and not self._refresh.done()
+
+    def _tried_recently(self) -> bool:
+        attempted = self._attempted_at
+        return (
+            attempted is not None
+            and time.monotonic() - attempted < self.settings.jwks_refresh_seconds
+        )
+
     async def _refresh_for_unknown_kid(self) -> None:
-        if self._refresh is not None and not self._refresh.done():
+        if self._refreshing():
             raise InvalidToken("unknown signing key (signing keys are being refreshed)")
         # Until a first fetch succeeds there is nothing to serve with: try again.
-        attempted = self._attempted_at
-        if (
-            self._fetched_at is not None
-            and attempted is not None
-            and time.monotonic() - attempted < self.settings.jwks_refresh_seconds
-        ):
+        if self._fetched_at is not None and self._tried_recently():
             raise InvalidToken("unknown signing key")
-        task = self._start_refresh()
         # Shielded: a caller that hangs up must not cancel the fetch others rely on.
-        await asyncio.shield(task)
+        await asyncio.shield(self._start_refresh())
 
     def _start_refresh(self) -> asyncio.Task[None]:
-        if self._refresh is None or self._refresh.done():
-            self._attempted_at = time.monotonic()
-            self._refresh = asyncio.get_running_loop().create_task(self._fetch())
+        self._attempted_at = time.monotonic()
+        self._refresh = asyncio.get_running_loop().create_task(self._fetch())
         return self._refresh
 
     async def _fetch(self) -> None:
