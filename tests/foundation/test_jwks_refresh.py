@@ -1,5 +1,5 @@
 """The JWKS is fetched in the background, never on the event loop: a key server answering
-in 2 s does not slow the service under a flood of forged key ids, is asked at most once
+in 4 s does not slow the service under a flood of forged key ids, is asked at most once
 per interval, and a legitimately rotated key is still picked up.
 
 The registry runs as its own process; the key server is a real HTTP server on loopback."""
@@ -28,8 +28,10 @@ from tests.support.live import LiveSystem, _wait_ready, free_port
 
 pytestmark = pytest.mark.e2e
 
-KEY_SERVER_DELAY = 2.0
-REFRESH = 5  # seconds between fetches for unknown key ids
+KEY_SERVER_DELAY = 4.0
+# Half the key server's delay: a busy machine's slowness, never a wait for the key server.
+FAST = KEY_SERVER_DELAY / 2
+REFRESH = 8  # seconds between fetches for unknown key ids
 SIGNING = AuthSettings()  # the default issuer and audience the services expect
 
 
@@ -143,18 +145,19 @@ async def test_healthz_stays_fast_under_a_flood_of_unknown_key_ids(
             fetches_before = key_server.fetches
             forged = [_key(f"forged-{i}").token() for i in range(3)]
             flood = [
-                _timed(client, "/v1/whoami", headers=forged[i % len(forged)]) for i in range(60)
+                _timed(client, "/v1/whoami", headers=forged[i % len(forged)]) for i in range(30)
             ]
-            health = [_timed(client, "/healthz") for _ in range(10)]
+            health = [_timed(client, "/healthz") for _ in range(5)]
             results = await asyncio.gather(*flood, *health)
         flood_results, health_results = results[: len(flood)], results[len(flood) :]
         assert {status for status, _ in flood_results} == {401}
         assert {status for status, _ in health_results} == {200}
-        assert max(seconds for _, seconds in health_results) < KEY_SERVER_DELAY / 2
+        # Blocking the event loop would hold /healthz for a key server's answer (or many).
+        assert max(seconds for _, seconds in health_results) < FAST
         # The whole flood asked the key server once ...
         assert key_server.fetches - fetches_before == 1
         # ... and at most the one request that started that fetch waited for it.
-        waited = [s for _, s in flood_results if s >= KEY_SERVER_DELAY / 2]
+        waited = [s for _, s in flood_results if s >= FAST]
         assert len(waited) <= 1
     finally:
         system.stop("registry")
@@ -181,7 +184,7 @@ async def test_a_rotated_key_is_picked_up_and_a_retired_one_refused(
             await asyncio.sleep(1.1)
             # Cached keys keep answering while the stale set is re-fetched in the background.
             status, seconds = await _timed(client, "/v1/whoami", headers=old.token())
-            assert status == 200 and seconds < KEY_SERVER_DELAY / 2
+            assert status == 200 and seconds < FAST
             await asyncio.sleep(KEY_SERVER_DELAY + 0.5)
             assert (await client.get("/v1/whoami", headers=old.token())).status_code == 401
             assert (await client.get("/v1/whoami", headers=new.token())).status_code == 200
