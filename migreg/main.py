@@ -7,18 +7,20 @@ from typing import Annotated
 
 import typer
 
+from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
-from shared.cli.local import local_auth_settings
 from shared.migrate import SERVICES
 
 app = typer.Typer(
     help="Migrant Registry: run, migrate and operate the system.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(audit_app, name="audit")
+
+# Command groups, one line each: `migreg <name> ...`.
+for group, name in ((db_app, "db"), (audit_app, "audit")):
+    app.add_typer(group, name=name)
 
 PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
 
@@ -121,7 +123,7 @@ def dev(
     Uses DATABASE_URL (a server; one database per service is created on it) or
     per-service URLs when set, else an embedded PostgreSQL under .var/.
     """
-    from shared.cli.dev import run_dev
+    from migreg.dev import run_dev
 
     raise typer.Exit(run_dev(fresh=fresh, demo=demo, base_port=base_port))
 
