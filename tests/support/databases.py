@@ -64,24 +64,36 @@ def drop_service_databases(server: DatabaseServer) -> None:
         server.drop_database(f"migreg_test_{os.getpid()}_{service}")
 
 
-def truncate_all(url: str, keep: frozenset[str]) -> None:
-    """Empty every table but the reference ones, between tests."""
-    engine = create_engine(sync_url(url))
-    try:
-        with engine.begin() as conn:
+class TableReset:
+    """Empties a database's tables between tests, reference tables kept.
+
+    One engine for the whole session and the table list read once: between tests
+    it is one transaction with one TRUNCATE.
+    """
+
+    def __init__(self, url: str, keep: frozenset[str]) -> None:
+        self._engine = create_engine(sync_url(url), pool_size=1, pool_pre_ping=True)
+        with self._engine.connect() as conn:
             tables = [
                 t
                 for t in inspect(conn).get_table_names()
                 if t not in keep and t != "alembic_version"
             ]
-            if tables:
-                # Switch user triggers off for this session: the registry's
-                # audit trail refuses TRUNCATE by trigger (needs a superuser,
-                # which every test server gives).
-                conn.execute(text("SET session_replication_role = replica"))
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+        self._truncate = (
+            text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE") if tables else None
+        )
+
+    def __call__(self) -> None:
+        if self._truncate is None:
+            return
+        with self._engine.begin() as conn:
+            # User triggers off for this transaction: the registry's audit trail
+            # refuses TRUNCATE by trigger (needs a superuser, which every test server gives).
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(self._truncate)
+
+    def dispose(self) -> None:
+        self._engine.dispose()
 
 
 # Variables that would point a child `migreg dev` at a server instead of the
