@@ -143,8 +143,8 @@ def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
     try:
         with contextlib.ExitStack() as held:
             # Checked before anything starts: a refusal leaves the first run untouched.
-            held.enter_context(sole_run(home()))
             require_free_ports(ports.values())
+            held.enter_context(sole_run(home()))
             _require_configured_databases()
             return _run(held, fresh=fresh, demo=demo, ports=ports)
     except Refused as exc:

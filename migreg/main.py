@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from migreg.dev import dev_ports, run_dev
 from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
 from shared.auth.principal import Role
@@ -22,7 +23,7 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 for group, name in ((db_app, "db"), (audit_app, "audit")):
     app.add_typer(group, name=name)
 
-PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
+PORTS = dev_ports(8001)  # the same ports as `migreg dev`
 
 
 def _check_service(service: str) -> str:
@@ -123,8 +124,6 @@ def dev(
     Uses DATABASE_URL (a server; one database per service is created on it) or
     per-service URLs when set, else an embedded PostgreSQL under .var/.
     """
-    from migreg.dev import run_dev
-
     raise typer.Exit(run_dev(fresh=fresh, demo=demo, base_port=base_port))
 
 
