@@ -64,11 +64,48 @@ def drop_service_databases(server: DatabaseServer) -> None:
         server.drop_database(f"migreg_test_{os.getpid()}_{service}")
 
 
+# Empties, in one round trip, the listed tables that a test used: those with rows, and
+# those whose identity sequence moved (a rolled-back insert leaves no row but a used id).
+# Truncating only these is several times faster than truncating every table.
+_TRUNCATE_USED = """
+DO $$
+DECLARE
+    candidates text[] := :tables;
+    used text[] := '{}';
+    name text;
+    has_rows boolean;
+BEGIN
+    FOREACH name IN ARRAY candidates LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', name) INTO has_rows;
+        IF has_rows THEN
+            used := used || name;
+        END IF;
+    END LOOP;
+    FOR name IN
+        SELECT owner.relname
+        FROM pg_sequences seq
+        JOIN pg_class sequence ON sequence.relname = seq.sequencename AND sequence.relkind = 'S'
+        JOIN pg_depend dep ON dep.objid = sequence.oid AND dep.refclassid = 'pg_class'::regclass
+        JOIN pg_class owner ON owner.oid = dep.refobjid
+        WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL
+    LOOP
+        IF name = ANY (candidates) AND NOT name = ANY (used) THEN
+            used := used || name;
+        END IF;
+    END LOOP;
+    IF cardinality(used) > 0 THEN
+        EXECUTE 'TRUNCATE ' || array_to_string(used, ', ') || ' RESTART IDENTITY CASCADE';
+    END IF;
+END
+$$
+"""
+
+
 class TableReset:
     """Empties a database's tables between tests, reference tables kept.
 
     One engine for the whole session and the table list read once: between tests
-    it is one transaction with one TRUNCATE.
+    it is one transaction and one round trip that truncates only what the test used.
     """
 
     def __init__(self, url: str, keep: frozenset[str]) -> None:
@@ -79,12 +116,13 @@ class TableReset:
                 for t in inspect(conn).get_table_names()
                 if t not in keep and t != "alembic_version"
             ]
-        self._truncate = (
-            text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE") if tables else None
-        )
+        # DO takes no parameters: the names (read from the catalog) go in as a literal.
+        listed = ", ".join(f"'{t}'" for t in tables)
+        self._truncate = text(_TRUNCATE_USED.replace(":tables", f"ARRAY[{listed}]::text[]"))
+        self._empty = not tables
 
     def __call__(self) -> None:
-        if self._truncate is None:
+        if self._empty:
             return
         with self._engine.begin() as conn:
             # User triggers off for this transaction: the registry's audit trail
