@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.consular.cases.schemas import Text, strip_required
-from shared.schemas import InputBody
+from shared.schemas import FreeText, InputBody
 
 OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
 ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
@@ -18,14 +18,14 @@ ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
 class ReferralIn(InputBody):
     organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
     organization_type: OrganizationType = "other"
-    reason: str = Text
+    reason: FreeText = Text
 
     _strip = field_validator("organization", "reason")(strip_required)
 
 
 class ReferralStatusIn(InputBody):
     status: ReferralStatus
-    note: str | None = Field(default=None, max_length=4000)
+    note: FreeText | None = Field(default=None, max_length=4000)
 
 
 class ReferralOut(BaseModel):
