@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from migreg.main import app as cli
 from services.registry.audit.verify import psycopg_url, verify_chain
-from shared.cli.main import app as cli
 from tests.registry.conftest import REGISTRAR, MakePerson, depart
 from tests.support.tokens import bearer
 
