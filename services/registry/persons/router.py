@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from services.registry.audit.declare import PERSON, STATUS_EVENT, Action, audited
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
-from services.registry.persons import search, service
+from services.registry.persons import need_to_know, search, service
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
@@ -61,6 +61,9 @@ async def register_person(
     summary="List or search people",
     description="`q` finds a person by PIN, phone (any common format) or name in either "
     "script, across transliteration variants and one-letter typos, best match first. "
+    "Registrars and administrators may list with filters alone and page with `cursor`; "
+    "everyone else must send `q`, `pin` or `phone` and gets one page of at most "
+    "`person_search_max_results` (default 20) people, without a cursor. "
     "Every person returned is recorded in the audit trail as read.",
 )
 @audited(Action.read, PERSON)
@@ -80,6 +83,9 @@ async def list_persons(
     ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
 ) -> Page[PersonOut]:
+    limit = need_to_know.page_size(
+        principal, settings, has_query=bool(q or pin or phone), limit=limit, cursor=cursor
+    )
     phone_e164 = None
     if phone is not None:
         phone_e164 = search.parse_phone_query(phone, settings.default_phone_region)
@@ -92,6 +98,8 @@ async def list_persons(
         )
     else:
         people, next_cursor = await search.list_persons(session, filters, limit, cursor)
+    if not need_to_know.may_list(principal):
+        next_cursor = None
     return Page(items=[PersonOut.model_validate(p) for p in people], next_cursor=next_cursor)
 
 
