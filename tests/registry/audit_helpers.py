@@ -14,7 +14,11 @@ from shared.cli.main import app as cli
 
 async def migreg(*args: str, env: dict[str, str] | None = None) -> Result:
     """The CLI in a thread: it runs its own event loop."""
-    return await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
+
+    def run() -> Result:
+        return CliRunner().invoke(cli, list(args), env=env)
+
+    return await asyncio.to_thread(run)
 
 
 async def seal(url: str) -> None:
