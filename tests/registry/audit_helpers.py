@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import psycopg
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from services.registry.audit.verify import psycopg_url
 from shared.cli.main import app as cli
