@@ -146,3 +146,14 @@ def _read(path: Path, key: Ed25519PublicKey) -> Checkpoint | None:
     except (InvalidSignature, ValueError, KeyError, TypeError):
         return None
     return checkpoint
+
+
+def local_checkpoint_env(home: Path) -> dict[str, str]:
+    """Checkpoint settings of a local run (``migreg dev``): a key made once under ``home``."""
+    key = home / "audit" / "checkpoint-key.pem"
+    if not key.exists():
+        generate_key(key)
+    return {
+        "REGISTRY_AUDIT_CHECKPOINT_DIR": str(home / "audit" / "checkpoints"),
+        "REGISTRY_AUDIT_CHECKPOINT_KEY_FILE": str(key),
+    }
