@@ -82,7 +82,11 @@ def _load_demo(service: str, url: str) -> None:
 
 
 def _child_env(urls: Mapping[str, str], ports: Mapping[str, int]) -> dict[str, str]:
+    from services.registry.audit.checkpoints import local_checkpoint_env
+
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
+    # Signed audit checkpoints outside the database, with a key made once in .var/.
+    env.update(local_checkpoint_env(home()))
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
         for peer in SERVICES:

@@ -82,7 +82,12 @@ COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING"}
 
 @pytest.fixture(scope="session")
 def registry_settings(database_urls: dict[str, str]) -> RegistrySettings:
-    return RegistrySettings(database_url=database_urls["registry"], **COMMON_SETTINGS)
+    # No background sealer in-process: a test's synchronous clean-up (TRUNCATE)
+    # would wait on a sealer transaction that the paused event loop never ends.
+    # Tests that need the chain run `migreg audit seal`.
+    return RegistrySettings(
+        database_url=database_urls["registry"], audit_seal_interval_seconds=0, **COMMON_SETTINGS
+    )
 
 
 @pytest.fixture(scope="session")
