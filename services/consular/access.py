@@ -67,6 +67,9 @@ StatusReader = Annotated[
     Principal,
     Depends(require(Role.consular_supervisor, Role.admin, scopes=("cases:status",))),
 ]
+# The registry asking whether an officer's consulate has an open case for a person
+# (before showing them restricted markers): its service token only.
+OpenCaseChecker = Annotated[Principal, Depends(require(scopes=("cases:open-for-person",)))]
 Overseer = Annotated[Principal, Depends(require(Role.consular_supervisor, Role.admin))]
 StatisticsReader = Annotated[
     Principal, Depends(require(Role.analyst, Role.consular_supervisor, Role.admin))

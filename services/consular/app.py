@@ -8,6 +8,7 @@ from services.consular.cases.activity_router import router as case_activity_rout
 from services.consular.cases.gauges import refresh_on_scrape
 from services.consular.cases.router import router as cases_router
 from services.consular.consulates.router import router as consulates_router
+from services.consular.persons.router import router as persons_router
 from services.consular.referrals.router import router as referrals_router
 from services.consular.settings import ConsularSettings
 from services.consular.statistics.router import router as statistics_router
@@ -25,6 +26,7 @@ def create_app(settings: ConsularSettings | None = None) -> FastAPI:
             cases_router,
             case_activity_router,
             referrals_router,
+            persons_router,
             statistics_router,
         ],
         metrics_refreshers=[refresh_on_scrape],

@@ -33,6 +33,10 @@ Reader = Annotated[
 ContactsReader = Annotated[
     Principal, Depends(require(Role.registrar, Role.admin, scopes=("registry:contacts",)))
 ]
+# Whether a person must be protected (marked, no family SMS): the consular
+# service's token only. People read markers by the need-to-know rule in
+# markers/service.py (404 to everyone else), not by a role here.
+MarkerGuard = Annotated[Principal, Depends(require(scopes=("registry:markers",)))]
 # Children at risk: the people who act on them.
 AtRiskReader = Annotated[
     Principal,

@@ -16,6 +16,16 @@ from tests.support.tokens import bearer
 REGISTRAR = bearer("registrar", subject="registrar-osh")
 _serials = itertools.count(1)
 
+# A spouse who agreed to SMS: the usual family contact.
+SPOUSE = {
+    "relation": "spouse",
+    "last_name": "Абдыкадырова",
+    "first_name": "Айгүл",
+    "birth_date": "1992-05-20",
+    "phone": "0700 123 456",
+    "sms_consent": True,
+}
+
 MakePerson = Callable[..., Awaitable[dict[str, Any]]]
 
 

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute
 
 from services.registry.audit.declare import declaration
 from services.registry.audit.verify import psycopg_url
-from tests.registry.conftest import REGISTRAR, MakePerson, person_body
+from tests.registry.conftest import REGISTRAR, SPOUSE, MakePerson, person_body
 from tests.support.tokens import bearer
 
 # Routes that never answer or change anything about a person. Keep it short:
@@ -31,6 +31,7 @@ NON_PERSONAL = {
     ("GET", "/v1/audit-events"),  # the trail itself, for auditors
 }
 SUPERVISOR = bearer("consular_supervisor", subject="hq")
+CONSULAR = bearer("service", scopes=("registry:markers",), subject="service:consular")
 
 Call = Callable[[httpx.AsyncClient, dict[str, Any], dict[str, str]], Awaitable[httpx.Response]]
 
@@ -73,16 +74,6 @@ def _child() -> dict[str, Any]:
     }
 
 
-SPOUSE = {
-    "relation": "spouse",
-    "last_name": "Абдыкадырова",
-    "first_name": "Айгүл",
-    "birth_date": "1992-05-20",
-    "phone": "0700 123 456",
-    "sms_consent": True,
-}
-
-
 def _p(ctx: dict[str, Any], tail: str = "") -> str:
     return f"/v1/persons/{ctx['person']}{tail}"
 
@@ -119,6 +110,18 @@ async def _withdraw_spouse(
 ) -> httpx.Response:
     url = _p(ctx, f"/family-members/{ctx['spouse']}/consent-withdrawals")
     return await c.post(url, json={"reason": "asked"}, headers={**REGISTRAR, **h})
+
+
+async def _mark(c: httpx.AsyncClient, ctx: dict[str, Any], h: dict[str, str]) -> httpx.Response:
+    body = {"kind": "disability", "note": "Uses a wheelchair."}
+    response = await c.post(_p(ctx, "/markers"), json=body, headers={**REGISTRAR, **h})
+    ctx["marker"] = response.json()["id"]
+    return response
+
+
+async def _unmark(c: httpx.AsyncClient, ctx: dict[str, Any], h: dict[str, str]) -> httpx.Response:
+    url = _p(ctx, f"/markers/{ctx['marker']}/withdrawal")
+    return await c.post(url, json={"reason": "recorded in error"}, headers={**REGISTRAR, **h})
 
 
 def _get(tail: str, headers: dict[str, str] = SUPERVISOR, **params: str) -> Call:
@@ -181,6 +184,10 @@ CALLS: list[tuple[tuple[str, str], Call]] = [
     (("GET", P + "/movements"), _get("/movements", include_superseded="true")),
     (("POST", P + "/status-events"), _status),
     (("GET", P + "/status-events"), _get("/status-events")),
+    (("POST", P + "/markers"), _mark),
+    (("GET", P + "/markers"), _get("/markers")),
+    (("GET", P + "/protection"), _get("/protection", CONSULAR)),
+    (("POST", P + "/markers/{marker_id}/withdrawal"), _unmark),
 ]
 
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     update = "update"
     correct = "correct"
     withdraw_consent = "withdraw_consent"
+    withdraw_marker = "withdraw_marker"
     status_change = "status_change"
 
 
@@ -49,7 +50,7 @@ class Action(StrEnum):
 class Resource:
     """Where an answer item names a record: its id field and its person's."""
 
-    type: str  # person, family_member, movement, status_event
+    type: str  # person, family_member, movement, status_event, marker, protection
     id_field: str = "id"
     # None: the record is the person. Items without the field (family
     # contacts) belong to the route's ``person_id``.
@@ -72,6 +73,7 @@ PERSON = Resource("person", person_field=None)
 FAMILY_MEMBER = Resource("family_member")
 MOVEMENT = Resource("movement")
 STATUS_EVENT = Resource("status_event")
+MARKER = Resource("marker")
 
 
 class AuditTrail:

@@ -16,7 +16,9 @@ from shared.schemas import IsoDateTime
 
 router = APIRouter(tags=["audit"])
 
-ResourceType = Literal["person", "family_member", "movement", "status_event"]
+ResourceType = Literal[
+    "person", "family_member", "movement", "status_event", "marker", "protection"
+]
 
 
 @router.get(
