@@ -1,6 +1,8 @@
 """The registry as seen from consular: is this person registered, and what are the names?
 
-Calls ``GET /v1/persons/{id}`` with a ``registry:read`` service token. An unknown id is
+Calls ``GET /v1/persons/{id}`` with a ``registry:read`` service token, and
+``GET /v1/persons/{id}/protection`` with ``registry:markers`` (is the person marked
+vulnerable, must family SMS be held). An unknown id is
 the caller's mistake (422 on ``person_id``); anything else going wrong (unreachable,
 timeout, 5xx, a token the registry refuses, an answer we cannot read) is ours or the
 registry's, so it is a 503 and the caller may retry. Tests inject an ASGI transport
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -35,17 +38,44 @@ class RegistryPerson(BaseModel):
     status: str
 
 
+class Protection(BaseModel):
+    """Whether the person has an active vulnerability marker, and whether
+    automatic family SMS must be held (never which marker)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    marked: bool
+    no_family_sms: bool
+
+
 async def fetch_person(
     state: State, person_id: uuid.UUID, field: str = "person_id"
 ) -> RegistryPerson:
+    return await _ask(state, f"/v1/persons/{person_id}", ("registry:read",), field, RegistryPerson)
+
+
+async def fetch_protection(
+    state: State, person_id: uuid.UUID, field: str = "person_id"
+) -> Protection:
+    """Asked with ``registry:markers``, a scope only this service's token holds."""
+    path = f"/v1/persons/{person_id}/protection"
+    return await _ask(state, path, ("registry:markers",), field, Protection)
+
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+async def _ask(
+    state: State, path: str, scopes: tuple[str, ...], field: str, model: type[Answer]
+) -> Answer:
     settings: ConsularSettings = state.settings
     transport: httpx.AsyncBaseTransport | None = getattr(state, "registry_transport", None)
-    token = service_token(settings, "consular", ("registry:read",))
+    token = service_token(settings, "consular", scopes)
     try:
         async with peer_client(
             settings.registry_url, settings, token=token, transport=transport
         ) as client:
-            response = await client.get(f"/v1/persons/{person_id}")
+            response = await client.get(path)
     except httpx.HTTPError as exc:
         log.warning("registry unreachable: %s", type(exc).__name__)
         raise RegistryUnavailable(
@@ -63,7 +93,7 @@ async def fetch_person(
             headers=RETRY_LATER,
         )
     try:
-        return RegistryPerson.model_validate(response.json())
+        return model.model_validate(response.json())
     except (ValidationError, ValueError) as exc:
         raise RegistryUnavailable(
             "The registry's answer could not be read; nothing was saved.", headers=RETRY_LATER

@@ -66,6 +66,8 @@ class Case(Base):
     person_phone: Mapped[str | None] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(32))
     priority: Mapped[str] = mapped_column(String(16))
+    # Why the priority is not lower (a vulnerability marker); see cases/protection.py.
+    priority_reason: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(32))
     resolution: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text)

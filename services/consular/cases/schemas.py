@@ -162,6 +162,11 @@ class CaseOut(BaseModel):
     status: CaseStatus
     category: CaseCategory
     priority: Priority
+    priority_reason: str | None = Field(
+        default=None,
+        description="Why the priority is not lower (a vulnerability marker on the person); "
+        "shown only to supervisors and to officers while the case is open",
+    )
     description: str
     reported_by: ReportedBy | None
     location: Location | None

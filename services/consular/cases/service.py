@@ -19,6 +19,7 @@ from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefu
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
+from services.consular.cases.protection import protected_priority
 from services.consular.cases.schemas import CaseCreate, TransferIn
 from services.consular.cases.sla import is_not_overdue, is_overdue
 from services.consular.cases.workflow import (
@@ -28,7 +29,7 @@ from services.consular.cases.workflow import (
     Priority,
 )
 from services.consular.consulates.models import Consulate
-from services.consular.registry_client import fetch_person
+from services.consular.registry_client import fetch_person, fetch_protection
 from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal
 from shared.errors import Forbidden, InvalidInput, NotFound
@@ -61,16 +62,19 @@ async def open_case(
     consulate = await _consulate(session, body.consulate, "consulate")
     check_family_notification(body.category, body.notify_family)
     names: tuple[str | None, str | None] = (None, None)
+    priority, priority_reason = body.priority, None
     if body.person_id is not None:
         # Before numbering: the counter row stays locked until commit, so no network
         # call may happen while holding it.
         registered = await fetch_person(state, body.person_id)
         names = (registered.last_name, registered.first_name)
+        protection = await fetch_protection(state, body.person_id)
+        priority, priority_reason = protected_priority(body.priority, protection.marked)
     elif body.person is not None:
         names = (body.person.last_name, body.person.first_name)
     year = now.astimezone(ZoneInfo(consulate.time_zone)).year
     number = await next_case_number(session, consulate.code, year)
-    budget = settings.sla_budget(body.priority)
+    budget = settings.sla_budget(priority)
     case = Case(
         id=uuid.uuid4(),
         case_number=number,
@@ -81,7 +85,8 @@ async def open_case(
         person_pin=body.person.pin if body.person else None,
         person_phone=body.person.phone if body.person else None,
         category=body.category,
-        priority=body.priority,
+        priority=priority,
+        priority_reason=priority_reason,
         status=CaseStatus.open,
         description=body.description,
         reported_by=body.reported_by,

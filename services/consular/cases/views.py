@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.consular.access import is_supervisor
 from services.consular.cases import sla
 from services.consular.cases.models import Case
+from services.consular.cases.protection import visible_reason
 from services.consular.cases.schemas import CaseOut, Location, PersonOut, SlaOut
 from services.consular.cases.workflow import CaseStatus, Priority, allowed_next
 from shared.auth.principal import Principal, Role
@@ -44,6 +45,7 @@ def _view(case: Case, reading: sla.SlaReading, principal: Principal) -> CaseOut:
             "status": status,
             "category": case.category,
             "priority": priority,
+            "priority_reason": visible_reason(case, principal),
             "description": case.description,
             "reported_by": case.reported_by,
             "location": location,
