@@ -4,31 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from shared.auth.dependencies import authenticate
 from shared.auth.tokens import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
-from shared.errors import install_problem_handlers
+from shared.errors import Forbidden, InvalidInput, Unauthorized, install_problem_handlers, problems
 from shared.health import router as health_router
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
+from shared.openapi import install_openapi, operation_id
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 MetricsRefresher = Callable[[FastAPI], Awaitable[None]]
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {"application/problem+json": {}}}
-    for status, text in (
-        (401, "No valid bearer token"),
-        (403, "Not allowed for this role"),
-        (422, "Invalid input: which field and why"),
-    )
-}
+# What any /v1 operation may answer, whatever else it raises.
+V1_PROBLEMS = problems(Unauthorized, Forbidden, InvalidInput)
 
 
 def create_service_app(
@@ -59,12 +54,14 @@ def create_service_app(
             await engine.dispose()
 
     configure_logging(name, settings.log_level)
-    app = FastAPI(
+    # Swagger UI and ReDoc are served with their assets from the package, never
+    # a CDN: a ministry network has no internet.
+    app = FastAPIOffline(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        responses=PROBLEM_RESPONSES,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.service_name = name
@@ -75,9 +72,10 @@ def create_service_app(
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)])
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=V1_PROBLEMS)
     v1.include_router(whoami_router)
     for router in routers:
         v1.include_router(router)
     app.include_router(v1)
+    install_openapi(app)
     return app

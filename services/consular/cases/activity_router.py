@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from services.consular.cases import activity, timeline
 from services.consular.cases.access import CaseReader, CaseWorker, load_case
-from services.consular.cases.http import NOT_FOUND, WRITE, CaseId, answer
+from services.consular.cases.http import WRITE_PROBLEMS, CaseId, answer
 from services.consular.cases.schemas import (
     AssignmentIn,
     CaseOut,
@@ -22,8 +22,8 @@ from services.consular.cases.schemas import (
     TimelineEventOut,
 )
 from services.consular.clock import Now
-from services.consular.problems import problem
 from shared.db import DbSession
+from shared.errors import Conflict, NotFound, problems
 from shared.etag import IfMatch
 from shared.pagination import Cursor, Limit
 
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/cases", tags=["cases"])
     status_code=status.HTTP_201_CREATED,
     response_model=TimelineEventOut,
     summary="Add a note to the timeline",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def add_note(
     case_id: CaseId, body: NoteIn, session: DbSession, principal: CaseWorker, now: Now
@@ -49,7 +49,7 @@ async def add_note(
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Assign the case to an officer of its consulate (If-Match required)",
-    responses=WRITE,
+    responses=problems(*WRITE_PROBLEMS),
 )
 async def assign(
     case_id: CaseId,
@@ -69,7 +69,7 @@ async def assign(
     status_code=status.HTTP_201_CREATED,
     response_model=ReferralOut,
     summary="Refer the case to a partner organization",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def refer(
     case_id: CaseId, body: ReferralIn, session: DbSession, principal: CaseWorker, now: Now
@@ -81,7 +81,7 @@ async def refer(
     "/{case_id}/referrals",
     response_model=ReferralList,
     summary="The case's referrals",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def list_referrals(
     case_id: CaseId, session: DbSession, principal: CaseReader
@@ -94,7 +94,7 @@ async def list_referrals(
     "/{case_id}/referrals/{referral_id}/status",
     response_model=ReferralOut,
     summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: problem("Not allowed from the referral's status")},
+    responses=problems(NotFound, Conflict),
 )
 async def update_referral(
     case_id: CaseId,
@@ -112,7 +112,7 @@ async def update_referral(
     "/{case_id}/timeline",
     response_model=Timeline,
     summary="Everything that happened to the case, in order",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def read_timeline(
     case_id: CaseId,

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
 from services.registry.families import service
+from services.registry.families.errors import FamilyMemberNotFound, NoConsentToWithdraw
 from services.registry.families.schemas import (
     AtRiskChild,
     ConsentWithdrawal,
@@ -17,19 +18,26 @@ from services.registry.families.schemas import (
     FamilyMemberOut,
     FamilyMemberUpdate,
 )
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.persons import service as persons
+from services.registry.persons.errors import PersonNotFound
 from services.registry.roles import AtRiskReader, ContactsReader, Reader, Registrar
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["families"])
 at_risk_router = APIRouter(tags=["families"])
 
-NOT_FOUND = not_found("person or family member")
+NOT_FOUND = problems(PersonNotFound, FamilyMemberNotFound)
 
 
 def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
@@ -41,7 +49,7 @@ def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touche
     status_code=status.HTTP_201_CREATED,
     response_model=FamilyMemberOut,
     summary="Add a family member",
-    responses=NOT_FOUND,
+    responses=problems(PersonNotFound, IdempotencyKeyReused),
 )
 async def add_family_member(
     person_id: uuid.UUID,
@@ -62,7 +70,13 @@ async def add_family_member(
 
     operation = f"POST /v1/persons/{person_id}/family-members"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session, principal, "family_member"),
     )
 
 
@@ -70,7 +84,7 @@ async def add_family_member(
     "/family-members",
     response_model=Page[FamilyMemberOut],
     summary="A person's family members (with caregivers and at-risk flags)",
-    responses=NOT_FOUND,
+    responses=problems(PersonNotFound),
 )
 async def list_family_members(
     person_id: uuid.UUID, session: DbSession, principal: Reader, settings: AppSettings
@@ -109,11 +123,9 @@ async def read_family_member(
     "/family-members/{member_id}",
     response_model=FamilyMemberOut,
     summary="Change a family member's phone, language, caregiver or give SMS consent",
-    responses={
-        **NOT_FOUND,
-        **problem(412, "Changed since you read it"),
-        **problem(428, "If-Match is missing"),
-    },
+    responses=problems(
+        PersonNotFound, FamilyMemberNotFound, PreconditionFailed, PreconditionRequired
+    ),
 )
 async def update_family_member(
     person_id: uuid.UUID,
@@ -140,7 +152,9 @@ async def update_family_member(
     status_code=status.HTTP_201_CREATED,
     response_model=FamilyMemberOut,
     summary="Record that a family member withdrew SMS consent",
-    responses={**NOT_FOUND, **problem(409, "No consent to withdraw")},
+    responses=problems(
+        PersonNotFound, FamilyMemberNotFound, NoConsentToWithdraw, IdempotencyKeyReused
+    ),
 )
 async def withdraw_consent(
     person_id: uuid.UUID,
@@ -163,7 +177,13 @@ async def withdraw_consent(
 
     operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="family_member"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session, principal, "family_member"),
     )
 
 
@@ -171,7 +191,7 @@ async def withdraw_consent(
     "/family-contacts",
     response_model=Page[FamilyContact],
     summary="Family members who agreed to SMS: the minimum a notification needs",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
 async def family_contacts(
     person_id: uuid.UUID, session: DbSession, principal: ContactsReader

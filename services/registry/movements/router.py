@@ -9,9 +9,14 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.movements import service
+from services.registry.movements.errors import (
+    AlreadySuperseded,
+    ImpossibleSequence,
+    MovementNotFound,
+)
 from services.registry.movements.schemas import (
     DepartureCreate,
     MovementCorrection,
@@ -19,19 +24,23 @@ from services.registry.movements.schemas import (
     ReturnCreate,
 )
 from services.registry.persons import service as persons
+from services.registry.persons.errors import PersonNotFound
 from services.registry.roles import Reader, Registrar
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.errors import problems
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["movements"])
 
-WRITE_RESPONSES = {
-    **not_found("person (or movement)"),
-    **problem(409, "An impossible sequence; `detail` says why"),
-}
+RECORD_PROBLEMS = problems(PersonNotFound, ImpossibleSequence, IdempotencyKeyReused)
 
 
 def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
@@ -62,7 +71,13 @@ async def _record_movement(
     kind = "departures" if isinstance(body, DepartureCreate) else "returns"
     operation = f"POST /v1/persons/{person_id}/{kind}"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session, principal, "movement"),
     )
 
 
@@ -71,7 +86,7 @@ async def _record_movement(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a departure abroad",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
 async def record_departure(
     person_id: uuid.UUID,
@@ -89,7 +104,7 @@ async def record_departure(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a return home",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
 async def record_return(
     person_id: uuid.UUID,
@@ -106,7 +121,7 @@ async def record_return(
     "/movements",
     response_model=Page[MovementOut],
     summary="A person's departures and returns, oldest first",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
 async def list_movements(
     person_id: uuid.UUID,
@@ -131,7 +146,13 @@ async def list_movements(
     response_model=MovementOut,
     summary="Correct (or withdraw) a movement; the old row is kept, marked superseded",
     description="Returns the replacement movement, or the withdrawn one when `withdraw` is true.",
-    responses=WRITE_RESPONSES,
+    responses=problems(
+        PersonNotFound,
+        MovementNotFound,
+        ImpossibleSequence,
+        AlreadySuperseded,
+        IdempotencyKeyReused,
+    ),
 )
 async def correct_movement(
     person_id: uuid.UUID,
@@ -155,5 +176,11 @@ async def correct_movement(
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session, principal, "movement"),
     )

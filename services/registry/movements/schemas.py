@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
 
-Purpose = Literal["work", "study", "family", "other"]
-ReturnReason = Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"]
+Purpose = Annotated[
+    Literal["work", "study", "family", "other"],
+    NamedEnum("Purpose", "Why the person left."),
+]
+ReturnReason = Annotated[
+    Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"],
+    NamedEnum("ReturnReason", "Why the person came back."),
+]
+MovementKind = Annotated[
+    Literal["departure", "return"],
+    NamedEnum("MovementKind", "A departure abroad or a return home."),
+]
 Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["RU"])
 Sector = Field(
     default=None, pattern=r"^[A-U]$", description="ISIC Rev.4 section letter (A-U)", examples=["F"]
@@ -110,7 +121,7 @@ class MovementOut(BaseModel):
 
     id: uuid.UUID
     person_id: uuid.UUID
-    kind: Literal["departure", "return"]
+    kind: MovementKind
     date: dt.date
     destination_country: str | None
     destination_city: str | None

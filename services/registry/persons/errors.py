@@ -8,6 +8,8 @@ from shared.errors import Conflict, NotFound
 
 
 class PersonNotFound(NotFound):
+    """No person with this id."""
+
     slug = "person-not-found"
 
     def __init__(self, person_id: uuid.UUID) -> None:
@@ -15,6 +17,8 @@ class PersonNotFound(NotFound):
 
 
 class PinAlreadyRegistered(Conflict):
+    """A person with this PIN is already registered; `id` names them."""
+
     slug = "pin-already-registered"
 
     def __init__(self, existing_id: uuid.UUID) -> None:
@@ -24,4 +28,6 @@ class PinAlreadyRegistered(Conflict):
 
 
 class StatusConflict(Conflict):
+    """Not possible from the person's current status."""
+
     slug = "status-conflict"

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from services.registry.audit import service as audit_service
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.persons import search, service
+from services.registry.persons.errors import PersonNotFound, PinAlreadyRegistered, StatusConflict
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
@@ -23,13 +24,19 @@ from services.registry.persons.schemas import (
 )
 from services.registry.roles import Reader, Registrar
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
-NOT_FOUND = not_found()
+NOT_FOUND = problems(PersonNotFound)
 
 
 @router.post(
@@ -37,7 +44,7 @@ NOT_FOUND = not_found()
     status_code=status.HTTP_201_CREATED,
     response_model=PersonOut,
     summary="Register a migrant",
-    responses={**problem(409, "PIN already registered; `id` names the existing person")},
+    responses=problems(PinAlreadyRegistered, IdempotencyKeyReused),
 )
 async def register_person(
     body: PersonCreate,
@@ -53,7 +60,13 @@ async def register_person(
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
     return await idempotent(
-        session, principal, idempotency_key, "POST /v1/persons", body, run, reveals="person"
+        session,
+        principal,
+        idempotency_key,
+        "POST /v1/persons",
+        body,
+        run,
+        revisit=revisit(session, principal, "person"),
     )
 
 
@@ -113,12 +126,9 @@ async def read_person(
     "/{person_id}",
     response_model=PersonOut,
     summary="Update a person (send If-Match with the ETag you read)",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "The new PIN belongs to another person"),
-        **problem(412, "The person changed since you read it"),
-        **problem(428, "If-Match is missing"),
-    },
+    responses=problems(
+        PersonNotFound, PinAlreadyRegistered, PreconditionFailed, PreconditionRequired
+    ),
 )
 async def update_person(
     person_id: uuid.UUID,
@@ -143,10 +153,7 @@ async def update_person(
     status_code=status.HTTP_201_CREATED,
     response_model=StatusEventOut,
     summary="Record that a person died, went missing, or was found",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "Not possible from the current status"),
-    },
+    responses=problems(PersonNotFound, StatusConflict, IdempotencyKeyReused),
 )
 async def record_status_event(
     person_id: uuid.UUID,
@@ -171,7 +178,13 @@ async def record_status_event(
 
     operation = f"POST /v1/persons/{person_id}/status-events"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="status_event"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session, principal, "status_event"),
     )
 
 

@@ -6,23 +6,26 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from services.registry.clock import today
 from services.registry.http import AppSettings
 from services.registry.roles import Analyst
 from services.registry.statistics import service
-from services.registry.statistics.schemas import BY_KEYS, FlowsOut, StockOut
+from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
 from shared.db import DbSession
+from shared.openapi import split_commas
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 By = Annotated[
-    str | None,
+    list[ByKey] | None,
     Query(
-        max_length=200,
-        description=f"Comma-separated breakdown keys: {', '.join(BY_KEYS)}",
-        examples=["sex,destination_country"],
+        max_length=5,
+        description="Breakdown keys, each at most once: repeat the parameter "
+        "(`by=sex&by=destination_country`) or separate them with commas.",
     ),
+    BeforeValidator(split_commas),
 ]
 SUPPRESSION = (
     "Cells under the suppression threshold keep their keys but show `count: null, "
