@@ -16,7 +16,7 @@ from shared.errors import Forbidden, InvalidInput, Unauthorized, install_problem
 from shared.health import router as health_router
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
-from shared.openapi import install_openapi, operation_id
+from shared.openapi import describe_callers, install_openapi, operation_id
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -73,8 +73,8 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=V1_PROBLEMS)
-    v1.include_router(whoami_router)
-    for router in routers:
+    for router in [whoami_router, *routers]:
+        describe_callers(router)
         v1.include_router(router)
     app.include_router(v1)
     install_openapi(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -19,6 +19,7 @@ from shared.errors import Problem
 # without it. A PUT creates what does not exist yet, so there it stays optional.
 REQUIRED_HEADERS = frozenset({"If-Match"})
 OPTIONAL_ON = frozenset({"put"})
+WHO = "**Who may call:**"
 
 
 def operation_id(route: APIRoute) -> str:
@@ -104,3 +105,29 @@ def split_commas(value: Any) -> Any:
     if isinstance(value, list):
         return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
     return value
+
+
+def describe_callers(router: APIRouter) -> None:
+    """Append to each operation's description who may call it, read from the
+    ``require(...)`` among its dependencies (call before including ``router``)."""
+    for route in router.routes:
+        # Routers are module globals and every app built (tests build many) passes here.
+        if isinstance(route, APIRoute) and WHO not in route.description:
+            route.description = f"{route.description}\n\n{who_may_call(route)}".strip()
+        elif isinstance(included := getattr(route, "original_router", None), APIRouter):
+            describe_callers(included)
+
+
+def who_may_call(route: APIRoute) -> str:
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        admits = getattr(dependency.call, "admits", None)
+        if admits is not None:
+            roles, scopes = admits
+            parts = [", ".join(str(role) for role in roles)] if roles else []
+            if scopes:
+                parts.append("services with scope " + " or ".join(scopes))
+            return WHO + " " + "; ".join(parts) + "."
+        pending.extend(dependency.dependencies)
+    return WHO + " any caller with a valid token."

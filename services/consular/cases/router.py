@@ -20,7 +20,13 @@ from services.consular.cases.access import (
     load_case,
 )
 from services.consular.cases.errors import AlreadyLinked, TransitionConflict
-from services.consular.cases.http import REGISTRY_PROBLEMS, WRITE_PROBLEMS, CaseId, answer
+from services.consular.cases.http import (
+    REGISTRY_PROBLEMS,
+    WRITE_PROBLEMS,
+    CaseId,
+    answer,
+    workflow_description,
+)
 from services.consular.cases.schemas import (
     CaseCreate,
     CaseList,
@@ -162,6 +168,7 @@ async def read_case(
     "/{case_id}/transitions",
     response_model=CaseOut,
     summary="Move a case to its next status",
+    description=workflow_description(),
     responses=problems(*WRITE_PROBLEMS, TransitionConflict),
 )
 async def transition(

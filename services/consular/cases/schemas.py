@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import phonenumbers
 import pycountry
@@ -13,9 +13,13 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody
 
-ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
+ReportedBy = Annotated[
+    Literal["self", "family", "employer", "ngo", "host_authority", "hotline"],
+    NamedEnum("ReportedBy", "Who told the consulate about the case."),
+]
 ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
 
@@ -211,8 +215,18 @@ class AssignmentIn(InputBody):
     assignee: str = Field(min_length=1, max_length=200, examples=["officer.asanov"])
 
 
-OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
-ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
+OrganizationType = Annotated[
+    Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"],
+    NamedEnum("OrganizationType", "The kind of partner organization a case is referred to."),
+]
+ReferralStatus = Annotated[
+    Literal["proposed", "accepted", "declined", "completed"],
+    NamedEnum(
+        "ReferralStatus",
+        "A referral's status: `proposed` moves to `accepted` or `declined`; "
+        "`accepted` moves to `completed`.",
+    ),
+]
 
 
 class ReferralIn(InputBody):

@@ -32,11 +32,19 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Literal
+from typing import Annotated, Literal
 
 from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus, Priority
+from shared.openapi import NamedEnum
 
-SlaState = Literal["green", "amber", "red", "paused", "met", "breached"]
+SlaState = Annotated[
+    Literal["green", "amber", "red", "paused", "met", "breached"],
+    NamedEnum(
+        "SlaState",
+        "Against the deadline: `green`, `amber` (most of the time used), `red` (past it), "
+        "`paused` (waiting on someone outside), `met` or `breached` (finished).",
+    ),
+]
 # The three-colour reading of a live case, pause or not: a paused case keeps the
 # colour it had when the clock stopped (its active time does not grow while paused).
 ClockState = Literal["green", "amber", "red"]
