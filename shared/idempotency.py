@@ -36,7 +36,9 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="Send the same key when retrying: the first answer is replayed.",
+        description="Optional; send the same key when retrying a create: the first answer "
+        "is replayed (`Idempotent-Replayed: true`) while you may still see what it describes "
+        "(404 otherwise), and the same key with another body is a 422.",
     ),
 ]
 
