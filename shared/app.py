@@ -12,7 +12,14 @@ from shared.auth.dependencies import authenticate
 from shared.auth.tokens import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
-from shared.errors import Forbidden, InvalidInput, Unauthorized, install_problem_handlers, problems
+from shared.errors import (
+    BadRequest,
+    Forbidden,
+    InvalidInput,
+    Unauthorized,
+    install_problem_handlers,
+    problems,
+)
 from shared.health import router as health_router
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
@@ -23,7 +30,7 @@ Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 MetricsRefresher = Callable[[FastAPI], Awaitable[None]]
 
 # What any /v1 operation may answer, whatever else it raises.
-V1_PROBLEMS = problems(Unauthorized, Forbidden, InvalidInput)
+V1_PROBLEMS = problems(BadRequest, Unauthorized, Forbidden, InvalidInput)
 
 
 def create_service_app(

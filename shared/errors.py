@@ -45,6 +45,12 @@ class ProblemError(Exception):
         self.headers = dict(headers or {})
 
 
+class BadRequest(ProblemError):
+    """The body could not be read: not UTF-8 JSON."""
+
+    status, slug = 400, "bad-request"
+
+
 class NotFound(ProblemError):
     """No such resource, or not one this caller may see."""
 

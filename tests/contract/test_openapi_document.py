@@ -126,8 +126,8 @@ def test_registry_pin_sex_and_breakdowns_are_typed() -> None:
     assert schemas["Sex"]["enum"] == ["F", "M"]
     for path in ("/v1/statistics/stock", "/v1/statistics/flows"):
         (by,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "by"]
-        array = by["schema"]["anyOf"][0]
-        assert array["items"] == {"$ref": "#/components/schemas/ByKey"}
+        assert by["schema"]["items"] == {"$ref": "#/components/schemas/ByKey"}
+        assert by["schema"]["uniqueItems"] is True
     consular = create_consular().openapi()
     (by,) = [
         p

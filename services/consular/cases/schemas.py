@@ -88,15 +88,27 @@ class CaseCreate(InputBody):
         }
     )
 
-    consulate: str = ConsulateCode
-    person_id: uuid.UUID | None = None
-    person: PersonDetails | None = None
+    consulate: str = Field(
+        pattern=r"^[A-Z]{2}-[A-Z]{3}$",
+        examples=["RU-MOW"],
+        description="The consulate that works the case; officers may name only their own",
+    )
+    person_id: uuid.UUID | None = Field(
+        default=None, description="A registered person (checked with the registry)"
+    )
+    person: PersonDetails | None = Field(
+        default=None, description="Or: details of someone not yet registered (not both)"
+    )
     category: CaseCategory
     priority: Priority
-    description: str = Field(min_length=1, max_length=10_000)
+    description: str = Field(min_length=1, max_length=10_000, description="What happened")
     reported_by: ReportedBy | None = None
-    location: Location | None = None
-    notify_family: bool = False
+    location: Location | None = Field(default=None, description="Where the person is now")
+    notify_family: bool = Field(
+        default=False,
+        description="Send the family a templated SMS; refused (422) for sensitive categories "
+        "(death, trafficking, violence, missing_person)",
+    )
 
     _description = field_validator("description")(_strip_required)
 
@@ -199,10 +211,16 @@ class TransitionIn(InputBody):
         }
     )
 
-    to: CaseStatus
-    note: str | None = Field(default=None, max_length=4000)
-    resolution: Resolution | None = None
-    notify_family: bool = False
+    to: CaseStatus = Field(description="The next status; the operation lists the allowed moves")
+    note: str | None = Field(
+        default=None, max_length=4000, description="Why, for the timeline (at most 4000)"
+    )
+    resolution: Resolution | None = Field(
+        default=None, description="Required when `to` is `resolved`; refused otherwise"
+    )
+    notify_family: bool = Field(
+        default=False, description="On `resolved` only: send the family a templated SMS"
+    )
 
 
 class NoteIn(InputBody):

@@ -37,6 +37,7 @@ async def case_statistics(
         Query(
             min_length=1,
             max_length=4,
+            json_schema_extra={"uniqueItems": True},
             description="Breakdown keys (default `consulate`): repeat the parameter "
             "(`by=category&by=month`) or separate them with commas; a repeat counts once.",
         ),

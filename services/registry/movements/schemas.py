@@ -30,8 +30,13 @@ Sector = Field(
 Occupation = Field(
     default=None, pattern=r"^[0-9]$", description="ISCO-08 major group (0-9)", examples=["7"]
 )
-Text200 = Field(default=None, min_length=1, max_length=200)
-Text120 = Field(default=None, min_length=1, max_length=120)
+City = Field(default=None, min_length=1, max_length=120, description="City abroad, as told")
+Employer = Field(default=None, min_length=1, max_length=200, description="Employer's name")
+Agency = Field(default=None, min_length=1, max_length=200, description="Recruitment agency, if any")
+Crossing = Field(
+    default=None, min_length=1, max_length=120, description="Border post or airport crossed"
+)
+ContractEnd = Field(default=None, description="ISO 8601 date the work contract ends")
 
 
 class DepartureCreate(Body):
@@ -54,16 +59,16 @@ class DepartureCreate(Body):
         },
     )
 
-    departed_on: dt.date
+    departed_on: dt.date = Field(description="ISO 8601 date the person left; not in the future")
     destination_country: str = Country
-    destination_city: str | None = Text120
+    destination_city: str | None = City
     purpose: Purpose | None = None
-    employer: str | None = Text200
+    employer: str | None = Employer
     sector: str | None = Sector
     occupation: str | None = Occupation
-    recruitment_agency: str | None = Text200
-    contract_end: dt.date | None = None
-    border_crossing: str | None = Text120
+    recruitment_agency: str | None = Agency
+    contract_end: dt.date | None = ContractEnd
+    border_crossing: str | None = Crossing
 
 
 class ReturnCreate(Body):
@@ -72,9 +77,9 @@ class ReturnCreate(Body):
         json_schema_extra={"examples": [{"returned_on": "2026-09-15", "reason": "contract_end"}]},
     )
 
-    returned_on: dt.date
+    returned_on: dt.date = Field(description="ISO 8601 date the person came back")
     reason: ReturnReason
-    border_crossing: str | None = Text120
+    border_crossing: str | None = Crossing
 
 
 class MovementChanges(Body):
@@ -82,16 +87,18 @@ class MovementChanges(Body):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date | None = None
-    destination_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    destination_city: str | None = Text120
+    date: dt.date | None = Field(default=None, description="ISO 8601 date of the movement")
+    destination_country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
+    )
+    destination_city: str | None = City
     purpose: Purpose | None = None
-    employer: str | None = Text200
+    employer: str | None = Employer
     sector: str | None = Sector
     occupation: str | None = Occupation
-    recruitment_agency: str | None = Text200
-    contract_end: dt.date | None = None
-    border_crossing: str | None = Text120
+    recruitment_agency: str | None = Agency
+    contract_end: dt.date | None = ContractEnd
+    border_crossing: str | None = Crossing
     return_reason: ReturnReason | None = None
 
 

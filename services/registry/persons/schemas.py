@@ -38,9 +38,27 @@ PIN_DESCRIPTION = (
 )
 # Kyrgyz and Russian Cyrillic letters (with Ө Ү Ң), apostrophes, spaces, hyphens.
 CYRILLIC_NAME = r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$"
-CyrillicName = Field(min_length=1, max_length=100, pattern=CYRILLIC_NAME)
-OptionalCyrillicName = Field(default=None, min_length=1, max_length=100, pattern=CYRILLIC_NAME)
-LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
+CyrillicName = Field(
+    min_length=1,
+    max_length=100,
+    pattern=CYRILLIC_NAME,
+    description="Cyrillic letters (Kyrgyz Ө Ү Ң included), spaces, hyphens and apostrophes",
+)
+OptionalCyrillicName = Field(
+    default=None,
+    min_length=1,
+    max_length=100,
+    pattern=CYRILLIC_NAME,
+    description="Cyrillic letters (Kyrgyz Ө Ү Ң included), spaces, hyphens and apostrophes",
+)
+LatinName = Field(
+    default=None,
+    min_length=1,
+    max_length=100,
+    pattern=r"^[A-Za-z][A-Za-z' -]*$",
+    description="As written in the passport, Latin letters",
+)
+BIRTH_DATE = "ISO 8601 date (YYYY-MM-DD); must agree with the PIN"
 
 
 class PersonCreate(Body):
@@ -78,12 +96,12 @@ class PersonCreate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex
-    birth_date: date
+    birth_date: date = Field(description=BIRTH_DATE)
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164"
     )
     region: str = Field(description="ISO 3166-2 code of the home region", examples=["KG-O"])
-    locality: str | None = Field(default=None, max_length=120)
+    locality: str | None = Field(default=None, max_length=120, description="Town or village")
     language: Language = "ky"
 
 
@@ -136,10 +154,16 @@ class PersonUpdate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex | None = None
-    birth_date: date | None = None
-    phone: str | None = Field(default=None, max_length=32)
-    region: str | None = Field(default=None, max_length=10)
-    locality: str | None = Field(default=None, max_length=120)
+    birth_date: date | None = Field(default=None, description=BIRTH_DATE)
+    phone: str | None = Field(
+        default=None, max_length=32, description="Any common format; stored as E.164; null clears"
+    )
+    region: str | None = Field(
+        default=None, max_length=10, description="ISO 3166-2 code of the home region"
+    )
+    locality: str | None = Field(
+        default=None, max_length=120, description="Town or village; null clears"
+    )
     language: Language | None = None
 
 

@@ -19,9 +19,10 @@ from shared.openapi import split_commas
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 By = Annotated[
-    list[ByKey] | None,
+    list[ByKey],
     Query(
         max_length=5,
+        json_schema_extra={"uniqueItems": True},
         description="Breakdown keys, each at most once: repeat the parameter "
         "(`by=sex&by=destination_country`) or separate them with commas.",
     ),
@@ -46,7 +47,7 @@ async def stock(
     principal: Analyst,
     settings: AppSettings,
     on: Annotated[date | None, Query(description="Default: today")] = None,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> StockOut:
     keys = service.parse_by(by)
     day = on or today(settings)
@@ -69,7 +70,7 @@ async def flows(
     settings: AppSettings,
     start: Annotated[date, Query(alias="from")],
     to: date,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> FlowsOut:
     keys = service.parse_by(by)
     threshold = settings.statistics_suppression_threshold
