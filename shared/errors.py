@@ -76,6 +76,7 @@ class Unauthorized(ProblemError):
 
 
 _LOCATIONS = ("body", "query", "path", "header")
+VALIDATION_TITLE = "Your request is not valid"
 
 
 class InvalidInput(ProblemError):
@@ -86,6 +87,8 @@ class InvalidInput(ProblemError):
     errors do, and a leading "query"/"path"/"header" says where it was sent."""
 
     status, slug = 422, "validation-error"
+    # The same title as a request pydantic refused: one type, one title (RFC 9457).
+    title = VALIDATION_TITLE
 
     def __init__(self, field: str | Sequence[str], reason: str, **kwargs: Any) -> None:
         loc = [field] if isinstance(field, str) else list(field)
@@ -254,8 +257,8 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         422,
         summary or "invalid request",
-        slug="validation-error",
-        title="Your request is not valid",
+        slug=InvalidInput.slug,
+        title=VALIDATION_TITLE,
         extra={"errors": errors},
         instance=request.url.path,
     )

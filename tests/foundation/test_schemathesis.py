@@ -37,12 +37,15 @@ FUZZ = settings(
 
 def _schema(document: dict[str, object]) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_dict(document)
-    schema.config.generation.update(modes=list(GenerationMode))
-    # Schema-valid input may still be a 422 naming the field: a phone number that no
-    # operator issues, a time zone IANA does not know, a person id nobody registered,
-    # a cursor this service did not issue. JSON Schema cannot say those.
+    # Undeclared query parameters are ignored, as OpenAPI allows, so they are not
+    # sent as "invalid" data; every declared parameter and body is still mutated.
+    schema.config.generation.update(modes=list(GenerationMode), allow_extra_parameters=False)
+    # Schema-valid input may still be refused, naming why: a 422 for a phone number
+    # no operator issues, a time zone IANA does not know, a person id nobody
+    # registered or a cursor this service did not issue; a 412/428 for an ETag
+    # that is not the record's. JSON Schema cannot say those.
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
-        expected_statuses=["2xx", "3xx", 401, 403, 404, 409, 422, 429]
+        expected_statuses=["2xx", "3xx", 401, 403, 404, 409, 412, 422, 428, 429]
     )
     return schema
 
