@@ -25,6 +25,7 @@ StatisticsReader = Annotated[
 
 @router.get(
     "/case-statistics",
+    operation_id="statistics-cases",
     response_model=CaseStatistics,
     summary="Case counts by category, consulate, status and month, small cells suppressed",
 )
