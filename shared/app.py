@@ -24,6 +24,7 @@ from shared.health import router as health_router
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
 from shared.openapi import describe_callers, install_openapi, operation_id
+from shared.query import refuse_repeated_scalars
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -79,7 +80,11 @@ def create_service_app(
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=V1_PROBLEMS)
+    v1 = APIRouter(
+        prefix="/v1",
+        dependencies=[Depends(authenticate), Depends(refuse_repeated_scalars)],
+        responses=V1_PROBLEMS,
+    )
     for router in [whoami_router, *routers]:
         describe_callers(router)
         v1.include_router(router)
