@@ -8,7 +8,15 @@ from typing import Annotated, Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
@@ -104,7 +112,7 @@ class CaseCreate(InputBody):
     description: str = Field(min_length=1, max_length=10_000, description="What happened")
     reported_by: ReportedBy | None = None
     location: Location | None = Field(default=None, description="Where the person is now")
-    notify_family: bool = Field(
+    notify_family: StrictBool = Field(
         default=False,
         description="Send the family a templated SMS; refused (422) for sensitive categories "
         "(death, trafficking, violence, missing_person)",
@@ -218,7 +226,7 @@ class TransitionIn(InputBody):
     resolution: Resolution | None = Field(
         default=None, description="Required when `to` is `resolved`; refused otherwise"
     )
-    notify_family: bool = Field(
+    notify_family: StrictBool = Field(
         default=False, description="On `resolved` only: send the family a templated SMS"
     )
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from services.notifications.templates.schemas import Language, Params, SmsEncoding, TemplateKey
 from shared.openapi import NamedEnum
@@ -58,7 +58,7 @@ class MessageIn(InputBody):
     reference: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="Your own reference (a case id, say), to list messages by"
     )
-    urgent: bool = Field(False, description="Ignores quiet hours and the daily cap")
+    urgent: StrictBool = Field(False, description="Ignores quiet hours and the daily cap")
 
 
 class MessageAccepted(BaseModel):

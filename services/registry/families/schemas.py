@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.registry.persons.schemas import (
     PIN_DESCRIPTION,
@@ -61,7 +61,9 @@ class FamilyMemberCreate(Body):
     )
     phone: str | None = Field(default=None, max_length=32, description="Any common format")
     language: Language = "ky"
-    sms_consent: bool = Field(default=False, description="Agreed to receive SMS about the migrant")
+    sms_consent: StrictBool = Field(
+        default=False, description="Agreed to receive SMS about the migrant"
+    )
     sms_consent_method: ConsentMethod | None = Field(
         default=None, description="How consent was given (default in_person)"
     )

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
@@ -117,7 +117,7 @@ class MovementCorrection(Body):
     )
 
     reason: str = Field(min_length=1, max_length=500, description="Why the record was wrong")
-    withdraw: bool = Field(
+    withdraw: StrictBool = Field(
         default=False, description="The movement never happened: supersede it with nothing"
     )
     changes: MovementChanges | None = None
