@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from shared.auth.dependencies import authenticate
-from shared.auth.tokens import KeyStore
+from shared.auth.keys import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import (
@@ -21,10 +21,12 @@ from shared.errors import (
     problems,
 )
 from shared.health import router as health_router
+from shared.limits import RequestLimitMiddleware
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
 from shared.openapi import describe_callers, install_openapi, operation_id
 from shared.query import refuse_repeated_scalars
+from shared.ratelimit import RateLimiter
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -52,6 +54,7 @@ def create_service_app(
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.key_store.prefetch()
         try:
             if startup is None:
                 yield
@@ -74,10 +77,13 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = name
     app.state.key_store = KeyStore(settings.auth)
+    app.state.rate_limiter = RateLimiter(settings)
     # Gauges read from the database are refreshed when /metrics is scraped: no
     # background task, nothing runs (or holds a lock) between scrapes.
     app.state.metrics_refreshers = tuple(metrics_refreshers)
     install_problem_handlers(app)
+    # Outermost last: size limits run inside the request context (ids, metrics).
+    app.add_middleware(RequestLimitMiddleware, limits=settings.request_limits())
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
     v1 = APIRouter(

@@ -10,15 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from services.consular.access import CaseReader, CaseWorker, Overseer, StatusReader, Supervisor
 from services.consular.cases import service, summary, transitions
-from services.consular.cases.access import (
-    CaseReader,
-    CaseWorker,
-    Overseer,
-    StatusReader,
-    Supervisor,
-    load_case,
-)
 from services.consular.cases.errors import AlreadyLinked, TransitionConflict
 from services.consular.cases.http import (
     REGISTRY_PROBLEMS,
@@ -27,6 +20,7 @@ from services.consular.cases.http import (
     answer,
     workflow_description,
 )
+from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.schemas import (
     CaseCreate,
     CaseList,

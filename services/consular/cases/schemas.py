@@ -22,7 +22,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
 from shared.openapi import NamedEnum
-from shared.schemas import InputBody
+from shared.schemas import FreeText, InputBody
 
 ReportedBy = Annotated[
     Literal["self", "family", "employer", "ngo", "host_authority", "hotline"],
@@ -109,7 +109,7 @@ class CaseCreate(InputBody):
     )
     category: CaseCategory
     priority: Priority
-    description: str = Field(min_length=1, max_length=10_000, description="What happened")
+    description: FreeText = Field(min_length=1, max_length=10_000, description="What happened")
     reported_by: ReportedBy | None = None
     location: Location | None = Field(default=None, description="Where the person is now")
     notify_family: StrictBool = Field(
@@ -220,7 +220,7 @@ class TransitionIn(InputBody):
     )
 
     to: CaseStatus = Field(description="The next status; the operation lists the allowed moves")
-    note: str | None = Field(
+    note: FreeText | None = Field(
         default=None, max_length=4000, description="Why, for the timeline (at most 4000)"
     )
     resolution: Resolution | None = Field(
@@ -232,7 +232,7 @@ class TransitionIn(InputBody):
 
 
 class NoteIn(InputBody):
-    text: str = Text
+    text: FreeText = Text
 
     _text = field_validator("text")(_strip_required)
 
@@ -258,14 +258,14 @@ ReferralStatus = Annotated[
 class ReferralIn(InputBody):
     organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
     organization_type: OrganizationType = "other"
-    reason: str = Text
+    reason: FreeText = Text
 
     _strip = field_validator("organization", "reason")(_strip_required)
 
 
 class ReferralStatusIn(InputBody):
     status: ReferralStatus
-    note: str | None = Field(default=None, max_length=4000)
+    note: FreeText | None = Field(default=None, max_length=4000)
 
 
 class ReferralOut(BaseModel):
@@ -293,7 +293,7 @@ class LinkPersonIn(InputBody):
 
 class TransferIn(InputBody):
     consulate: str = ConsulateCode
-    reason: str = Text
+    reason: FreeText = Text
 
     _reason = field_validator("reason")(_strip_required)
 

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BeforeValidator
 
+from services.consular.access import StatisticsReader
 from services.consular.statistics import service
 from services.consular.statistics.schemas import CaseStatistics, Dimension
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal, Role
 from shared.db import DbSession
 from shared.errors import InvalidInput
 from shared.openapi import split_commas
+from shared.schemas import IsoDate
 
 router = APIRouter(tags=["statistics"])
-
-StatisticsReader = Annotated[
-    Principal, Depends(require(Role.analyst, Role.consular_supervisor, Role.admin))
-]
 
 
 @router.get(
@@ -45,10 +40,10 @@ async def case_statistics(
         BeforeValidator(split_commas),
     ] = ["consulate"],  # noqa: B006 (FastAPI copies defaults per request)
     opened_from: Annotated[
-        date | None, Query(description="Only cases opened on or after this day (UTC)")
+        IsoDate | None, Query(description="Only cases opened on or after this day (UTC)")
     ] = None,
     opened_to: Annotated[
-        date | None, Query(description="Only cases opened on or before this day (UTC)")
+        IsoDate | None, Query(description="Only cases opened on or before this day (UTC)")
     ] = None,
 ) -> CaseStatistics:
     if opened_from and opened_to and opened_from > opened_to:

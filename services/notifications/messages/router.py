@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from services.notifications.access import Reader, Sender
 from services.notifications.messages import service
 from services.notifications.messages.errors import MessageNotFound
 from services.notifications.messages.models import Message
@@ -21,8 +22,7 @@ from services.notifications.messages.schemas import (
 )
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.schemas import stringify
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
+from shared.auth.principal import Role
 from shared.db import DbSession
 from shared.errors import problems
 from shared.idempotency import (
@@ -34,9 +34,6 @@ from shared.idempotency import (
 from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/messages", tags=["messages"])
-
-Sender = Annotated[Principal, Depends(require(scopes=("notifications:send",)))]
-Reader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
 
 
 def _accepted(message: Message) -> MessageAccepted:
@@ -107,7 +104,7 @@ async def send_message(
 )
 async def get_message(message_id: uuid.UUID, session: DbSession, principal: Reader) -> MessageOut:
     message, events = await service.get_message(
-        session, message_id, caller=principal.subject, is_admin=principal.has_role("admin")
+        session, message_id, caller=principal.subject, is_admin=principal.has_role(Role.admin)
     )
     return MessageOut(
         **_accepted(message).model_dump(),
@@ -137,7 +134,7 @@ async def list_messages(
     rows, next_cursor = await service.list_messages(
         session,
         caller=principal.subject,
-        is_admin=principal.has_role("admin"),
+        is_admin=principal.has_role(Role.admin),
         reference=reference,
         to=to,
         limit=limit,

@@ -25,7 +25,6 @@ Status = Annotated[
 
 class MessageIn(InputBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

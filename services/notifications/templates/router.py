@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
+from services.notifications.access import Admin, Reader
 from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
 from services.notifications.templates.errors import TemplateNotFound
@@ -20,21 +21,17 @@ from services.notifications.templates.schemas import (
     TemplateOut,
     stringify,
 )
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
 from shared.db import DbSession
 from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
-TemplateReader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
-TemplateEditor = Annotated[Principal, Depends(require("admin"))]
 KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
 
 
 @router.get("", response_model=TemplateList, summary="Current SMS templates per key and language")
-async def list_templates(session: DbSession, principal: TemplateReader) -> TemplateList:
+async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
     rows = await service.current_templates(session)
     return TemplateList(items=[TemplateOut.model_validate(r) for r in rows])
 
@@ -49,7 +46,7 @@ async def get_template(
     key: KeyPath,
     language: Language,
     session: DbSession,
-    principal: TemplateReader,
+    principal: Reader,
     response: Response,
 ) -> TemplateOut:
     template = await service.get_current(session, key, language)
@@ -71,7 +68,7 @@ async def put_template(
     language: Language,
     body: TemplateIn,
     session: DbSession,
-    principal: TemplateEditor,
+    principal: Admin,
     response: Response,
     if_match: IfMatch = None,
 ) -> TemplateOut:
@@ -95,7 +92,7 @@ async def put_template(
     summary="Render a template: text, encoding and number of SMS segments",
 )
 async def preview_template(
-    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: TemplateReader
+    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: Reader
 ) -> PreviewOut:
     template = await service.get_current(session, key, language)
     text = render(template.body, stringify(body.params))

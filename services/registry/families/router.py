@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
+from services.registry.access import AtRiskReader, ContactsReader, Reader, Registrar
 from services.registry.audit import service as audit_service
 from services.registry.families import service
 from services.registry.families.errors import FamilyMemberNotFound, NoConsentToWithdraw
@@ -22,7 +23,6 @@ from services.registry.http import AppSettings
 from services.registry.idempotent import created, revisit
 from services.registry.persons import service as persons
 from services.registry.persons.errors import PersonNotFound
-from services.registry.roles import AtRiskReader, ContactsReader, Reader, Registrar
 from shared.db import DbSession
 from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
+from shared.schemas import IsoDate
 
 Purpose = Annotated[
     Literal["work", "study", "family", "other"],
@@ -41,7 +42,6 @@ ContractEnd = Field(default=None, description="ISO 8601 date the work contract e
 
 class DepartureCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -59,7 +59,7 @@ class DepartureCreate(Body):
         },
     )
 
-    departed_on: dt.date = Field(description="ISO 8601 date the person left; not in the future")
+    departed_on: IsoDate = Field(description="ISO 8601 date the person left; not in the future")
     destination_country: str = Country
     destination_city: str | None = City
     purpose: Purpose | None = None
@@ -67,17 +67,16 @@ class DepartureCreate(Body):
     sector: str | None = Sector
     occupation: str | None = Occupation
     recruitment_agency: str | None = Agency
-    contract_end: dt.date | None = ContractEnd
+    contract_end: IsoDate | None = ContractEnd
     border_crossing: str | None = Crossing
 
 
 class ReturnCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"returned_on": "2026-09-15", "reason": "contract_end"}]},
     )
 
-    returned_on: dt.date = Field(description="ISO 8601 date the person came back")
+    returned_on: IsoDate = Field(description="ISO 8601 date the person came back")
     reason: ReturnReason
     border_crossing: str | None = Crossing
 
@@ -87,7 +86,7 @@ class MovementChanges(Body):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date | None = Field(default=None, description="ISO 8601 date of the movement")
+    date: IsoDate | None = Field(default=None, description="ISO 8601 date of the movement")
     destination_country: str | None = Field(
         default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
     )
@@ -97,14 +96,13 @@ class MovementChanges(Body):
     sector: str | None = Sector
     occupation: str | None = Occupation
     recruitment_agency: str | None = Agency
-    contract_end: dt.date | None = ContractEnd
+    contract_end: IsoDate | None = ContractEnd
     border_crossing: str | None = Crossing
     return_reason: ReturnReason | None = None
 
 
 class MovementCorrection(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.registry.persons.pin import KG_PIN_RULES
 from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
+from shared.schemas import IsoDate
 
 Sex = Annotated[Literal["F", "M"], NamedEnum("Sex", "F female, M male.")]
 Language = Annotated[
@@ -63,7 +64,6 @@ BIRTH_DATE = "ISO 8601 date (YYYY-MM-DD); must agree with the PIN"
 
 class PersonCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -96,7 +96,7 @@ class PersonCreate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex
-    birth_date: date = Field(description=BIRTH_DATE)
+    birth_date: IsoDate = Field(description=BIRTH_DATE)
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164"
     )
@@ -137,7 +137,6 @@ class PersonUpdate(Body):
     """Only the fields sent change; PIN, sex and birth date are re-checked together."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"phone": "0700 123 456", "locality": "Ош"}]},
     )
 
@@ -154,7 +153,7 @@ class PersonUpdate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex | None = None
-    birth_date: date | None = Field(default=None, description=BIRTH_DATE)
+    birth_date: IsoDate | None = Field(default=None, description=BIRTH_DATE)
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164; null clears"
     )
@@ -175,7 +174,6 @@ NULLABLE_FIELDS = frozenset(
 
 class StatusEventCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"status": "missing", "date": "2026-10-01", "source": "Consulate RU-MOW report"}
@@ -184,7 +182,7 @@ class StatusEventCreate(Body):
     )
 
     status: StatusEventKind
-    date: dt.date = Field(description="When it happened (ISO 8601 date)")
+    date: IsoDate = Field(description="When it happened (ISO 8601 date)")
     source: str = Field(min_length=1, max_length=200, description="Who reported it")
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BeforeValidator
 
+from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
-from services.registry.roles import Analyst
 from services.registry.statistics import service
 from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
 from shared.db import DbSession
 from shared.openapi import split_commas
+from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
@@ -46,7 +46,7 @@ async def stock(
     session: DbSession,
     principal: Analyst,
     settings: AppSettings,
-    on: Annotated[date | None, Query(description="Default: today")] = None,
+    on: Annotated[IsoDate | None, Query(description="Default: today")] = None,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> StockOut:
     keys = service.parse_by(by)
@@ -68,8 +68,8 @@ async def flows(
     session: DbSession,
     principal: Analyst,
     settings: AppSettings,
-    start: Annotated[date, Query(alias="from")],
-    to: date,
+    start: Annotated[IsoDate, Query(alias="from")],
+    to: IsoDate,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> FlowsOut:
     keys = service.parse_by(by)
