@@ -14,6 +14,7 @@ from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import (
     BadRequest,
+    DatabaseUnavailable,
     Forbidden,
     InvalidInput,
     Unauthorized,
@@ -33,7 +34,7 @@ Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 MetricsRefresher = Callable[[FastAPI], Awaitable[None]]
 
 # What any /v1 operation may answer, whatever else it raises.
-V1_PROBLEMS = problems(BadRequest, Unauthorized, Forbidden, InvalidInput)
+V1_PROBLEMS = problems(BadRequest, Unauthorized, Forbidden, InvalidInput, DatabaseUnavailable)
 
 
 def create_service_app(

@@ -117,6 +117,12 @@ class PreconditionFailed(ProblemError):
     status, slug = 412, "precondition-failed"
 
 
+class DatabaseUnavailable(ProblemError):
+    """The database is unavailable; retry after `Retry-After` seconds."""
+
+    status, slug = 503, "database-unavailable"
+
+
 class PeerUnavailable(ProblemError):
     """Another service this one needs did not answer; nothing was saved. Retry later."""
 
@@ -311,7 +317,7 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
     return problem_response(
         503,
         "The database is unavailable; try again shortly.",
-        slug="database-unavailable",
+        slug=DatabaseUnavailable.slug,
         headers={"Retry-After": str(retry_after)},
         instance=request.url.path,
     )
