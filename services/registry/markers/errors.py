@@ -8,8 +8,8 @@ from shared.errors import Conflict, NotFound
 
 
 class NoMarkers(NotFound):
-    """The one answer for "nothing to show": an unknown person, or a caller
-    who may not read markers, whether or not the person has any."""
+    """No markers you may read: the one answer for an unknown person and for a
+    caller without the need, whether or not the person has markers."""
 
     slug = "markers-not-found"
 
@@ -18,6 +18,8 @@ class NoMarkers(NotFound):
 
 
 class MarkerNotFound(NotFound):
+    """The person has no marker with this id."""
+
     slug = "marker-not-found"
 
     def __init__(self, marker_id: uuid.UUID) -> None:
@@ -25,6 +27,8 @@ class MarkerNotFound(NotFound):
 
 
 class MarkerAlreadyWithdrawn(Conflict):
+    """The marker was already withdrawn."""
+
     slug = "marker-already-withdrawn"
 
     def __init__(self, marker_id: uuid.UUID) -> None:

@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse
 
 from services.registry.access import MarkerGuard, Registrar
 from services.registry.audit.declare import MARKER, Action, Resource, audited
-from services.registry.http import not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.families.errors import FamilyMemberNotFound
+from services.registry.idempotent import created, revisit
 from services.registry.markers import service
+from services.registry.markers.errors import MarkerAlreadyWithdrawn, MarkerNotFound, NoMarkers
 from services.registry.markers.schemas import (
     MarkerCreate,
     MarkerOut,
@@ -24,9 +25,11 @@ from services.registry.markers.schemas import (
     ProtectionOut,
 )
 from services.registry.persons import service as persons
+from services.registry.persons.errors import PersonNotFound
 from shared.auth.dependencies import CurrentPrincipal
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.errors import PeerUnavailable, problems
+from shared.idempotency import IdempotencyKey, IdempotencyKeyReused, StoredResponse, idempotent
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["markers"])
@@ -40,7 +43,7 @@ PROTECTION = Resource("protection", person_field=None)
     status_code=201,
     response_model=MarkerOut,
     summary="Record a restricted vulnerability marker (registrars)",
-    responses=not_found("person or family member"),
+    responses=problems(PersonNotFound, FamilyMemberNotFound, IdempotencyKeyReused),
 )
 @audited(Action.create, MARKER)
 async def record_marker(
@@ -57,7 +60,9 @@ async def record_marker(
         return created(out, f"/v1/persons/{person_id}/markers/{marker.id}")
 
     operation = f"POST /v1/persons/{person_id}/markers"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, revisit=revisit(session)
+    )
 
 
 @router.get(
@@ -66,10 +71,7 @@ async def record_marker(
     summary="A person's active markers (a consular supervisor, or an officer with an open case)",
     description="Anyone else gets 404, the same answer as for a person who has none. "
     "Each marker shown is recorded in the audit trail as read.",
-    responses={
-        **not_found("markers you may read"),
-        **problem(503, "The consular service cannot confirm your open case"),
-    },
+    responses=problems(NoMarkers, PeerUnavailable),
 )
 @audited(Action.read, MARKER)
 async def list_markers(
@@ -85,10 +87,7 @@ async def list_markers(
     status_code=201,
     response_model=MarkerOut,
     summary="End a marker; it is kept with who withdrew it, when and why (registrars)",
-    responses={
-        **not_found("person or marker"),
-        **problem(409, "The marker was already withdrawn"),
-    },
+    responses=problems(MarkerNotFound, MarkerAlreadyWithdrawn, IdempotencyKeyReused),
 )
 @audited(Action.withdraw_marker, MARKER)
 async def withdraw_marker(
@@ -104,7 +103,9 @@ async def withdraw_marker(
         return created(MarkerOut.model_validate(marker))
 
     operation = f"POST /v1/persons/{person_id}/markers/{marker_id}/withdrawal"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session, principal, idempotency_key, operation, body, run, revisit=revisit(session)
+    )
 
 
 @router.get(
@@ -112,7 +113,7 @@ async def withdraw_marker(
     response_model=ProtectionOut,
     summary="Whether the person must be protected (peer services with registry:markers)",
     description="Only what a peer needs to act on: raise a case's priority, hold family SMS.",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
 @audited(Action.read, PROTECTION)
 async def read_protection(
