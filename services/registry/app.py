@@ -9,6 +9,7 @@ from services.registry.audit.router import router as audit_router
 from services.registry.families.router import at_risk_router
 from services.registry.families.router import router as families_router
 from services.registry.markers.router import router as markers_router
+from services.registry.markers.router import statistics_router as marker_statistics_router
 from services.registry.movements.router import router as movements_router
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
@@ -30,6 +31,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             markers_router,
             at_risk_router,
             statistics_router,
+            marker_statistics_router,
             audit_router,
         ],
         startup=sealing,

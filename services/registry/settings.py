@@ -19,6 +19,8 @@ class RegistrySettings(ServiceSettings):
     default_phone_region: str = "KG"
     time_zone: str = "Asia/Bishkek"
     statistics_suppression_threshold: int = 5
+    # Vulnerability markers are counted only by kind, and withheld below this.
+    marker_statistics_threshold: int = Field(default=10, ge=1)
     # People search for callers who may not list the registry (see README
     # "Who may list what"): a query is required and one page of at most this.
     person_search_max_results: int = Field(default=20, ge=1, le=200)

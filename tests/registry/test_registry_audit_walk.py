@@ -28,6 +28,7 @@ NON_PERSONAL = {
     ("GET", "/v1/whoami"),
     ("GET", "/v1/statistics/stock"),
     ("GET", "/v1/statistics/flows"),
+    ("GET", "/v1/statistics/markers"),
     ("GET", "/v1/audit-events"),  # the trail itself, for auditors
 }
 SUPERVISOR = bearer("consular_supervisor", subject="hq")

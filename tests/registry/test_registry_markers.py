@@ -244,3 +244,34 @@ async def test_every_marker_read_and_write_is_its_own_event_for_the_auditor(
         ("read", "hq-supervisor", person["id"]),
         ("withdraw_marker", "registrar-osh", person["id"]),
     ]
+
+
+async def test_marker_statistics_count_by_kind_only_and_withhold_small_cells(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    analyst = NO_NEED["analyst"]
+    for _ in range(10):
+        await mark(registry, (await make_person())["id"], "detained_abroad")
+    for _ in range(9):
+        await mark(registry, (await make_person())["id"], "pregnancy")
+    answer = await registry.get("/v1/statistics/markers", headers=analyst)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["suppression_threshold"] == 10
+    cells = {c["kind"]: (c["count"], c["suppressed"]) for c in body["items"]}
+    assert cells["detained_abroad"] == (10, False)
+    assert cells["pregnancy"] == (None, True)  # 9 is under the stricter threshold
+    assert set(cells) == {
+        "trafficking_survivor",
+        "violence_survivor",
+        "disability",
+        "serious_illness",
+        "pregnancy",
+        "unaccompanied_minor",
+        "detained_abroad",
+    }
+    # Counts only, and no breakdown by region (or anything) is accepted.
+    assert "region" not in answer.text
+    for who in ("registrar", "auditor", "service"):
+        refused = await registry.get("/v1/statistics/markers", headers=NO_NEED[who])
+        assert refused.status_code == 403, who

@@ -12,15 +12,17 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.registry.access import MarkerGuard, Registrar
+from services.registry.access import Analyst, MarkerGuard, Registrar
 from services.registry.audit.declare import MARKER, Action, Resource, audited
 from services.registry.families.errors import FamilyMemberNotFound
+from services.registry.http import AppSettings
 from services.registry.idempotent import created, revisit
 from services.registry.markers import service
 from services.registry.markers.errors import MarkerAlreadyWithdrawn, MarkerNotFound, NoMarkers
 from services.registry.markers.schemas import (
     MarkerCreate,
     MarkerOut,
+    MarkerStatisticsOut,
     MarkerWithdrawal,
     ProtectionOut,
 )
@@ -33,6 +35,7 @@ from shared.idempotency import IdempotencyKey, IdempotencyKeyReused, StoredRespo
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["markers"])
+statistics_router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 # The protective summary names the person; its read is audited on them.
 PROTECTION = Resource("protection", person_field=None)
@@ -122,3 +125,19 @@ async def read_protection(
     person = await persons.get_person(session, person_id)
     marked, no_family_sms = await service.protection(session, person.id)
     return ProtectionOut(id=person.id, marked=marked, no_family_sms=no_family_sms)
+
+
+@statistics_router.get(
+    "/markers",
+    response_model=MarkerStatisticsOut,
+    summary="People with an active vulnerability marker, by kind only",
+    description="Counted by kind alone (never by region or any other key); a kind under "
+    "`marker_statistics_threshold` (default 10) shows `count: null, suppressed: true`.",
+)
+async def markers(
+    session: DbSession, principal: Analyst, settings: AppSettings
+) -> MarkerStatisticsOut:
+    threshold = settings.marker_statistics_threshold
+    return MarkerStatisticsOut(
+        suppression_threshold=threshold, items=await service.counts(session, threshold)
+    )

@@ -73,3 +73,14 @@ class ProtectionOut(BaseModel):
     id: uuid.UUID = Field(description="The person")
     marked: bool = Field(description="The person has at least one active marker")
     no_family_sms: bool = Field(description="Automatic family SMS must not be sent")
+
+
+class MarkerCount(BaseModel):
+    kind: MarkerKind
+    count: int | None = Field(description="People with an active marker of this kind")
+    suppressed: bool
+
+
+class MarkerStatisticsOut(BaseModel):
+    suppression_threshold: int
+    items: list[MarkerCount]

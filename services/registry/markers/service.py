@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
@@ -14,9 +14,15 @@ from services.registry.families import service as families
 from services.registry.markers.consular import has_open_case
 from services.registry.markers.errors import MarkerAlreadyWithdrawn, MarkerNotFound, NoMarkers
 from services.registry.markers.models import Marker
-from services.registry.markers.schemas import NO_FAMILY_SMS, MarkerCreate, MarkerKind
+from services.registry.markers.schemas import (
+    NO_FAMILY_SMS,
+    MarkerCount,
+    MarkerCreate,
+    MarkerKind,
+)
 from services.registry.persons.models import Person
 from shared.auth.principal import Principal, Role
+from shared.disclosure import suppress
 
 
 async def may_read(state: State, principal: Principal, person_id: uuid.UUID) -> bool:
@@ -96,3 +102,20 @@ async def protection(session: AsyncSession, person_id: uuid.UUID) -> tuple[bool,
         MarkerKind(m.kind) for m in await active(session, person_id) if m.family_member_id is None
     }
     return bool(kinds), bool(kinds & NO_FAMILY_SMS)
+
+
+async def counts(session: AsyncSession, threshold: int) -> list[MarkerCount]:
+    """People (migrants or family members) with an active marker, per kind only:
+    never crossed with region or anything else, small cells withheld."""
+    subject = func.coalesce(Marker.family_member_id, Marker.person_id)
+    query = (
+        select(Marker.kind, func.count(func.distinct(subject)))
+        .where(Marker.withdrawn_at.is_(None))
+        .group_by(Marker.kind)
+    )
+    found = dict((await session.execute(query)).tuples().all())
+    cells = [((kind,), found.get(kind.value, 0)) for kind in MarkerKind]
+    return [
+        MarkerCount(kind=kind, count=shown, suppressed=shown is None)
+        for kind, shown in zip(MarkerKind, suppress(cells, threshold), strict=True)
+    ]
