@@ -94,3 +94,20 @@ async def test_the_reason_is_shown_only_to_those_who_may_see_markers(
     await move(consular, case, "resolved", resolution="assisted")
     assert await reason(MOSCOW) is None  # no open case any more
     assert await reason(SUPERVISOR)
+
+
+async def test_linking_a_case_to_a_marked_person_raises_it_and_moves_the_deadline(
+    consular: httpx.AsyncClient, registry: httpx.AsyncClient
+) -> None:
+    response = await consular.post("/v1/cases", json=case_body(priority="low"), headers=MOSCOW)
+    case = response.json()
+    assert _budget(case) == timedelta(hours=720)
+    linked = await consular.post(
+        f"/v1/cases/{case['id']}/link-person",
+        json={"person_id": await _marked(registry)},
+        headers={**MOSCOW, "If-Match": 'W/"1"'},
+    )
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["priority"] == "high" and linked.json()["priority_reason"]
+    assert _budget(linked.json()) == timedelta(hours=72)
+    assert linked.json()["sla"]["budget_hours"] == 72

@@ -7,8 +7,11 @@ consular which marker it is.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.consular.cases.models import Case
 from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus, Priority
+from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal, Role
 
 MARKED_REASON = "The person has an active vulnerability marker: at least high priority."
@@ -22,6 +25,20 @@ def protected_priority(requested: Priority, marked: bool) -> tuple[Priority, str
     if _URGENCY.index(requested) > _URGENCY.index(Priority.high):
         return Priority.high, MARKED_REASON
     return requested, MARKED_REASON
+
+
+def protect_linked(case: Case, marked: bool, settings: ConsularSettings) -> None:
+    """A case linked to a marked person after opening: raised the same way, its
+    deadline moved by the difference between the two budgets."""
+    priority, reason = protected_priority(Priority(case.priority), marked)
+    if reason is None:
+        return
+    case.priority_reason = reason
+    if priority != case.priority:
+        budget = settings.sla_budget(priority)
+        case.clock_due_at += budget - timedelta(hours=case.sla_hours)
+        case.sla_hours = budget.total_seconds() / 3600
+        case.priority = priority
 
 
 def visible_reason(case: Case, principal: Principal) -> str | None:

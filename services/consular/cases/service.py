@@ -19,7 +19,7 @@ from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefu
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
-from services.consular.cases.protection import protected_priority
+from services.consular.cases.protection import protect_linked, protected_priority
 from services.consular.cases.schemas import CaseCreate, TransferIn
 from services.consular.cases.sla import is_not_overdue, is_overdue
 from services.consular.cases.workflow import (
@@ -201,6 +201,7 @@ async def link_person(
     if case.person_id is not None:
         raise AlreadyLinked(case.person_id)
     registered = await fetch_person(state, person_id)
+    protection = await fetch_protection(state, person_id)
     case = await load_case(session, case_id, principal, for_update=True)
     check_if_match(if_match, case.version)  # changed by someone else meanwhile
     if case.person_id is not None:  # linked by someone else while we asked the registry
@@ -209,6 +210,7 @@ async def link_person(
     case.person_last_name, case.person_first_name = registered.last_name, registered.first_name
     # The registry now holds the PIN and phone; keeping a typed copy would let them drift.
     case.person_pin = case.person_phone = None
+    protect_linked(case, protection.marked, state.settings)
     case.touch(now)
     timeline.record(
         session, case, "person_linked", case.updated_at, principal, person_id=str(person_id)
