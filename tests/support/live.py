@@ -44,7 +44,7 @@ class LiveSystem:
             process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -74,7 +74,7 @@ def live_system(
         for service in SERVICES:
             system.start(service, ["serve", service, "--port", str(ports[service])])
         for service in SERVICES:
-            _wait_ready(urls[service], system.processes[service])
+            wait_ready(urls[service], system.processes[service])
         yield system
     finally:
         for name in list(system.processes):
