@@ -26,8 +26,18 @@ def console_url(live: LiveSystem) -> Iterator[str]:
         env[f"CONSOLE_{service.upper()}_URL"] = url
     env["CONSOLE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "services.console.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "services.console.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
@@ -85,9 +95,7 @@ class Console:
         # Evaluated through the DevTools protocol, so the page's CSP (no inline script)
         # stays as it is for the page itself.
         page.evaluate(axe_source())
-        result: dict[str, Any] = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']})"
-        )
+        result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"]
@@ -107,8 +115,14 @@ class Seed:
     def __init__(self, live: LiveSystem) -> None:
         self.live = live
 
-    def post(self, service: str, path: str, body: dict[str, Any], *roles: str,
-             consulate: str | None = None) -> dict[str, Any]:
+    def post(
+        self,
+        service: str,
+        path: str,
+        body: dict[str, Any],
+        *roles: str,
+        consulate: str | None = None,
+    ) -> dict[str, Any]:
         response = httpx.post(
             self.live.urls[service] + path,
             json=body,
@@ -134,13 +148,23 @@ class Seed:
         return self.post("registry", "/v1/persons", body, "registrar")
 
     def departure(self, person_id: str, country: str = "RU", on: str = "2026-03-01") -> None:
-        body = {"departed_on": on, "destination_country": country, "destination_city": "Moscow",
-                "purpose": "work", "sector": "F"}
+        body = {
+            "departed_on": on,
+            "destination_country": country,
+            "destination_city": "Moscow",
+            "purpose": "work",
+            "sector": "F",
+        }
         self.post("registry", f"/v1/persons/{person_id}/departures", body, "registrar")
 
     def case(self, person_id: str, consulate: str = "RU-MOW") -> dict[str, Any]:
-        body = {"consulate": consulate, "person_id": person_id, "category": "wage_theft",
-                "priority": "high", "description": "Wages unpaid for three months."}
+        body = {
+            "consulate": consulate,
+            "person_id": person_id,
+            "category": "wage_theft",
+            "priority": "high",
+            "description": "Wages unpaid for three months.",
+        }
         return self.post("consular", "/v1/cases", body, "consular_officer", consulate=consulate)
 
 
