@@ -26,6 +26,11 @@ def dev_ports(base_port: int) -> dict[str, int]:
     return {service: base_port + offset for offset, service in enumerate(SERVICES)}
 
 
+def console_port(base_port: int) -> int:
+    """The staff console (what a new user opens first) just below the registry: 8000."""
+    return base_port - 1
+
+
 console = Console(stderr=True)
 
 SAMPLE_TOKENS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -59,6 +64,8 @@ def _load_demo(service: str, url: str) -> None:
 
 def _child_env(urls: Mapping[str, str], ports: Mapping[str, int]) -> dict[str, str]:
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
+    for peer in SERVICES:
+        env[f"CONSOLE_{peer.upper()}_URL"] = f"http://127.0.0.1:{ports[peer]}"
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
         for peer in SERVICES:
@@ -85,6 +92,8 @@ def _wait_ready(port: int, deadline: float) -> bool:
 def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
     settings = local_auth_settings()
     console.print("\n[bold green]Migrant Registry is running.[/] Ctrl-C stops everything.\n")
+    web = console_port(ports["registry"])
+    console.print(f"  [bold]console[/]        http://127.0.0.1:{web}   (open this and sign in)")
     for service, port in ports.items():
         console.print(
             f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
@@ -141,10 +150,12 @@ def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
                 _load_demo(service, url)
         ports = dev_ports(base_port)
         env = _child_env(urls, ports)
-        children = [_start(["serve", s, "--port", str(ports[s])], env) for s in SERVICES]
+        children = [_start(["serve", "console", "--port", str(console_port(base_port))], env)]
+        children += [_start(["serve", s, "--port", str(ports[s])], env) for s in SERVICES]
         children.append(_start(["worker", "notifications"], env))
         deadline = time.monotonic() + 120
-        if not all(_wait_ready(ports[s], deadline) for s in SERVICES):
+        web = console_port(base_port)
+        if not all(_wait_ready(p, deadline) for p in (web, *ports.values())):
             console.print("[red]A service did not become ready; see its log above.[/]")
             return 1
         _print_ready(ports, urls)

@@ -20,7 +20,7 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 
-PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
+PORTS = {"console": 8000, "registry": 8001, "consular": 8002, "notifications": 8003}
 
 
 def _check_service(service: str) -> str:
@@ -64,14 +64,15 @@ def token(
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="registry, consular or notifications")],
+    service: Annotated[str, typer.Argument(help="console, registry, consular or notifications")],
     host: str = "127.0.0.1",
-    port: Annotated[int | None, typer.Option(help="Default: 8001, 8002, 8003")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: 8000, 8001, 8002, 8003")] = None,
 ) -> None:
     """Serve one service with uvicorn (settings from the environment)."""
     import uvicorn
 
-    _check_service(service)
+    if service != "console":
+        _check_service(service)
     # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
         f"services.{service}.app:create_app",
@@ -113,7 +114,7 @@ def dev(
     fresh: Annotated[bool, typer.Option(help="Drop the local databases first")] = False,
     demo: Annotated[bool, typer.Option(help="Load synthetic demo data")] = True,
     base_port: Annotated[
-        int, typer.Option(help="registry's port; consular +1, notifications +2")
+        int, typer.Option(help="registry's port; console -1, consular +1, notifications +2")
     ] = 8001,
 ) -> None:
     """Run the whole system locally: three services, the worker, demo data.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,33 +18,15 @@ SERIOUS = {"serious", "critical"}
 
 @pytest.fixture(scope="session")
 def console_url(live: LiveSystem) -> Iterator[str]:
+    """The console as its own process (``migreg serve console``) beside the services."""
     port = free_port()
-    env = dict(live.env)
-    for service, url in live.urls.items():
-        env[f"CONSOLE_{service.upper()}_URL"] = url
-    env["CONSOLE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "services.console.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
-        env=env,
-    )
+    process = live.start("console", ["serve", "console", "--port", str(port)])
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, process)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        live.stop("console")
 
 
 @pytest.fixture(scope="session")

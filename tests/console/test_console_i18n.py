@@ -19,7 +19,7 @@ def catalogue(language: str):
         return read_po(po, locale=language)
 
 
-def extracted_ids(tmp_path) -> set[str]:
+def extracted_ids(tmp_path) -> set[object]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [

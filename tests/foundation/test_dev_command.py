@@ -35,13 +35,13 @@ def _free_base_port() -> int:
         # connection can take the port between this check and uvicorn's bind.
         base = random.randint(20000, 32000)
         try:
-            for port in range(base, base + 3):
+            for port in range(base - 1, base + 3):
                 with socket.socket() as sock:
                     sock.bind(("127.0.0.1", port))
             return base
         except OSError:
             continue
-    raise RuntimeError("no three free ports in a row")
+    raise RuntimeError("no four free ports in a row")
 
 
 def _start_dev(home: Path, base: int) -> subprocess.Popen[str]:
@@ -104,8 +104,11 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
             "auditor",
             "admin",
         }
-        for port in (base, base + 1, base + 2):
+        for port in (base - 1, base, base + 1, base + 2):
             assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        # The console answers first-time visitors with its sign-in page.
+        sign_in = httpx.get(f"http://127.0.0.1:{base - 1}/", follow_redirects=True)
+        assert "Development sign-in" in sign_in.text
         officer = httpx.get(
             f"http://127.0.0.1:{base + 1}/v1/whoami",
             headers={"Authorization": f"Bearer {tokens['consular_officer']}"},

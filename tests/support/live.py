@@ -66,6 +66,7 @@ def live_system(
     urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=TEST_SECRET, **(extra_env or {}))
     for service in SERVICES:
+        env[f"CONSOLE_{service.upper()}_URL"] = urls[service]
         env[f"{service.upper()}_DATABASE_URL"] = database_urls[service]
         for peer in SERVICES:
             env[f"{service.upper()}_{peer.upper()}_URL"] = urls[peer]
