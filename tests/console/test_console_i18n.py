@@ -19,7 +19,7 @@ def catalogue(language: str):
         return read_po(po, locale=language)
 
 
-def extracted_ids(tmp_path) -> set[object]:
+def extracted_ids(tmp_path) -> set:
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [
