@@ -29,8 +29,10 @@ def console_url(live: LiveSystem) -> Iterator[str]:
         live.stop("console")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: Playwright's sync API keeps an event loop running in this thread
+    # while it is open, which would stop the suite's asyncio tests from running.
     executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

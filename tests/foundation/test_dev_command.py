@@ -108,7 +108,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
             assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
         # The console answers first-time visitors with its sign-in page.
         sign_in = httpx.get(f"http://127.0.0.1:{base - 1}/", follow_redirects=True)
-        assert "Development sign-in" in sign_in.text
+        assert 'action="/sign-in/dev"' in sign_in.text
         officer = httpx.get(
             f"http://127.0.0.1:{base + 1}/v1/whoami",
             headers={"Authorization": f"Bearer {tokens['consular_officer']}"},
