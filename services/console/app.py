@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from services.console.errors import install_error_pages
@@ -78,6 +79,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
+    # Poor links in district offices: text compresses to a third.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(RequestContextMiddleware, service="console")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

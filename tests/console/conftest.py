@@ -153,3 +153,17 @@ class Seed:
 @pytest.fixture
 def seed(live: LiveSystem) -> Seed:
     return Seed(live)
+
+
+class Transfer:
+    """Bytes that came over the wire for one page load (DevTools: encoded lengths)."""
+
+    def __init__(self, page: Page) -> None:
+        self.session = page.context.new_cdp_session(page)
+        self.session.send("Network.enable")
+        self.session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.bytes = 0
+        self.session.on("Network.loadingFinished", self._finished)
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.bytes += int(event["encodedDataLength"])

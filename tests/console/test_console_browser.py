@@ -211,3 +211,27 @@ def test_the_interface_speaks_russian_and_kyrgyz_and_remembers_the_choice(consol
     page.click("text=Кыргызча")
     expect(page.locator("nav")).to_contain_text("Адамдар")
     console.check("home-ky")
+
+
+def test_each_main_screen_weighs_under_200_kb_on_first_load(console, seed):
+    from tests.console.conftest import Transfer
+
+    person = seed.person()
+    seed.departure(person["id"])
+    case = seed.case(person["id"])
+    page = console.page
+    console.sign_in("consular_supervisor")
+    weights = {}
+    for path in (
+        "/",
+        "/persons?q=Abdykadyrov",
+        f"/persons/{person['id']}",
+        "/cases",
+        f"/cases/{case['id']}",
+        "/statistics",
+    ):
+        transfer = Transfer(page)  # cache off: every asset comes again, as on first load
+        page.goto(path, wait_until="load")
+        transfer.session.detach()
+        weights[path] = transfer.bytes
+    assert all(0 < size < 200_000 for size in weights.values()), weights
