@@ -235,3 +235,31 @@ def test_each_main_screen_weighs_under_200_kb_on_first_load(console, seed):
         transfer.session.detach()
         weights[path] = transfer.bytes
     assert all(0 < size < 200_000 for size in weights.values()), weights
+
+
+def test_an_edit_after_someone_elses_save_shows_both_versions(console, seed, live):
+    person = seed.person(phone="+996555123456")
+    page = console.page
+    console.sign_in("registrar")
+    page.goto(f"/persons/{person['id']}")
+    page.click("main >> text=Edit")
+    page.fill("#f-locality", "Кара-Суу")
+    # Meanwhile another registrar changes the phone.
+    changed = httpx.patch(
+        live.urls["registry"] + f"/v1/persons/{person['id']}",
+        json={"phone": "+996700111222"},
+        headers={**bearer("registrar", subject="registrar.other"), "If-Match": 'W/"1"'},
+        timeout=10,
+    )
+    assert changed.status_code == 200, changed.text
+    page.click("button:has-text('Save')")
+    alert = page.locator(".error-summary")
+    expect(alert).to_contain_text("Someone else changed this record")
+    expect(alert).to_contain_text("+996700111222")  # theirs
+    expect(alert).to_contain_text("+996555123456")  # yours (the phone you had read)
+    console.check("person-edit-conflict")
+    page.fill("#f-phone", "+996700111222")  # keep their phone, with my locality
+    page.click("button:has-text('Save')")
+    expect(page.locator(".notice")).to_have_text("The changes are saved.")
+    expect(page.locator(".facts")).to_contain_text("Кара-Суу")
+    expect(page.locator(".facts")).to_contain_text("+996700111222")
