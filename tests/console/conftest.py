@@ -23,7 +23,7 @@ def console_url(live: LiveSystem) -> Iterator[str]:
     process = live.start("console", ["serve", "console", "--port", str(port)])
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url, process)
+        wait_ready(url, process, timeout=90)
         yield url
     finally:
         live.stop("console")

@@ -169,9 +169,12 @@ def test_analyst_sees_the_table_and_chart_and_downloads_csv(console, seed, tmp_p
     assert "12" in text
 
 
-def test_sign_out_ends_the_session(console, page):
+def test_sign_out_ends_the_session(console, page, seed):
+    seed.person()  # recorded in the audit trail as created by the seeding registrar
     console.sign_in("auditor")
     page.click("nav >> text=Audit trail")
+    expect(page.locator("main table")).to_contain_text("test-registrar")
+    expect(page.locator("main table")).to_contain_text("create")
     console.check("audit-trail")
     console.sign_out()
     page.goto("/audit")
@@ -263,3 +266,44 @@ def test_an_edit_after_someone_elses_save_shows_both_versions(console, seed, liv
     expect(page.locator(".notice")).to_have_text("The changes are saved.")
     expect(page.locator(".facts")).to_contain_text("Кара-Суу")
     expect(page.locator(".facts")).to_contain_text("+996700111222")
+
+
+def test_sensitive_cases_never_offer_a_family_sms(console, seed):
+    person = seed.person()
+    case = seed.post(
+        "consular",
+        "/v1/cases",
+        {
+            "consulate": "RU-MOW",
+            "person_id": person["id"],
+            "category": "trafficking",
+            "priority": "critical",
+            "description": "Passport held by the employer.",
+        },
+        "consular_officer",
+        consulate="RU-MOW",
+    )
+    page = console.page
+    console.sign_in("consular_officer", consulate="RU-MOW")
+    page.goto(f"/cases/{case['id']}")
+    page.click("button:has-text('Move to: In progress')")
+    resolve = page.locator("form.transition:has(input[value=resolved])")
+    expect(resolve.locator("select[name=resolution]")).to_be_visible()
+    expect(resolve.locator("input[name=notify_family]")).to_have_count(0)
+
+
+def test_administrator_previews_a_template_as_they_type(console):
+    page = console.page
+    console.sign_in("admin")
+    page.click("nav >> text=Consulates")
+    expect(page.locator("main table")).to_contain_text("RU-MOW")
+    console.check("admin-consulates")
+    page.click("nav >> text=SMS templates")
+    first = page.locator("section.template").first
+    inputs = first.locator("input[name^=p_]")
+    for index in range(inputs.count()):
+        inputs.nth(index).fill("RU-MOW-2026-000042")
+    preview = first.locator("[aria-live]")
+    expect(preview).to_contain_text("RU-MOW-2026-000042")
+    expect(preview).to_contain_text("SMS segments")
+    console.check("admin-templates")
