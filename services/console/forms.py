@@ -31,6 +31,8 @@ class Field:
     attrs: dict[str, str] = field(default_factory=dict)
     # Options given as codes are shown through the label filter.
     coded: bool = False
+    # Has a live region below it that htmx fills as the user types.
+    live: bool = False
 
 
 def coded(codes: Iterable[str]) -> list[tuple[str, str]]:

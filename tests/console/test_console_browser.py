@@ -307,3 +307,15 @@ def test_administrator_previews_a_template_as_they_type(console):
     expect(preview).to_contain_text("RU-MOW-2026-000042")
     expect(preview).to_contain_text("SMS segments")
     console.check("admin-templates")
+
+
+def test_a_pin_already_registered_is_flagged_as_it_is_typed(console, seed):
+    person = seed.person()
+    page = console.page
+    console.sign_in("registrar")
+    page.goto("/persons/new")
+    page.locator("#f-pin").press_sequentially("21403199012345", delay=20)
+    warning = page.locator("#f-pin-live")
+    expect(warning).to_contain_text("Already registered")
+    warning.locator("a").click()
+    expect(page).to_have_url(re.compile(f"/persons/{person['id']}$"))

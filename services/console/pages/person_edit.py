@@ -4,6 +4,7 @@ both versions side by side; sending again then deliberately overwrites theirs.""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +14,7 @@ from services.console.api import ApiProblem, UserApi
 from services.console.csrf import check_csrf
 from services.console.forms import Field, FormSpec, errors_from, read_form, render_form
 from services.console.i18n import N_
-from services.console.pages.registration import person_spec
+from services.console.pages.registration import PIN_ATTRS, person_spec
 from services.console.rendering import flash
 from services.console.session import StaffUser, roles
 
@@ -24,12 +25,16 @@ NULLABLE = frozenset({"patronymic", "last_name_latin", "first_name_latin", "phon
 
 
 def edit_spec(country: str) -> FormSpec:
-    spec = person_spec(country)
+    # The PIN's live duplicate check would find this very person: a plain field here.
+    fields = [
+        replace(f, attrs=PIN_ATTRS, live=False) if f.name == "pin" else f
+        for f in person_spec(country).fields
+    ]
     return FormSpec(
         N_("Edit the person"),
         N_("Save"),
         done=N_("The changes are saved."),
-        fields=(*spec.fields, Field("version", "", "hidden")),
+        fields=(*fields, Field("version", "", "hidden")),
     )
 
 

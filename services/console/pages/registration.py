@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -23,7 +24,7 @@ from services.console.forms import (
 from services.console.i18n import LANGUAGE_NAMES, N_
 from services.console.labels import PURPOSES, RELATIONS, RETURN_REASONS
 from services.console.reference import countries, regions
-from services.console.rendering import flash
+from services.console.rendering import flash, render
 from services.console.session import StaffUser, roles
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -35,6 +36,13 @@ LANGUAGE = Field(
 )
 DATE = {"max": "9999-12-31"}
 PIN_ATTRS = {"inputmode": "numeric", "pattern": "[0-9]{14}", "maxlength": "14"}
+# As the PIN is typed, the registry is asked whether it is already registered.
+PIN_LIVE = {
+    **PIN_ATTRS,
+    "hx-get": "/persons/pin-check",
+    "hx-trigger": "input changed delay:400ms",
+    "hx-target": "#f-pin-live",
+}
 CYRILLIC_HINT = N_("In Cyrillic, as in the passport")
 
 
@@ -48,7 +56,8 @@ def person_spec(country: str) -> FormSpec:
                 "pin",
                 N_("PIN (14 digits)"),
                 required=True,
-                attrs=PIN_ATTRS,
+                attrs=PIN_LIVE,
+                live=True,
                 hint=N_("First digit: 1 female, 2 male; then the birth date DDMMYYYY"),
             ),
             Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
@@ -114,6 +123,18 @@ RETURN = FormSpec(
         Field("border_crossing", N_("Border crossing point")),
     ),
 )
+
+
+@router.get("/persons/pin-check")
+async def pin_check(
+    request: Request, api: UserApi, pin: str = "", user: StaffUser = Registrar
+) -> Response:
+    """htmx: the person already registered under this PIN, if any (a read, audited)."""
+    existing = None
+    if re.fullmatch(r"[0-9]{14}", pin):
+        answer = await api.get("registry", "/v1/persons", {"pin": pin, "limit": 1})
+        existing = answer["items"][0] if answer["items"] else None
+    return render(request, "partials/pin_check.html", {"existing": existing})
 
 
 @router.get("/persons/new")
