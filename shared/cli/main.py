@@ -71,6 +71,8 @@ def serve(
     """Serve one service with uvicorn (settings from the environment)."""
     import uvicorn
 
+    from shared.limits import RequestLimits
+
     if service != "console":
         _check_service(service)
     # No implicit development secret here: in production HS256 must stay off.
@@ -81,6 +83,7 @@ def serve(
         port=port or PORTS[service],
         log_config=None,
         access_log=False,
+        **RequestLimits().uvicorn_options(),
     )
 
 
