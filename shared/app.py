@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 
 from shared.auth.dependencies import authenticate
-from shared.auth.tokens import KeyStore
+from shared.auth.keys import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import install_problem_handlers
@@ -51,6 +51,7 @@ def create_service_app(
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.key_store.prefetch()
         try:
             if startup is None:
                 yield

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
+from services.consular.access import StatisticsReader
 from services.consular.statistics import service
 from services.consular.statistics.schemas import CaseStatistics, Dimension
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal, Role
 from shared.db import DbSession
 from shared.errors import InvalidInput
 from shared.schemas import IsoDate
 
 router = APIRouter(tags=["statistics"])
 
-StatisticsReader = Annotated[
-    Principal, Depends(require(Role.analyst, Role.consular_supervisor, Role.admin))
-]
 _KNOWN: tuple[str, ...] = get_args(Dimension)
 
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
-from services.registry.roles import Analyst
 from services.registry.statistics import service
 from services.registry.statistics.schemas import BY_KEYS, FlowsOut, StockOut
 from shared.db import DbSession

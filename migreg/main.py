@@ -7,20 +7,24 @@ from typing import Annotated
 
 import typer
 
+from migreg.dev import dev_ports, run_dev
+from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
+from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
-from shared.cli.local import local_auth_settings
 from shared.migrate import SERVICES
 
 app = typer.Typer(
     help="Migrant Registry: run, migrate and operate the system.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(audit_app, name="audit")
 
-PORTS = {"console": 8000, "registry": 8001, "consular": 8002, "notifications": 8003}
+# Command groups, one line each: `migreg <name> ...`.
+for group, name in ((db_app, "db"), (audit_app, "audit")):
+    app.add_typer(group, name=name)
+
+PORTS = dev_ports(8001)  # the same ports as `migreg dev`
 
 
 def _check_service(service: str) -> str:
@@ -43,21 +47,34 @@ def token(
     consulate: Annotated[str | None, typer.Option(help="Consulate code, e.g. RU-MOW")] = None,
     scope: Annotated[list[str] | None, typer.Option("--scope", help="A scope; repeatable")] = None,
     subject: Annotated[str | None, typer.Option(help="Who the token names")] = None,
-    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 8h, 2d")] = "8h",
+    ttl: Annotated[
+        str | None, typer.Option(help="Lifetime: 90s, 30m, 8h (default; 1h for services)")
+    ] = None,
 ) -> None:
     """Print a bearer token the local system accepts."""
     known = {r.value for r in Role}
     for r in role:
         if r not in known:
             raise typer.BadParameter(f"unknown role {r!r}; one of {', '.join(sorted(known))}")
+    settings = local_auth_settings()
+    longest = max_lifetime(settings, {Role(r) for r in role})
+    seconds = None if ttl is None else _parse_ttl(ttl)
+    if seconds is not None and seconds > longest:
+        most = f"{longest // 3600}h" if longest % 3600 == 0 else f"{longest}s"
+        raise typer.BadParameter(
+            f"{ttl} is longer than the services accept for these roles "
+            f"(at most {most}; MIGREG_AUTH_MAX_PERSON_TOKEN_SECONDS and "
+            "MIGREG_AUTH_MAX_SERVICE_TOKEN_SECONDS set the limits)",
+            param_hint="--ttl",
+        )
     typer.echo(
         issue_token(
-            local_auth_settings(),
+            settings,
             subject=subject or f"local-{role[0]}",
             roles=role,
             scopes=scope or (),
             consulate=consulate,
-            ttl_seconds=_parse_ttl(ttl),
+            ttl_seconds=seconds,
         )
     )
 
@@ -73,7 +90,7 @@ def serve(
 
     from shared.limits import RequestLimits
 
-    if service != "console":
+    if service != "console":  # the console has no database
         _check_service(service)
     # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
@@ -117,7 +134,7 @@ def dev(
     fresh: Annotated[bool, typer.Option(help="Drop the local databases first")] = False,
     demo: Annotated[bool, typer.Option(help="Load synthetic demo data")] = True,
     base_port: Annotated[
-        int, typer.Option(help="registry's port; console -1, consular +1, notifications +2")
+        int, typer.Option(help="registry's port; consular +1, notifications +2")
     ] = 8001,
 ) -> None:
     """Run the whole system locally: three services, the worker, demo data.
@@ -125,8 +142,6 @@ def dev(
     Uses DATABASE_URL (a server; one database per service is created on it) or
     per-service URLs when set, else an embedded PostgreSQL under .var/.
     """
-    from shared.cli.dev import run_dev
-
     raise typer.Exit(run_dev(fresh=fresh, demo=demo, base_port=base_port))
 
 

@@ -1,4 +1,4 @@
-"""Who may call what, in one place (the issue's role table)."""
+"""Who may call what in the registry, in one place (the design's role table)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import Depends
 
 from shared.auth.dependencies import require
-from shared.auth.principal import Principal
+from shared.auth.principal import Principal, Role
 from shared.ratelimit import rate_limited
 
 # Writes: registrars only.
-Registrar = Annotated[Principal, Depends(require("registrar"))]
+Registrar = Annotated[Principal, Depends(require(Role.registrar))]
 # Reads of persons, families and movements (analysts are never admitted), rate
 # limited per caller (settings.person_read_limits) so a token cannot scrape the registry.
 Reader = Annotated[
@@ -19,10 +19,10 @@ Reader = Annotated[
     Depends(
         rate_limited(
             require(
-                "registrar",
-                "consular_officer",
-                "consular_supervisor",
-                "admin",
+                Role.registrar,
+                Role.consular_officer,
+                Role.consular_supervisor,
+                Role.admin,
                 scopes=("registry:read",),
             ),
             "person-read",
@@ -31,13 +31,15 @@ Reader = Annotated[
 ]
 # The minimum a family notification needs, for peer services.
 ContactsReader = Annotated[
-    Principal, Depends(require("registrar", "admin", scopes=("registry:contacts",)))
+    Principal, Depends(require(Role.registrar, Role.admin, scopes=("registry:contacts",)))
 ]
 # Children at risk: the people who act on them.
 AtRiskReader = Annotated[
     Principal,
-    Depends(rate_limited(require("registrar", "admin", "consular_supervisor"), "person-read")),
+    Depends(
+        rate_limited(require(Role.registrar, Role.admin, Role.consular_supervisor), "person-read")
+    ),
 ]
 # Statistics: counts only, never a person.
-Analyst = Annotated[Principal, Depends(require("analyst", "admin", "consular_supervisor"))]
-Auditor = Annotated[Principal, Depends(require("auditor"))]
+Analyst = Annotated[Principal, Depends(require(Role.analyst, Role.admin, Role.consular_supervisor))]
+Auditor = Annotated[Principal, Depends(require(Role.auditor))]
