@@ -14,8 +14,8 @@ from services.consular.consulates.schemas import (
     ConsulateOut,
     ConsulateUpdate,
 )
-from services.consular.problems import problem
 from shared.db import DbSession
+from shared.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
@@ -40,7 +40,7 @@ async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateLis
     "/{code}",
     response_model=ConsulateOut,
     summary="One consulate",
-    responses={404: problem("No such consulate")},
+    responses=problems(NotFound),
 )
 async def read_consulate(
     code: Code, session: DbSession, principal: Anyone, response: Response
@@ -53,7 +53,7 @@ async def read_consulate(
     status_code=status.HTTP_201_CREATED,
     response_model=ConsulateOut,
     summary="Add a consulate (administrators)",
-    responses={409: problem("The code is taken")},
+    responses=problems(Conflict),
 )
 async def create_consulate(
     body: ConsulateCreate, session: DbSession, principal: Admin, response: Response
@@ -67,11 +67,7 @@ async def create_consulate(
     "/{code}",
     response_model=ConsulateOut,
     summary="Change a consulate's details (administrators; If-Match required)",
-    responses={
-        404: problem("No such consulate"),
-        412: problem("Stale If-Match"),
-        428: problem("If-Match missing"),
-    },
+    responses=problems(NotFound, PreconditionFailed, PreconditionRequired),
 )
 async def update_consulate(
     code: Code,
