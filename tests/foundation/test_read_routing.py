@@ -5,12 +5,14 @@ streaming standby: every statement the replica ran is in its log."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
+from typing import cast
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from services.consular.app import create_app as create_consular
@@ -116,7 +118,7 @@ async def test_a_write_on_the_read_path_would_fail_not_pass_silently(
     app = create_registry(settings)
     async with app.router.lifespan_context(app):
         request = Request({"type": "http", "app": app})
-        sessions = read_session(request)
+        sessions = cast(AsyncGenerator[AsyncSession, None], read_session(request))
         session = await anext(sessions)
         with pytest.raises(DBAPIError, match="read-only transaction"):
             await session.execute(text("CREATE TEMP TABLE t (x int)"))
