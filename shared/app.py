@@ -55,6 +55,12 @@ def create_service_app(
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        read_engine = (
+            make_engine(settings.read_database_url, settings.db_pool_size)
+            if settings.read_database_url
+            else engine
+        )
+        app.state.read_sessionmaker = make_sessionmaker(read_engine)
         app.state.key_store.prefetch()
         try:
             if startup is None:
@@ -64,6 +70,7 @@ def create_service_app(
                     yield
         finally:
             await engine.dispose()
+            await read_engine.dispose()
 
     configure_logging(name, settings.log_level)
     # Swagger UI and ReDoc are served with their assets from the package, never

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -61,3 +61,17 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read-only transaction on the read URL (a streaming replica in production;
+    the primary when none is configured). READ ONLY makes a write sent here fail
+    loudly even on the primary, so no write can ride on the read path."""
+    maker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
+    async with maker() as session, session.begin():
+        await session.execute(text("SET TRANSACTION READ ONLY"))
+        yield session
+
+
+# Search and statistics: heavy reads that tolerate replication lag of a moment.
+ReadSession = Annotated[AsyncSession, Depends(_read_session, scope="function")]

@@ -44,6 +44,9 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    # Search and statistics read here when set (a streaming replica: CloudNativePG's
+    # ``-ro`` service); writes and audit appends always use ``database_url``.
+    read_database_url: str | None = None
     db_pool_size: int = 10
     log_level: str = "INFO"
     # Peers, for service-to-service calls.

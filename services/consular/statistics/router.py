@@ -10,7 +10,7 @@ from pydantic import BeforeValidator
 from services.consular.access import StatisticsReader
 from services.consular.statistics import service
 from services.consular.statistics.schemas import CaseStatistics, Dimension
-from shared.db import DbSession
+from shared.db import ReadSession
 from shared.errors import InvalidInput
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
@@ -25,7 +25,7 @@ router = APIRouter(tags=["statistics"])
     summary="Case counts by category, consulate, status and month, small cells suppressed",
 )
 async def case_statistics(
-    session: DbSession,
+    session: ReadSession,
     principal: StatisticsReader,
     request: Request,
     by: Annotated[

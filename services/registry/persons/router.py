@@ -23,7 +23,7 @@ from services.registry.persons.schemas import (
     StatusEventCreate,
     StatusEventOut,
 )
-from shared.db import DbSession
+from shared.db import DbSession, ReadSession
 from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
 from shared.idempotency import (
@@ -83,7 +83,7 @@ async def register_person(
 )
 @audited(Action.read, PERSON)
 async def list_persons(
-    session: DbSession,
+    session: ReadSession,
     principal: Reader,
     settings: AppSettings,
     limit: Limit = 50,

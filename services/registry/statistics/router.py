@@ -12,7 +12,7 @@ from services.registry.clock import today
 from services.registry.http import AppSettings
 from services.registry.statistics import service
 from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
-from shared.db import DbSession
+from shared.db import ReadSession
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
@@ -43,7 +43,7 @@ SUPPRESSION = (
     "reported deceased by then), broken down by `by`. " + SUPPRESSION,
 )
 async def stock(
-    session: DbSession,
+    session: ReadSession,
     principal: Analyst,
     settings: AppSettings,
     on: Annotated[IsoDate | None, Query(description="Default: today")] = None,
@@ -65,7 +65,7 @@ async def stock(
     "each cell keyed by `movement` and the `by` keys. " + SUPPRESSION,
 )
 async def flows(
-    session: DbSession,
+    session: ReadSession,
     principal: Analyst,
     settings: AppSettings,
     start: Annotated[IsoDate, Query(alias="from")],
