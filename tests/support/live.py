@@ -37,7 +37,7 @@ class LiveSystem:
     def restart(self, name: str) -> None:
         """Start a stopped service again on its old port, and wait until it is ready."""
         port = self.urls[name].rsplit(":", 1)[1]
-        _wait_ready(self.urls[name], self.start(name, ["serve", name, "--port", port]))
+        wait_ready(self.urls[name], self.start(name, ["serve", name, "--port", port]))
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)

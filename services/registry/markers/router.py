@@ -29,7 +29,7 @@ from services.registry.markers.schemas import (
 from services.registry.persons import service as persons
 from services.registry.persons.errors import PersonNotFound
 from shared.auth.dependencies import CurrentPrincipal
-from shared.db import DbSession
+from shared.db import DbSession, ReadSession
 from shared.errors import PeerUnavailable, problems
 from shared.idempotency import IdempotencyKey, IdempotencyKeyReused, StoredResponse, idempotent
 from shared.pagination import Page
@@ -135,7 +135,7 @@ async def read_protection(
     "`marker_statistics_threshold` (default 10) shows `count: null, suppressed: true`.",
 )
 async def markers(
-    session: DbSession, principal: Analyst, settings: AppSettings
+    session: ReadSession, principal: Analyst, settings: AppSettings
 ) -> MarkerStatisticsOut:
     threshold = settings.marker_statistics_threshold
     return MarkerStatisticsOut(
