@@ -55,6 +55,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 # Cyrillic letters to a plain Latin spelling that the rewrite rules then fold;
 # Kazakh, Uzbek and Ukrainian letters are included because such spellings
@@ -167,6 +169,7 @@ _TOKEN_SPLIT = re.compile(r"[\s\-‐‑‒–—]+")
 _PARTICLES = frozenset({"ulu", "kizi", "ogli"})
 
 
+@lru_cache(maxsize=65_536)  # names repeat: a bulk import asks for the same ones again
 def skeleton(name: str) -> str:
     """The canonical lowercase ASCII form of a name in either script.
 
@@ -223,6 +226,29 @@ def name_keys(*names: str | None, max_len: int = 24) -> set[str]:
     for token in name_tokens(*names):
         keys |= deletion_keys(token, max_len)
     return keys
+
+
+# Marks a token that is only in the patronymic ("~nurlan" for Нурлан уулу), so
+# a search can prefer people who carry the name as their own.
+PATRONYMIC_MARK = "~"
+
+
+def search_tokens(
+    last: str | None,
+    first: str | None,
+    patronymic: str | None,
+    last_latin: str | None,
+    first_latin: str | None,
+) -> list[str]:
+    """A person's ``name_tokens``: own tokens cut to 24, then marked patronymic-only ones."""
+    own = [t[:24] for t in name_tokens(last, first, last_latin, first_latin)]
+    father = [t[:24] for t in name_tokens(patronymic)]
+    return own + [PATRONYMIC_MARK + t for t in father if t not in own]
+
+
+def vocabulary_rows(tokens: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, token) rows of ``name_vocabulary`` for tokens (unmarked, as stored)."""
+    return [(key, token) for token in tokens for key in deletion_keys(token)]
 
 
 def edit_distance(a: str, b: str) -> int:
