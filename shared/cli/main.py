@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from services.registry.audit.cli import app as audit_app
+from services.registry.demo.cli import app as demo_app
+from services.registry.imports.cli import app as import_app
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.cli.local import local_auth_settings
@@ -19,6 +21,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+app.add_typer(import_app, name="import")
 
 PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
 

@@ -14,7 +14,10 @@ complete. The same PIN with other names or birth date is rejected (the API's
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -23,9 +26,14 @@ from typing import Any
 import psycopg
 from pydantic import ValidationError
 
-from services.registry.imports.report import ImportReport, PossibleDuplicate, problems_of
+from services.registry.imports.report import (
+    ImportReport,
+    PossibleDuplicate,
+    Rejection,
+    problems_of,
+)
 from services.registry.imports.vocabulary import Vocabulary
-from services.registry.persons.names import name_tokens, skeleton
+from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, skeleton
 from services.registry.persons.schemas import PersonCreate
 from services.registry.persons.service import checked_person
 from services.registry.settings import RegistrySettings
@@ -87,21 +95,58 @@ def import_persons(
     on: date,
     progress: Callable[[int], None] = lambda n: None,
     chunk: int = CHUNK,
+    workers: int = 1,
 ) -> ImportReport:
-    """Validate and load ``rows``; committed chunk by chunk on ``conn``."""
+    """Validate and load ``rows``; committed chunk by chunk on ``conn``.
+
+    With ``workers`` > 1 the rows are validated in that many processes while
+    this one loads the previous chunk (validation is most of the CPU time).
+    """
     report = ImportReport()
     vocabulary = Vocabulary(conn)
     lookalikes = _Lookalikes()
     pins_in_file: dict[str, int] = {}
-    while batch := list(islice(rows, chunk)):
-        report.rows += len(batch)
-        valid = [v for number, raw in batch if (v := _validated(number, raw, settings, on, report))]
-        valid = [v for v in valid if _first_in_file(v, pins_in_file, report)]
-        for v in valid:
-            lookalikes.check(v, report)
-        _load_chunk(conn, valid, vocabulary, report)
-        progress(len(batch))
+    batches = iter(lambda: list(islice(rows, chunk)), [])
+    jobs = ((batch, settings, on) for batch in batches)
+    with _mapper(workers) as mapper:
+        for size, valid, rejected in mapper(_validate_batch, jobs):
+            report.rows += size
+            report.rejected.extend(rejected)
+            valid = [v for v in valid if _first_in_file(v, pins_in_file, report)]
+            for v in valid:
+                lookalikes.check(v, report)
+            _load_chunk(conn, valid, vocabulary, report)
+            progress(size)
     return report
+
+
+@contextmanager
+def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
+    if workers <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        # map() on a pool submits everything at once; keep two chunks in flight.
+        def bounded(fn: Callable[..., Any], jobs: Iterator[Any]) -> Iterator[Any]:
+            pending: deque[Future[Any]] = deque()
+            for job in jobs:
+                pending.append(pool.submit(fn, job))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+        yield bounded
+
+
+def _validate_batch(
+    job: tuple[list[tuple[int, dict[str, str]]], RegistrySettings, date],
+) -> tuple[int, list[_Valid], list[Rejection]]:
+    """(rows read, valid rows with their search tokens, rejections) of one chunk."""
+    batch, settings, on = job
+    report = ImportReport()
+    valid = [v for number, raw in batch if (v := _validated(number, raw, settings, on, report))]
+    return len(batch), valid, report.rejected
 
 
 def _validated(
@@ -109,10 +154,12 @@ def _validated(
 ) -> _Valid | None:
     try:
         data = PersonCreate.model_validate(raw)
-        return _Valid(number, checked_person(data, settings, on))
+        values = checked_person(data, settings, on)
     except (ValidationError, InvalidInput) as exc:
         report.reject(number, raw, problems_of(exc))
         return None
+    values["name_tokens"] = search_tokens(*(values[f] for f in _NAME_FIELDS))
+    return _Valid(number, values)
 
 
 def _first_in_file(valid: _Valid, pins: dict[str, int], report: ImportReport) -> bool:
@@ -174,8 +221,8 @@ def _copy_persons(
     with conn.cursor() as cur, cur.copy(f"COPY persons ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         for v in fresh:
             values = v.values
-            tokens = name_tokens(*(values[f] for f in _NAME_FIELDS))
-            tokens_seen.update(tokens)
+            tokens = values["name_tokens"]
+            tokens_seen.update(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
             copy.write_row(
                 (
                     uuid.uuid4(),

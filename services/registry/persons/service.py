@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -36,12 +37,26 @@ from shared.errors import InvalidInput
 
 def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
     try:
-        number = phonenumbers.parse(raw, default_region)
+        number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(field, "not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_E164 = re.compile(r"\+([1-9]\d{0,2})([1-9]\d{5,13})")
+
+
+def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | None:
+    """The number ``phonenumbers.parse`` would read from an E.164 string of the
+    configured country, without its generic parsing (a bulk import's phones
+    are mostly E.164 already; is_valid_number still decides)."""
+    match = _E164.fullmatch(raw)
+    code = phonenumbers.country_code_for_region(default_region)
+    if match is None or int(match[1]) != code:
+        return None
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
 
 
 def check_region(region: str, country_code: str) -> None:
