@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CHAR, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import CHAR, Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,7 +34,9 @@ class Person(Base):
     status_source: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Name search (see ``persons.names.search_tokens``), GIN-indexed.
-    name_tokens: Mapped[list[str]] = mapped_column(ARRAY(String(25)), default=list)
+    name_tokens: Mapped[list[str]] = mapped_column(
+        ARRAY(String(25)), default=list, server_default=text("'{}'")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
