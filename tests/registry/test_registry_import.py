@@ -22,7 +22,7 @@ from services.registry.settings import RegistrySettings
 from shared.cli.main import app
 from tests.registry.conftest import REGISTRAR, person_body
 
-HEADER = list(person_body().keys()) + ["phone", "locality"]
+HEADER = [*person_body().keys(), "phone", "locality"]
 
 
 def write_csv(path: Path, bodies: list[dict[str, Any]]) -> Path:

@@ -169,7 +169,6 @@ _TOKEN_SPLIT = re.compile(r"[\s\-‐‑‒–—]+")
 _PARTICLES = frozenset({"ulu", "kizi", "ogli"})
 
 
-@lru_cache(maxsize=65_536)  # names repeat: a bulk import asks for the same ones again
 def skeleton(name: str) -> str:
     """The canonical lowercase ASCII form of a name in either script.
 
@@ -211,13 +210,15 @@ def name_tokens(*names: str | None) -> list[str]:
     """
     tokens: dict[str, None] = {}  # a dict keeps insertion order for dedup
     for name in names:
-        if not name:
-            continue
-        for word in _TOKEN_SPLIT.split(name):
-            token = skeleton(word)
-            if token and token not in _PARTICLES:
-                tokens[token] = None
+        if name:
+            tokens.update(dict.fromkeys(_name_tokens(name)))
     return list(tokens)
+
+
+@lru_cache(maxsize=65_536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    words = (skeleton(word) for word in _TOKEN_SPLIT.split(name))
+    return tuple(t for t in words if t and t not in _PARTICLES)
 
 
 def name_keys(*names: str | None, max_len: int = 24) -> set[str]:

@@ -8,8 +8,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # What a table may be broken down by (the ``by`` query parameter).
-ByKey = Literal["sex", "age_group", "region", "destination_country", "sector"]
-BY_KEYS: tuple[ByKey, ...] = ("sex", "age_group", "region", "destination_country", "sector")
+ByKey = Literal["sex", "age_group", "region", "destination_country", "sector", "occupation"]
+BY_KEYS: tuple[ByKey, ...] = (
+    "sex",
+    "age_group",
+    "region",
+    "destination_country",
+    "sector",
+    "occupation",
+)
 
 
 class Cell(BaseModel):
@@ -26,7 +33,9 @@ class Cell(BaseModel):
 
     movement: Literal["departure", "return"] | None = None
     sex: Literal["F", "M"] | None = None
-    age_group: str | None = Field(default=None, examples=["25-34"])
+    age_group: str | None = Field(
+        default=None, description="0-14, 15-19, five-year groups, 65+", examples=["25-29"]
+    )
     region: str | None = Field(default=None, description="ISO 3166-2", examples=["KG-O"])
     destination_country: str | None = Field(
         default=None,
@@ -35,6 +44,9 @@ class Cell(BaseModel):
     )
     sector: str | None = Field(
         default=None, description="ISIC Rev.4 section (null when not recorded)"
+    )
+    occupation: str | None = Field(
+        default=None, description="ISCO-08 major group (null when not recorded)"
     )
     count: int | None = Field(description="Null when the cell is withheld")
     suppressed: bool = Field(description="True when the count is under the threshold")
