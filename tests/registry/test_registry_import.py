@@ -104,7 +104,7 @@ def test_a_rerun_adds_nothing_and_an_interrupted_run_completes(
     def stop_after_first_chunk(n: int) -> None:
         raise Interrupted
 
-    with psycopg.connect(psycopg_url(url)) as conn, pytest.raises(Interrupted):
+    with pytest.raises(Interrupted), psycopg.connect(psycopg_url(url)) as conn:
         import_persons(
             conn, open_sheet(path, {}).rows, registry_settings, on, stop_after_first_chunk, chunk=4
         )

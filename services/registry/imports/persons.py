@@ -102,6 +102,9 @@ def import_persons(
     With ``workers`` > 1 the rows are validated in that many processes while
     this one loads the previous chunk (validation is most of the CPU time).
     """
+    # Each chunk commits on its own (conn.transaction() is a real transaction
+    # only outside one), so an interrupted run keeps what it finished.
+    conn.autocommit = True
     report = ImportReport()
     vocabulary = Vocabulary(conn)
     lookalikes = _Lookalikes()
