@@ -166,3 +166,44 @@ def test_look_alikes_under_other_pins_are_listed_not_merged(
     assert [(d["row"], d["pin"], d["other_pin"], d["other_row"]) for d in listed] == [
         ("3", second["pin"], first["pin"], "2")
     ]
+
+
+async def test_family_members_of_a_demo_country_load_once_with_caregivers(
+    tmp_path: Path, registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    env = {"REGISTRY_DATABASE_URL": registry_settings.database_url}
+    generated = CliRunner().invoke(
+        app, ["demo", "generate", "--persons", "40", "--seed", "3", "--out", str(tmp_path)]
+    )
+    assert generated.exit_code == 0, generated.output
+    people = CliRunner().invoke(app, ["import", "persons", str(tmp_path / "persons.csv")], env=env)
+    assert people.exit_code == 0, people.output
+    family_csv = tmp_path / "family_members.csv"
+    with family_csv.open("a", encoding="utf-8") as handle:  # one row nobody can own
+        handle.write("29999999999999,1,spouse,Асанова,Айгүл,1990-01-01,F,,,ky,false,\n")
+    first = CliRunner().invoke(app, ["import", "family-members", str(family_csv)], env=env)
+    again = CliRunner().invoke(app, ["import", "family-members", str(family_csv)], env=env)
+
+    with family_csv.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    members = len(rows) - 1
+    assert first.exit_code == 1 and f"{members} loaded" in first.output
+    assert f"0 loaded, {members} already present, 1 rejected" in again.output
+    assert rejected_rows(tmp_path / "family_members")[0]["field"] == "person_pin"
+
+    # Through the API: one family as generated, the caregiver link kept.
+    cared = next(r for r in rows if r["caregiver_number"])
+    person = (
+        await registry.get("/v1/persons", params={"pin": cared["person_pin"]}, headers=REGISTRAR)
+    ).json()["items"][0]
+    family = (
+        await registry.get(f"/v1/persons/{person['id']}/family-members", headers=REGISTRAR)
+    ).json()["items"]
+    own = [r for r in rows if r["person_pin"] == cared["person_pin"]]
+    assert sorted(m["first_name"] for m in family) == sorted(r["first_name"] for r in own)
+    child = next(m for m in family if m["first_name"] == cared["first_name"])
+    caregiver = next(r for r in own if r["member_number"] == cared["caregiver_number"])
+    assert (
+        next(m for m in family if m["id"] == child["caregiver_id"])["first_name"]
+        == (caregiver["first_name"])
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import psycopg
 import typer
@@ -20,8 +21,10 @@ from rich.progress import (
 
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
+from services.registry.imports.family import import_family_members
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import UnreadableFile, load_mapping, open_sheet
+from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
 app = typer.Typer(help="Import legacy lists (CSV or .xlsx) with the API's validation.")
@@ -59,14 +62,11 @@ def rate_progress() -> Progress:
     )
 
 
-@app.command()
-def persons(
-    file: FileArg,
-    mapping: MappingOpt = None,
-    report: ReportOpt = None,
-    workers: WorkersOpt = os.cpu_count() or 1,
-) -> None:
-    """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
+Loader = Callable[..., ImportReport]
+
+
+def _run(file: Path, mapping: Path | None, report: Path | None, load: Loader, **opts: Any) -> None:
+    """Load ``file`` with a progress bar and write the report; exit 1 if rows were rejected."""
     settings = RegistrySettings()
     try:
         sheet = open_sheet(file, load_mapping(mapping))
@@ -81,9 +81,27 @@ def persons(
             speed = bar.tasks[task].speed
             bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
 
-        result = import_persons(conn, sheet.rows, settings, on, advance, workers=workers)
+        result = load(conn, sheet.rows, settings, on, advance, **opts)
     written = result.write(report or file.with_suffix(""))
     typer.echo(result.summary())
     typer.echo("report: " + ", ".join(str(p) for p in written))
     if result.rejected:
         raise typer.Exit(1)
+
+
+@app.command()
+def persons(
+    file: FileArg,
+    mapping: MappingOpt = None,
+    report: ReportOpt = None,
+    workers: WorkersOpt = os.cpu_count() or 1,
+) -> None:
+    """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
+    _run(file, mapping, report, import_persons, workers=workers)
+
+
+@app.command("family-members")
+def family_members(file: FileArg, mapping: MappingOpt = None, report: ReportOpt = None) -> None:
+    """Family members: person_pin plus the POST .../family-members body; member_number and
+    caregiver_number link a minor child to who looks after them."""
+    _run(file, mapping, report, import_family_members)
