@@ -33,7 +33,7 @@ from services.registry.demo.export import PERSON_HEADER, write_country
 from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.migrate import upgrade
 
-DB = "bench_registry_import"
+DB = f"bench_registry_import_{os.getpid()}"
 
 
 def persons_file(country: Path | None, people: int, work: Path) -> Path:
