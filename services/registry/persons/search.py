@@ -37,7 +37,6 @@ from services.registry.persons.names import (
     edit_distance,
     name_tokens,
 )
-from services.registry.persons.service import searchable_names
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -114,11 +113,19 @@ async def search_persons(
     text_q = q.strip()
     if _NUMERIC.match(text_q) and any(c.isdigit() for c in text_q):
         ranked = await _by_number(session, text_q, filters, default_region)
+        page, found = ranked[offset : offset + limit], len(ranked)
     else:
-        ranked = await _by_name(session, text_q, filters)
-    page = ranked[offset : offset + limit]
-    more = len(ranked) > offset + limit
+        ranked_ids = await _by_name(session, text_q, filters)
+        page = await _people(session, ranked_ids[offset : offset + limit])
+        found = len(ranked_ids)
+    more = found > offset + limit
     return page, encode_cursor([offset + limit]) if more else None
+
+
+async def _people(session: AsyncSession, ids: list[uuid.UUID]) -> list[Person]:
+    """The page's people, in the ranked order (only these are loaded in full)."""
+    found = {p.id: p for p in (await session.scalars(select(Person).where(Person.id.in_(ids))))}
+    return [found[i] for i in ids if i in found]
 
 
 def _offset(cursor: str | None) -> int:
@@ -145,18 +152,19 @@ async def _by_number(
     return list((await session.scalars(query)).all())
 
 
-async def _by_name(session: AsyncSession, q: str, filters: Filters) -> list[Person]:
+async def _by_name(session: AsyncSession, q: str, filters: Filters) -> list[uuid.UUID]:
+    """Ids of up to MAX_CANDIDATES people, best match first (ranked on names alone)."""
     tokens = [t[:24] for t in name_tokens(q)[:MAX_QUERY_TOKENS]]
     if not tokens:
         return []
     spellings = await _spellings(session, tokens)
-    found: dict[uuid.UUID, Person] = {}
+    found: dict[uuid.UUID, _Names] = {}
     for required in _passes(spellings):
         if len(found) >= MAX_CANDIDATES:
             break
-        for person in await _carrying(session, required, filters, MAX_CANDIDATES - len(found)):
-            found.setdefault(person.id, person)
-    return sorted(found.values(), key=lambda p: _rank(tokens, p))
+        for row in await _carrying(session, required, filters, MAX_CANDIDATES - len(found)):
+            found.setdefault(row[0], row)
+    return [row[0] for row in sorted(found.values(), key=lambda row: _rank(tokens, row))]
 
 
 async def _spellings(session: AsyncSession, tokens: list[str]) -> list[dict[str, int]]:
@@ -191,9 +199,21 @@ def _passes(spellings: list[dict[str, int]]) -> list[list[list[str]]]:
     return passes
 
 
+# (id, last, first, patronymic, last Latin, first Latin): what ranking needs.
+_Names = tuple[uuid.UUID, str, str, str | None, str | None, str | None]
+_NAME_COLUMNS = (
+    Person.id,
+    Person.last_name,
+    Person.first_name,
+    Person.patronymic,
+    Person.last_name_latin,
+    Person.first_name_latin,
+)
+
+
 async def _carrying(
     session: AsyncSession, required: list[list[str]], filters: Filters, limit: int
-) -> Sequence[Person]:
+) -> list[_Names]:
     """Up to ``limit`` people whose name tokens meet every requirement.
 
     Each requirement is an ``&&`` (overlap) on the GIN-indexed array, so
@@ -204,7 +224,8 @@ async def _carrying(
     query = select(Person)
     for group in required:
         query = query.where(Person.name_tokens.overlap(cast(group, ARRAY(String(25)))))
-    return (await session.scalars(_filtered(query, filters).limit(limit))).all()
+    names = _filtered(query, filters).with_only_columns(*_NAME_COLUMNS).limit(limit)
+    return [row.tuple() for row in await session.execute(names)]
 
 
 # Names repeat a great deal (a few thousand spellings cover a population), so
@@ -236,8 +257,9 @@ def _token_distance(token: str, proper: tuple[str, ...], patronymic: tuple[str, 
     return best
 
 
-def _rank(tokens: list[str], person: Person) -> tuple[int, int, str, str, str]:
-    proper, patronymic = _own_tokens(searchable_names(person))
-    distances = [_token_distance(t, proper, patronymic) for t in tokens]
-    unmatched = sum(d > 2 for d in distances)
-    return (unmatched, sum(distances), person.last_name, person.first_name, str(person.id))
+def _rank(tokens: list[str], row: _Names) -> tuple[int, int, str, str, str]:
+    ident, last, first, patronymic, last_latin, first_latin = row
+    proper, father = _own_tokens((last, first, patronymic, last_latin, first_latin))
+    distances = [_token_distance(t, proper, father) for t in tokens]
+    unmatched = sum(d > MAX_EDITS for d in distances)
+    return (unmatched, sum(distances), last, first, str(ident))
