@@ -116,7 +116,7 @@ def load(server: DatabaseServer, country: Path, people: int, reuse: str | None, 
 
 def copy_load(url: str, rows: Iterator[Row]) -> None:
     """The generated (already valid) rows straight in with COPY, the GIN index built after."""
-    columns = [*PERSON_HEADER, "id", "status", "name_tokens"]
+    columns = [*PERSON_HEADER, "id", "status", "version", "name_tokens"]
     names = ("last_name", "first_name", "patronymic", "last_name_latin", "first_name_latin")
     vocabulary: set[str] = set()
     with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
@@ -127,7 +127,7 @@ def copy_load(url: str, rows: Iterator[Row]) -> None:
                     tokens = search_tokens(*(row.get(n) for n in names))
                     vocabulary.update(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
                     values = [row.get(c) or None for c in PERSON_HEADER]
-                    cp.write_row([*values, uuid.uuid4(), "in_country", tokens])
+                    cp.write_row([*values, uuid.uuid4(), "in_country", 1, tokens])
             keys = vocabulary_rows(vocabulary)
             cur.execute(
                 "INSERT INTO name_vocabulary SELECT * FROM unnest(%s::text[], %s::text[])",

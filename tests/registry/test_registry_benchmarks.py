@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from shared.embedded_pg import DatabaseServer
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -34,9 +36,10 @@ def test_import_benchmark_at_tiny_size(database_server: DatabaseServer) -> None:
     assert "import / baseline" in out
 
 
-def test_search_benchmark_at_tiny_size(database_server: DatabaseServer) -> None:
+@pytest.mark.parametrize("load", ["--import", "--copy-load"])
+def test_search_benchmark_at_tiny_size(database_server: DatabaseServer, load: str) -> None:
     args = ("--people", "300", "--queries", "8", "--runs", "1", "--clients", "3", "--seconds", "2")
-    out = run("registry_search.py", database_server, *args)
+    out = run("registry_search.py", database_server, *args, *([load] if load != "--import" else []))
     assert "people in the registry: 300" in out
     assert "q = misspelled Latin name" in out
     assert "name search / PIN lookup throughput" in out
