@@ -115,7 +115,8 @@ async def search_persons(
         ranked = await _by_number(session, text_q, filters, default_region)
         page, found = ranked[offset : offset + limit], len(ranked)
     else:
-        ranked_ids = await _by_name(session, text_q, filters)
+        wanted = min(offset + limit + 1, MAX_CANDIDATES)  # the page, and whether more follow
+        ranked_ids = await _by_name(session, text_q, filters, wanted)
         page = await _people(session, ranked_ids[offset : offset + limit])
         found = len(ranked_ids)
     more = found > offset + limit
@@ -152,15 +153,21 @@ async def _by_number(
     return list((await session.scalars(query)).all())
 
 
-async def _by_name(session: AsyncSession, q: str, filters: Filters) -> list[uuid.UUID]:
-    """Ids of up to MAX_CANDIDATES people, best match first (ranked on names alone)."""
+async def _by_name(
+    session: AsyncSession, q: str, filters: Filters, wanted: int
+) -> list[uuid.UUID]:
+    """Ids of up to MAX_CANDIDATES people, best match first (ranked on names alone).
+
+    A looser pass only runs while fewer than ``wanted`` people were found:
+    whoever it adds ranks after everyone the stricter passes found.
+    """
     tokens = [t[:24] for t in name_tokens(q)[:MAX_QUERY_TOKENS]]
     if not tokens:
         return []
     spellings = await _spellings(session, tokens)
     found: dict[uuid.UUID, _Names] = {}
     for required in _passes(spellings):
-        if len(found) >= MAX_CANDIDATES:
+        if len(found) >= wanted:
             break
         for row in await _carrying(session, required, filters, MAX_CANDIDATES - len(found)):
             found.setdefault(row[0], row)
