@@ -143,7 +143,7 @@ def sample(country: Path, people: int, count: int) -> list[Row]:
     return [p for p in random.Random(11).sample(rows, count) if p["phone"]]
 
 
-def start_registry(url: str) -> subprocess.Popen[bytes]:
+def start_registry(url: str, log: Path) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         REGISTRY_DATABASE_URL=url,
@@ -151,7 +151,8 @@ def start_registry(url: str) -> subprocess.Popen[bytes]:
         REGISTRY_LOG_LEVEL="WARNING",
     )
     command = [sys.executable, "-m", "shared.cli.main", "serve", "registry", "--port", str(PORT)]
-    process = subprocess.Popen(command, env=env)
+    with log.open("wb") as out:  # the server's own log, apart from the figures
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -260,7 +261,7 @@ def main() -> None:
                 count = conn.execute("SELECT count(*) FROM persons").fetchone()
             print(f"people in the registry: {count[0] if count else 0}")
             people = sample(country, args.people, args.queries)
-            registry = start_registry(url)
+            registry = start_registry(url, work / "registry.log")
             single_client(work, people, args.runs)
             concurrent(work, people, args.clients, args.seconds)
         finally:
