@@ -27,6 +27,7 @@ async def one_client(client: httpx.AsyncClient, jobs: list[dict], headers: dict)
     ms: list[float] = []
     statuses: Counter[str] = Counter()
     pins: list[list[str]] = []
+    best_names: list[list[str] | None] = []
     for params in jobs:
         started = time.perf_counter()
         response = await client.get("/v1/persons", params=params, headers=headers)
@@ -34,7 +35,8 @@ async def one_client(client: httpx.AsyncClient, jobs: list[dict], headers: dict)
         statuses[str(response.status_code)] += 1
         items = response.json().get("items", []) if response.status_code == 200 else []
         pins.append([p["pin"] for p in items])
-    return {"ms": ms, "statuses": statuses, "pins": pins}
+        best_names.append([items[0]["last_name"], items[0]["first_name"]] if items else None)
+    return {"ms": ms, "statuses": statuses, "pins": pins, "best_names": best_names}
 
 
 async def many_clients(

@@ -206,7 +206,22 @@ _RETURN_REASONS: tuple[ReturnReason, ...] = (
 _RETURN_PICK = _Weighted(list(zip(_RETURN_REASONS, (55, 15, 7, 8, 5, 10), strict=True)))
 
 # Operator codes; the subscriber part always starts with 0 (see _Numbers).
-_PHONE_PREFIXES = ("555", "700", "770", "505", "220", "990")
+# The first six as before (small populations keep their numbers), then the
+# rest of the mobile ranges: 5.6 million distinct numbers, enough for a country.
+_PHONE_PREFIXES = (
+    "555",
+    "700",
+    "770",
+    "505",
+    "220",
+    "990",
+    *(
+        str(code)
+        for code in (*range(221, 230), *range(500, 510), *range(550, 560), *range(701, 710))
+        if str(code) not in {"555", "505"}
+    ),
+    *(str(code) for code in (*range(771, 780), 995, 996, 997, 998, 999)),
+)
 
 # Relatives are born no earlier than this (keeps everyone plausibly alive).
 _OLDEST_BIRTH = date(1931, 1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from services.registry.demo.synthetic import (
     DEMO_AS_OF,
     SYNTHETIC_MARK,
     DemoPerson,
+    _Numbers,
     generate_people,
     iter_people,
 )
@@ -286,3 +288,10 @@ def test_seasonal_workers_leave_in_spring_and_return_in_autumn() -> None:
     autumn = sum(returns[m] for m in (10, 11, 12)) / sum(returns.values())
     assert spring > 0.4 and autumn > 0.4
     assert max(len(p.movements) for p in people) >= 8  # repeated seasons
+
+
+def test_phone_numbers_stay_unique_beyond_a_million() -> None:
+    # A country's worth of migrants and relatives: the blocks must not wrap around.
+    numbers = _Numbers(random.Random(1))
+    phones = [numbers.phone() for _ in range(1_200_000)]
+    assert len(set(phones)) == len(phones)
