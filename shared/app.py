@@ -14,8 +14,10 @@ from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import install_problem_handlers
 from shared.health import router as health_router
+from shared.limits import RequestLimitMiddleware
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
+from shared.ratelimit import RateLimiter
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -69,10 +71,13 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = name
     app.state.key_store = KeyStore(settings.auth)
+    app.state.rate_limiter = RateLimiter(settings)
     # Gauges read from the database are refreshed when /metrics is scraped: no
     # background task, nothing runs (or holds a lock) between scrapes.
     app.state.metrics_refreshers = tuple(metrics_refreshers)
     install_problem_handlers(app)
+    # Outermost last: size limits run inside the request context (ids, metrics).
+    app.add_middleware(RequestLimitMiddleware, limits=settings.request_limits())
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)])

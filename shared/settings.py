@@ -10,6 +10,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.limits import MIB, RequestLimits
+
 
 class AuthSettings(BaseSettings):
     """How tokens are verified (and, in development, issued)."""
@@ -44,3 +46,31 @@ class ServiceSettings(BaseSettings):
     # from the development secret (local runs only).
     service_token: str | None = None
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    # Request size limits (413 / 431); the ingress enforces the same in front.
+    max_body_bytes: int = MIB
+    max_body_bytes_by_path: dict[str, int] = Field(default_factory=dict)
+    max_header_bytes: int = 16 * 1024
+    max_single_header_bytes: int = 8 * 1024
+    # Seconds a client is told to wait (Retry-After) while the database is unreachable.
+    db_retry_after_seconds: int = 5
+    # Person reads and searches per principal, per role ("<n>/<period>", `limits`
+    # notation); a role not listed has no limit. Counted per replica (see shared/ratelimit).
+    person_read_limits: dict[str, str] = Field(
+        default_factory=lambda: {
+            "registrar": "600/minute",
+            "consular_officer": "300/minute",
+            "consular_supervisor": "300/minute",
+            "auditor": "300/minute",
+            "admin": "300/minute",
+            "service": "3000/minute",
+        }
+    )
+    rate_limit_storage_uri: str = "async+memory://"
+
+    def request_limits(self) -> RequestLimits:
+        return RequestLimits(
+            max_body_bytes=self.max_body_bytes,
+            max_body_bytes_by_path=self.max_body_bytes_by_path,
+            max_header_bytes=self.max_header_bytes,
+            max_single_header_bytes=self.max_single_header_bytes,
+        )

@@ -8,19 +8,24 @@ from fastapi import Depends
 
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal
+from shared.ratelimit import rate_limited
 
 # Writes: registrars only.
 Registrar = Annotated[Principal, Depends(require("registrar"))]
-# Reads of persons, families and movements (analysts are never admitted).
+# Reads of persons, families and movements (analysts are never admitted), rate
+# limited per caller (settings.person_read_limits) so a token cannot scrape the registry.
 Reader = Annotated[
     Principal,
     Depends(
-        require(
-            "registrar",
-            "consular_officer",
-            "consular_supervisor",
-            "admin",
-            scopes=("registry:read",),
+        rate_limited(
+            require(
+                "registrar",
+                "consular_officer",
+                "consular_supervisor",
+                "admin",
+                scopes=("registry:read",),
+            ),
+            "person-read",
         )
     ),
 ]
@@ -29,7 +34,10 @@ ContactsReader = Annotated[
     Principal, Depends(require("registrar", "admin", scopes=("registry:contacts",)))
 ]
 # Children at risk: the people who act on them.
-AtRiskReader = Annotated[Principal, Depends(require("registrar", "admin", "consular_supervisor"))]
+AtRiskReader = Annotated[
+    Principal,
+    Depends(rate_limited(require("registrar", "admin", "consular_supervisor"), "person-read")),
+]
 # Statistics: counts only, never a person.
 Analyst = Annotated[Principal, Depends(require("analyst", "admin", "consular_supervisor"))]
 Auditor = Annotated[Principal, Depends(require("auditor"))]

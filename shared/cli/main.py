@@ -75,6 +75,8 @@ def serve(
     """Serve one service with uvicorn (settings from the environment)."""
     import uvicorn
 
+    from shared.limits import RequestLimits
+
     _check_service(service)
     # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
@@ -84,6 +86,7 @@ def serve(
         port=port or PORTS[service],
         log_config=None,
         access_log=False,
+        **RequestLimits().uvicorn_options(),
     )
 
 

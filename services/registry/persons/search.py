@@ -38,7 +38,7 @@ from services.registry.persons.names import (
     name_tokens,
 )
 from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyBigInt, KeyText, KeyUuid
 
 MAX_CANDIDATES = 200
 MAX_QUERY_TOKENS = 6
@@ -79,23 +79,25 @@ def _filtered(query: Select[Person], filters: Filters) -> Select[Person]:
     return query
 
 
+# Lists page on (last name, first name, id); search pages on an offset into its ranking.
+_LIST_CURSOR = CursorKey(tuple[KeyText, KeyText, KeyUuid])
+_SEARCH_CURSOR = CursorKey(tuple[KeyBigInt])
+
+
 async def list_persons(
     session: AsyncSession, filters: Filters, limit: int, cursor: str | None
 ) -> tuple[Sequence[Person], str | None]:
     order = (Person.last_name, Person.first_name, Person.id)
     query = _filtered(select(Person), filters).order_by(*order).limit(limit + 1)
     if cursor:
-        last, first, ident = decode_cursor(cursor, 3)
-        try:
-            after = (str(last), str(first), uuid.UUID(str(ident)))
-        except ValueError as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        query = query.where(tuple_(*order) > tuple_(*after))
+        query = query.where(tuple_(*order) > tuple_(*_LIST_CURSOR.decode(cursor)))
     rows = (await session.scalars(query)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = (
-        encode_cursor([rows[-1].last_name, rows[-1].first_name, str(rows[-1].id)]) if more else None
+        _LIST_CURSOR.encode((rows[-1].last_name, rows[-1].first_name, rows[-1].id))
+        if more
+        else None
     )
     return rows, next_cursor
 
@@ -120,7 +122,7 @@ async def search_persons(
         page = await _people(session, ranked_ids[offset : offset + limit])
         found = len(ranked_ids)
     more = found > offset + limit
-    return page, encode_cursor([offset + limit]) if more else None
+    return page, _SEARCH_CURSOR.encode((offset + limit,)) if more else None
 
 
 async def _people(session: AsyncSession, ids: list[uuid.UUID]) -> list[Person]:
@@ -132,8 +134,8 @@ async def _people(session: AsyncSession, ids: list[uuid.UUID]) -> list[Person]:
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
-    (offset,) = decode_cursor(cursor, 1)
-    if not isinstance(offset, int) or not 0 <= offset <= MAX_CANDIDATES:
+    (offset,) = _SEARCH_CURSOR.decode(cursor)
+    if offset > MAX_CANDIDATES:
         raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
     return offset
 
@@ -153,9 +155,7 @@ async def _by_number(
     return list((await session.scalars(query)).all())
 
 
-async def _by_name(
-    session: AsyncSession, q: str, filters: Filters, wanted: int
-) -> list[uuid.UUID]:
+async def _by_name(session: AsyncSession, q: str, filters: Filters, wanted: int) -> list[uuid.UUID]:
     """Ids of up to MAX_CANDIDATES people, best match first (ranked on names alone).
 
     A looser pass only runs while fewer than ``wanted`` people were found:

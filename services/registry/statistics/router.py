@@ -8,7 +8,6 @@ a period.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -33,6 +32,7 @@ from services.registry.statistics.periods import (
 )
 from services.registry.statistics.schemas import BY_KEYS, Cell, FlowsOut, StockOut
 from shared.db import DbSession
+from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
@@ -92,7 +92,7 @@ async def stock(
     principal: Analyst,
     settings: AppSettings,
     accept: Accept = None,
-    on: Annotated[date | None, Query(description="A month end")] = None,
+    on: Annotated[IsoDate | None, Query(description="A month end")] = None,
     by: By = None,
 ) -> StockOut | Response:
     keys = service.parse_by(by)
@@ -120,8 +120,10 @@ async def flows(
     principal: Analyst,
     settings: AppSettings,
     accept: Accept = None,
-    start: Annotated[date | None, Query(alias="from", description="First day of a month")] = None,
-    to: Annotated[date | None, Query(description="Last day of a month")] = None,
+    start: Annotated[
+        IsoDate | None, Query(alias="from", description="First day of a month")
+    ] = None,
+    to: Annotated[IsoDate | None, Query(description="Last day of a month")] = None,
     by: By = None,
 ) -> FlowsOut | Response:
     keys = service.parse_by(by)
