@@ -63,7 +63,7 @@ def bare_copy(url: str, path: Path) -> float:
 
 def real_import(url: str, path: Path, workers: int) -> tuple[float, str]:
     env = dict(os.environ, REGISTRY_DATABASE_URL=url)
-    command = [sys.executable, "-m", "shared.cli.main", "import", "persons", str(path)]
+    command = [sys.executable, "-m", "migreg.main", "import", "persons", str(path)]
     started = time.perf_counter()
     done = subprocess.run(
         [*command, "--workers", str(workers)], env=env, capture_output=True, text=True, check=False

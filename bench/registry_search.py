@@ -153,7 +153,7 @@ def start_registry(url: str, log: Path) -> subprocess.Popen[bytes]:
         # limit (a registrar's 600/minute), which is not what is measured here.
         REGISTRY_PERSON_READ_LIMITS="{}",
     )
-    command = [sys.executable, "-m", "shared.cli.main", "serve", "registry", "--port", str(PORT)]
+    command = [sys.executable, "-m", "migreg.main", "serve", "registry", "--port", str(PORT)]
     with log.open("wb") as out:  # the server's own log, apart from the figures
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.request_context import current_request_id
 from shared.settings import ServiceSettings
@@ -16,7 +17,7 @@ def service_token(settings: ServiceSettings, subject: str, scopes: tuple[str, ..
     return issue_token(
         settings.auth,
         subject=f"service:{subject}",
-        roles=["service"],
+        roles=[Role.service],
         scopes=scopes,
         ttl_seconds=3600,
     )

@@ -25,8 +25,17 @@ class AuthSettings(BaseSettings):
     # RS256 in production: a JWKS URL, or PEM public keys keyed by ``kid``.
     jwks_url: str | None = None
     public_keys_pem: dict[str, str] = Field(default_factory=dict)
-    jwks_cache_seconds: int = 300
-    leeway_seconds: int = 30
+    # Known keys are re-fetched in the background once this old.
+    jwks_cache_seconds: float = Field(default=300, gt=0)
+    # An unknown ``kid`` starts at most one fetch per this interval; forged kids
+    # therefore cost the key server one request a minute, not one per token.
+    jwks_refresh_seconds: float = Field(default=60, ge=0)
+    jwks_timeout_seconds: float = Field(default=5, gt=0)
+    # Clock skew tolerated for ``exp``, ``nbf`` and an ``iat`` slightly in the future.
+    leeway_seconds: int = Field(default=30, ge=0)
+    # The longest lifetime (``exp - iat``) accepted for people and for service tokens.
+    max_person_token_seconds: int = Field(default=12 * 3600, gt=0)
+    max_service_token_seconds: int = Field(default=3600, gt=0)
 
 
 class ServiceSettings(BaseSettings):

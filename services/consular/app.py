@@ -8,6 +8,7 @@ from services.consular.cases.activity_router import router as case_activity_rout
 from services.consular.cases.gauges import refresh_on_scrape
 from services.consular.cases.router import router as cases_router
 from services.consular.consulates.router import router as consulates_router
+from services.consular.referrals.router import router as referrals_router
 from services.consular.settings import ConsularSettings
 from services.consular.statistics.router import router as statistics_router
 from shared.app import create_service_app
@@ -19,7 +20,13 @@ def create_app(settings: ConsularSettings | None = None) -> FastAPI:
         title="Migrant Registry — consular",
         description="Consulates and the protection cases of workers abroad.",
         settings=settings or ConsularSettings(),
-        routers=[consulates_router, cases_router, case_activity_router, statistics_router],
+        routers=[
+            consulates_router,
+            cases_router,
+            case_activity_router,
+            referrals_router,
+            statistics_router,
+        ],
         metrics_refreshers=[refresh_on_scrape],
     )
     # Tests point this at the real registry app (httpx.ASGITransport); None = the network.

@@ -23,3 +23,4 @@ def load_models() -> None:
     """Import every model module so ``Base.metadata`` is complete (Alembic, tests)."""
     from services.consular.cases import models as cases_models  # noqa: F401
     from services.consular.consulates import models  # noqa: F401
+    from services.consular.referrals import models as referrals_models  # noqa: F401

@@ -1,53 +1,28 @@
-"""The registry's creating POSTs, made idempotent with ``Idempotency-Key``."""
+"""What the registry's creating POSTs hand to ``shared.idempotency.idempotent``:
+the stored 201 answer, and the re-check a replay passes before it is answered."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Awaitable, Callable
+from typing import Any
 
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.audit import service as audit_service
-from services.registry.database import idempotency_records
-from shared.auth.principal import Principal
-from shared.idempotency import StoredResponse, run_idempotent
+from services.registry.persons import service as persons
+from shared.idempotency import Revisit, StoredResponse
 
 
-async def idempotent(
-    session: AsyncSession,
-    principal: Principal,
-    key: str | None,
-    operation: str,
-    body: BaseModel,
-    run: Callable[[], Awaitable[StoredResponse]],
-    *,
-    reveals: str,
-) -> JSONResponse:
-    """Run ``run`` once per key. ``reveals`` is the resource type the answer
-    describes: a replay hands that record out again, so it is audited as a read
-    (the first answer was audited by ``run`` as the write)."""
-    response = await run_idempotent(
-        session,
-        idempotency_records,
-        key=key,
-        caller=principal.subject,
-        operation=operation,
-        payload=body.model_dump(mode="json"),
-        run=run,
-    )
-    if response.headers.get("Idempotent-Replayed") == "true" and response.status_code < 300:
-        await audit_service.record(session, principal, "read", [_touched(reveals, response)])
-    return response
+def revisit(session: AsyncSession) -> Revisit:
+    """A replay hands the record out again: its person must still be there (404
+    otherwise). The route's audit declaration records the replay as a read."""
 
+    async def check(answer: Any) -> None:
+        resource_id = uuid.UUID(answer["id"])
+        person_id = uuid.UUID(answer["person_id"]) if "person_id" in answer else resource_id
+        await persons.get_person(session, person_id)
 
-def _touched(resource_type: str, response: JSONResponse) -> audit_service.Touched:
-    answer = json.loads(bytes(response.body))
-    resource_id = uuid.UUID(answer["id"])
-    person_id = uuid.UUID(answer["person_id"]) if "person_id" in answer else resource_id
-    return audit_service.Touched(resource_type, resource_id, person_id)
+    return check
 
 
 def created(

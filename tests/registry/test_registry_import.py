@@ -19,7 +19,7 @@ from services.registry.clock import today
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import open_sheet
 from services.registry.settings import RegistrySettings
-from shared.cli.main import app
+from migreg.main import app
 from tests.registry.conftest import REGISTRAR, person_body
 
 HEADER = [*person_body().keys(), "phone", "locality"]

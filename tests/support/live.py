@@ -30,7 +30,7 @@ class LiveSystem:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli.main", *args], env=self.env)
+        process = subprocess.Popen([sys.executable, "-m", "migreg", *args], env=self.env)
         self.processes[name] = process
         return process
 

@@ -1,4 +1,4 @@
-"""Case tables: the case itself, its append-only timeline, numbering, referrals, officers."""
+"""Case tables: the case itself, its append-only timeline, numbering, officers."""
 
 from __future__ import annotations
 
@@ -122,26 +122,12 @@ class CaseNumberCounter(Base):
     last_seq: Mapped[int] = mapped_column(Integer)
 
 
-class Referral(Base):
-    __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_case", "case_id", "created_at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
-    organization: Mapped[str] = mapped_column(String(200))
-    organization_type: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
 class Officer(Base):
-    """Consular officers seen in valid tokens, so assignments can name only real colleagues.
+    """Consular officers seen changing cases, so assignments can name only real colleagues.
 
     There is no user directory in this system: the identity provider's tokens are the
-    source of truth, so an officer becomes assignable once they have used the service.
+    source of truth, so an officer becomes assignable once they have changed a case
+    (reads record nothing).
     """
 
     __tablename__ = "officers"

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
+from shared.openapi import NamedEnum
 from shared.schemas import FreeText, InputBody
 
-ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
+ReportedBy = Annotated[
+    Literal["self", "family", "employer", "ngo", "host_authority", "hotline"],
+    NamedEnum("ReportedBy", "Who told the consulate about the case."),
+]
 ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
 
 
-def _strip_required(value: str) -> str:
+def strip_required(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
@@ -51,7 +63,7 @@ class PersonDetails(InputBody):
     pin: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
     phone: str | None = Field(default=None, max_length=20)
 
-    _names = field_validator("last_name", "first_name")(_strip_required)
+    _names = field_validator("last_name", "first_name")(strip_required)
 
     @field_validator("phone")
     @classmethod
@@ -84,17 +96,29 @@ class CaseCreate(InputBody):
         }
     )
 
-    consulate: str = ConsulateCode
-    person_id: uuid.UUID | None = None
-    person: PersonDetails | None = None
+    consulate: str = Field(
+        pattern=r"^[A-Z]{2}-[A-Z]{3}$",
+        examples=["RU-MOW"],
+        description="The consulate that works the case; officers may name only their own",
+    )
+    person_id: uuid.UUID | None = Field(
+        default=None, description="A registered person (checked with the registry)"
+    )
+    person: PersonDetails | None = Field(
+        default=None, description="Or: details of someone not yet registered (not both)"
+    )
     category: CaseCategory
     priority: Priority
-    description: FreeText = Field(min_length=1, max_length=10_000)
+    description: FreeText = Field(min_length=1, max_length=10_000, description="What happened")
     reported_by: ReportedBy | None = None
-    location: Location | None = None
-    notify_family: bool = False
+    location: Location | None = Field(default=None, description="Where the person is now")
+    notify_family: StrictBool = Field(
+        default=False,
+        description="Send the family a templated SMS; refused (422) for sensitive categories "
+        "(death, trafficking, violence, missing_person)",
+    )
 
-    _description = field_validator("description")(_strip_required)
+    _description = field_validator("description")(strip_required)
 
     @model_validator(mode="after")
     def _one_person(self) -> CaseCreate:
@@ -146,7 +170,12 @@ class SlaOut(BaseModel):
     )
     due_at: datetime
     budget_hours: float
-    paused_seconds: int = Field(description="Time spent awaiting information from others")
+    paused_seconds: int = Field(
+        description=(
+            "Time the clock stood still: awaiting information from others, and time "
+            "spent resolved before a reopen"
+        )
+    )
     active_seconds: int = Field(description="Time the SLA clock has run")
 
 
@@ -195,56 +224,26 @@ class TransitionIn(InputBody):
         }
     )
 
-    to: CaseStatus
-    note: FreeText | None = Field(default=None, max_length=4000)
-    resolution: Resolution | None = None
-    notify_family: bool = False
+    to: CaseStatus = Field(description="The next status; the operation lists the allowed moves")
+    note: FreeText | None = Field(
+        default=None, max_length=4000, description="Why, for the timeline (at most 4000)"
+    )
+    resolution: Resolution | None = Field(
+        default=None, description="Required when `to` is `resolved`; refused otherwise"
+    )
+    notify_family: StrictBool = Field(
+        default=False, description="On `resolved` only: send the family a templated SMS"
+    )
 
 
 class NoteIn(InputBody):
     text: FreeText = Text
 
-    _text = field_validator("text")(_strip_required)
+    _text = field_validator("text")(strip_required)
 
 
 class AssignmentIn(InputBody):
     assignee: str = Field(min_length=1, max_length=200, examples=["officer.asanov"])
-
-
-OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
-ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
-
-
-class ReferralIn(InputBody):
-    organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
-    organization_type: OrganizationType = "other"
-    reason: FreeText = Text
-
-    _strip = field_validator("organization", "reason")(_strip_required)
-
-
-class ReferralStatusIn(InputBody):
-    status: ReferralStatus
-    note: FreeText | None = Field(default=None, max_length=4000)
-
-
-class ReferralOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    case_id: uuid.UUID
-    organization: str
-    organization_type: OrganizationType
-    reason: str
-    status: ReferralStatus
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class ReferralList(BaseModel):
-    items: list[ReferralOut]
-    next_cursor: str | None = None
 
 
 class LinkPersonIn(InputBody):
@@ -255,7 +254,7 @@ class TransferIn(InputBody):
     consulate: str = ConsulateCode
     reason: FreeText = Text
 
-    _reason = field_validator("reason")(_strip_required)
+    _reason = field_validator("reason")(strip_required)
 
 
 EventKind = Literal[

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 
+from services.consular.access import Admin, Anyone
 from services.consular.consulates import service
 from services.consular.consulates.schemas import (
     ConsulateCreate,
@@ -13,15 +14,12 @@ from services.consular.consulates.schemas import (
     ConsulateOut,
     ConsulateUpdate,
 )
-from services.consular.problems import problem
-from shared.auth.dependencies import CurrentPrincipal, require
-from shared.auth.principal import Principal, Role
 from shared.db import DbSession
+from shared.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
 
-Admin = Annotated[Principal, Depends(require(Role.admin))]
 Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
 
 
@@ -32,7 +30,7 @@ def _out(row: object, response: Response) -> ConsulateOut:
 
 
 @router.get("", response_model=ConsulateList, summary="Consulates and their hotlines")
-async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> ConsulateList:
+async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateList:
     # Consulate contacts are public information: any authenticated caller may read them.
     rows = await service.list_consulates(session)
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
@@ -42,10 +40,10 @@ async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> Co
     "/{code}",
     response_model=ConsulateOut,
     summary="One consulate",
-    responses={404: problem("No such consulate")},
+    responses=problems(NotFound),
 )
 async def read_consulate(
-    code: Code, session: DbSession, principal: CurrentPrincipal, response: Response
+    code: Code, session: DbSession, principal: Anyone, response: Response
 ) -> ConsulateOut:
     return _out(await service.get_consulate(session, code), response)
 
@@ -55,7 +53,7 @@ async def read_consulate(
     status_code=status.HTTP_201_CREATED,
     response_model=ConsulateOut,
     summary="Add a consulate (administrators)",
-    responses={409: problem("The code is taken")},
+    responses=problems(Conflict),
 )
 async def create_consulate(
     body: ConsulateCreate, session: DbSession, principal: Admin, response: Response
@@ -69,11 +67,7 @@ async def create_consulate(
     "/{code}",
     response_model=ConsulateOut,
     summary="Change a consulate's details (administrators; If-Match required)",
-    responses={
-        404: problem("No such consulate"),
-        412: problem("Stale If-Match"),
-        428: problem("If-Match missing"),
-    },
+    responses=problems(NotFound, PreconditionFailed, PreconditionRequired),
 )
 async def update_consulate(
     code: Code,

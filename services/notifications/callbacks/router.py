@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ValidationError
 
+from services.notifications.access import ProviderCallback
 from services.notifications.callbacks import service
 from services.notifications.callbacks.schemas import (
     DeliveryReportIn,
@@ -20,25 +21,21 @@ from services.notifications.callbacks.schemas import (
     InboundIn,
     InboundOut,
 )
-from services.notifications.callbacks.signature import verify
+from services.notifications.callbacks.signature import BadSignature, verify
 from services.notifications.inbound import service as inbound
+from services.notifications.messages.errors import MessageNotFound
 from services.notifications.settings import NotificationsSettings
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
 from shared.db import DbSession
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, problems
 
 router = APIRouter(prefix="/provider-callbacks", tags=["provider callbacks"])
 
-Provider = Annotated[Principal, Depends(require(scopes=("notifications:callbacks",)))]
 Signature = Annotated[
     str | None,
     Header(alias="X-Signature", max_length=200, description="hex HMAC-SHA256 of the body"),
 ]
 
 M = TypeVar("M", bound=BaseModel)
-
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -69,11 +66,11 @@ async def _signed(request: Request, signature: str | None, model: type[M]) -> M:
     "/delivery-reports",
     response_model=DeliveryReportOut,
     openapi_extra=_body_schema(DeliveryReportIn),
-    responses={404: {"description": "No such message", **_PROBLEM}},
+    responses=problems(BadSignature, MessageNotFound),
     summary="A provider's delivery report (signed)",
 )
 async def delivery_report(
-    request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
+    request: Request, session: DbSession, principal: ProviderCallback, x_signature: Signature = None
 ) -> DeliveryReportOut:
     report = await _signed(request, x_signature, DeliveryReportIn)
     provider = request.app.state.settings.provider
@@ -85,10 +82,11 @@ async def delivery_report(
     "/inbound",
     response_model=InboundOut,
     openapi_extra=_body_schema(InboundIn),
+    responses=problems(BadSignature),
     summary="An SMS a family sent us (signed)",
 )
 async def inbound_sms(
-    request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
+    request: Request, session: DbSession, principal: ProviderCallback, x_signature: Signature = None
 ) -> InboundOut:
     sms = await _signed(request, x_signature, InboundIn)
     row, new = await inbound.receive(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
+from services.notifications.access import Admin, Reader
 from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
+from services.notifications.templates.errors import TemplateNotFound
 from services.notifications.templates.rendering import render
 from services.notifications.templates.schemas import (
     Language,
@@ -19,28 +21,17 @@ from services.notifications.templates.schemas import (
     TemplateOut,
     stringify,
 )
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
-TemplateReader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
-TemplateEditor = Annotated[Principal, Depends(require("admin"))]
 KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
-
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such template", "content": {"application/problem+json": {}}}
-}
-_PRECONDITIONS: dict[int | str, dict[str, Any]] = {
-    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
-    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
-}
 
 
 @router.get("", response_model=TemplateList, summary="Current SMS templates per key and language")
-async def list_templates(session: DbSession, principal: TemplateReader) -> TemplateList:
+async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
     rows = await service.current_templates(session)
     return TemplateList(items=[TemplateOut.model_validate(r) for r in rows])
 
@@ -48,14 +39,14 @@ async def list_templates(session: DbSession, principal: TemplateReader) -> Templ
 @router.get(
     "/{key}/{language}",
     response_model=TemplateOut,
-    responses=_NOT_FOUND,
+    responses=problems(TemplateNotFound),
     summary="The current version of one template (its ETag is needed to edit it)",
 )
 async def get_template(
     key: KeyPath,
     language: Language,
     session: DbSession,
-    principal: TemplateReader,
+    principal: Reader,
     response: Response,
 ) -> TemplateOut:
     template = await service.get_current(session, key, language)
@@ -66,7 +57,10 @@ async def get_template(
 @router.put(
     "/{key}/{language}",
     response_model=TemplateOut,
-    responses={201: {"description": "A new template", "model": TemplateOut}, **_PRECONDITIONS},
+    responses={
+        201: {"description": "A new template", "model": TemplateOut},
+        **problems(PreconditionFailed, PreconditionRequired),
+    },
     summary="Store a new version of a template (If-Match needed when it exists)",
 )
 async def put_template(
@@ -74,7 +68,7 @@ async def put_template(
     language: Language,
     body: TemplateIn,
     session: DbSession,
-    principal: TemplateEditor,
+    principal: Admin,
     response: Response,
     if_match: IfMatch = None,
 ) -> TemplateOut:
@@ -94,11 +88,11 @@ async def put_template(
 @router.post(
     "/{key}/{language}/preview",
     response_model=PreviewOut,
-    responses=_NOT_FOUND,
+    responses=problems(TemplateNotFound),
     summary="Render a template: text, encoding and number of SMS segments",
 )
 async def preview_template(
-    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: TemplateReader
+    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: Reader
 ) -> PreviewOut:
     template = await service.get_current(session, key, language)
     text = render(template.body, stringify(body.params))

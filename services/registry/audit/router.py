@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from services.registry.access import Auditor
 from services.registry.audit import service
 from services.registry.audit.schemas import AuditEventOut
-from services.registry.roles import Auditor
 from shared.db import DbSession
 from shared.pagination import Cursor, Limit, Page
 from shared.schemas import IsoDateTime

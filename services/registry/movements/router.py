@@ -8,10 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from services.registry.audit import service as audit_service
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.access import Reader, Registrar
+from services.registry.audit.declare import MOVEMENT, Action, Resource, audited
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.movements import service
+from services.registry.movements.errors import (
+    AlreadySuperseded,
+    ImpossibleSequence,
+    MovementNotFound,
+)
 from services.registry.movements.schemas import (
     DepartureCreate,
     MovementCorrection,
@@ -19,23 +25,27 @@ from services.registry.movements.schemas import (
     ReturnCreate,
 )
 from services.registry.persons import service as persons
-from services.registry.roles import Reader, Registrar
+from services.registry.persons.errors import PersonNotFound
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.errors import problems
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["movements"])
 
-WRITE_RESPONSES = {
-    **not_found("person (or movement)"),
-    **problem(409, "An impossible sequence; `detail` says why"),
-}
+RECORD_PROBLEMS = problems(PersonNotFound, ImpossibleSequence, IdempotencyKeyReused)
 
 
-def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
-    return audit_service.Touched("movement", movement_id, person_id)
+# A correction's answer is the replacement; the row it corrected changed too.
+# (A withdrawal answers the withdrawn row itself.)
+CORRECTED = Resource("movement", id_field="corrects", unless="superseded")
 
 
 async def _record_movement(
@@ -56,13 +66,18 @@ async def _record_movement(
             )
         else:
             movement = await service.add_return(session, person, body, principal.subject, settings)
-        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
         return created(service.to_out(movement))
 
     kind = "departures" if isinstance(body, DepartureCreate) else "returns"
     operation = f"POST /v1/persons/{person_id}/{kind}"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
     )
 
 
@@ -71,8 +86,9 @@ async def _record_movement(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a departure abroad",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
+@audited(Action.create, MOVEMENT)
 async def record_departure(
     person_id: uuid.UUID,
     body: DepartureCreate,
@@ -89,8 +105,9 @@ async def record_departure(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a return home",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
+@audited(Action.create, MOVEMENT)
 async def record_return(
     person_id: uuid.UUID,
     body: ReturnCreate,
@@ -106,8 +123,9 @@ async def record_return(
     "/movements",
     response_model=Page[MovementOut],
     summary="A person's departures and returns, oldest first",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
+@audited(Action.read, MOVEMENT)
 async def list_movements(
     person_id: uuid.UUID,
     session: DbSession,
@@ -118,9 +136,6 @@ async def list_movements(
 ) -> Page[MovementOut]:
     person = await persons.get_person(session, person_id)
     movements = await service.list_movements(session, person.id, include_superseded)
-    await audit_service.record(
-        session, principal, "read", [_touched(m.id, person.id) for m in movements]
-    )
     # A person has tens of movements at most: one page.
     return Page(items=[service.to_out(m) for m in movements])
 
@@ -131,8 +146,15 @@ async def list_movements(
     response_model=MovementOut,
     summary="Correct (or withdraw) a movement; the old row is kept, marked superseded",
     description="Returns the replacement movement, or the withdrawn one when `withdraw` is true.",
-    responses=WRITE_RESPONSES,
+    responses=problems(
+        PersonNotFound,
+        MovementNotFound,
+        ImpossibleSequence,
+        AlreadySuperseded,
+        IdempotencyKeyReused,
+    ),
 )
+@audited(Action.correct, MOVEMENT, CORRECTED)
 async def correct_movement(
     person_id: uuid.UUID,
     movement_id: uuid.UUID,
@@ -147,13 +169,15 @@ async def correct_movement(
         old, new = await service.correct(
             session, person, movement_id, body, principal.subject, settings
         )
-        touched = [_touched(old.id, person.id)]
-        if new is not None:
-            touched.append(_touched(new.id, person.id))
-        await audit_service.record(session, principal, "correct", touched)
         return created(service.to_out(new or old))
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
     )

@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from services.registry.audit import service as audit_service
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
-from services.registry.persons import search, service
+from services.registry.access import Reader, Registrar
+from services.registry.audit.declare import PERSON, STATUS_EVENT, Action, audited
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
+from services.registry.persons import need_to_know, search, service
+from services.registry.persons.errors import PersonNotFound, PinAlreadyRegistered, StatusConflict
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
@@ -21,15 +23,20 @@ from services.registry.persons.schemas import (
     StatusEventCreate,
     StatusEventOut,
 )
-from services.registry.roles import Reader, Registrar
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
-NOT_FOUND = not_found()
+NOT_FOUND = problems(PersonNotFound)
 
 
 @router.post(
@@ -37,8 +44,9 @@ NOT_FOUND = not_found()
     status_code=status.HTTP_201_CREATED,
     response_model=PersonOut,
     summary="Register a migrant",
-    responses={**problem(409, "PIN already registered; `id` names the existing person")},
+    responses=problems(PinAlreadyRegistered, IdempotencyKeyReused),
 )
+@audited(Action.create, PERSON)
 async def register_person(
     body: PersonCreate,
     session: DbSession,
@@ -48,12 +56,17 @@ async def register_person(
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await service.register_person(session, body, settings)
-        await audit_service.record(session, principal, "create", [audit_service.person(person.id)])
         out = PersonOut.model_validate(person)
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
     return await idempotent(
-        session, principal, idempotency_key, "POST /v1/persons", body, run, reveals="person"
+        session,
+        principal,
+        idempotency_key,
+        "POST /v1/persons",
+        body,
+        run,
+        revisit=revisit(session),
     )
 
 
@@ -63,8 +76,12 @@ async def register_person(
     summary="List or search people",
     description="`q` finds a person by PIN, phone (any common format) or name in either "
     "script, across transliteration variants and one-letter typos, best match first. "
+    "Registrars and administrators may list with filters alone and page with `cursor`; "
+    "everyone else must send `q`, `pin` or `phone` and gets one page of at most "
+    "`person_search_max_results` (default 20) people, without a cursor. "
     "Every person returned is recorded in the audit trail as read.",
 )
+@audited(Action.read, PERSON)
 async def list_persons(
     session: DbSession,
     principal: Reader,
@@ -81,6 +98,9 @@ async def list_persons(
     ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
 ) -> Page[PersonOut]:
+    limit = need_to_know.page_size(
+        principal, settings, has_query=bool(q or pin or phone), limit=limit, cursor=cursor
+    )
     phone_e164 = None
     if phone is not None:
         phone_e164 = search.parse_phone_query(phone, settings.default_phone_region)
@@ -93,18 +113,17 @@ async def list_persons(
         )
     else:
         people, next_cursor = await search.list_persons(session, filters, limit, cursor)
-    await audit_service.record(
-        session, principal, "read", [audit_service.person(p.id) for p in people]
-    )
+    if not need_to_know.may_list(principal):
+        next_cursor = None
     return Page(items=[PersonOut.model_validate(p) for p in people], next_cursor=next_cursor)
 
 
 @router.get("/{person_id}", response_model=PersonOut, summary="Read a person", responses=NOT_FOUND)
+@audited(Action.read, PERSON)
 async def read_person(
     person_id: uuid.UUID, session: DbSession, principal: Reader, response: Response
 ) -> PersonOut:
     person = PersonOut.model_validate(await service.get_person(session, person_id))
-    await audit_service.record(session, principal, "read", [audit_service.person(person.id)])
     response.headers["ETag"] = etag_for(person.version)
     return person
 
@@ -113,13 +132,11 @@ async def read_person(
     "/{person_id}",
     response_model=PersonOut,
     summary="Update a person (send If-Match with the ETag you read)",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "The new PIN belongs to another person"),
-        **problem(412, "The person changed since you read it"),
-        **problem(428, "If-Match is missing"),
-    },
+    responses=problems(
+        PersonNotFound, PinAlreadyRegistered, PreconditionFailed, PreconditionRequired
+    ),
 )
+@audited(Action.update, PERSON)
 async def update_person(
     person_id: uuid.UUID,
     body: PersonUpdate,
@@ -132,7 +149,6 @@ async def update_person(
     person = await service.get_person(session, person_id, lock=True)
     check_if_match(if_match, person.version)
     person = await service.update_person(session, person, body, settings)
-    await audit_service.record(session, principal, "update", [audit_service.person(person.id)])
     out = PersonOut.model_validate(person)
     response.headers["ETag"] = etag_for(out.version)
     return out
@@ -143,11 +159,9 @@ async def update_person(
     status_code=status.HTTP_201_CREATED,
     response_model=StatusEventOut,
     summary="Record that a person died, went missing, or was found",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "Not possible from the current status"),
-    },
+    responses=problems(PersonNotFound, StatusConflict, IdempotencyKeyReused),
 )
+@audited(Action.status_change, STATUS_EVENT)
 async def record_status_event(
     person_id: uuid.UUID,
     body: StatusEventCreate,
@@ -161,17 +175,17 @@ async def record_status_event(
         event = await service.record_status_event(
             session, person, body, principal.subject, settings
         )
-        await audit_service.record(
-            session,
-            principal,
-            "status_change",
-            [audit_service.Touched("status_event", event.id, person.id)],
-        )
         return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
     return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="status_event"
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
     )
 
 
@@ -195,15 +209,10 @@ def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
     description="`person_status` is the person's status now.",
     responses=NOT_FOUND,
 )
+@audited(Action.read, STATUS_EVENT)
 async def list_status_events(
     person_id: uuid.UUID, session: DbSession, principal: Reader
 ) -> Page[StatusEventOut]:
     person = await service.get_person(session, person_id)
     events = await service.list_status_events(session, person.id)
-    await audit_service.record(
-        session,
-        principal,
-        "read",
-        [audit_service.Touched("status_event", e.id, person.id) for e in events],
-    )
     return Page(items=[_status_event_out(e, person.status) for e in events])

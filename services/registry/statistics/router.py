@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
+from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
-from services.registry.roles import Analyst
 from services.registry.statistics import service
 from services.registry.statistics.formats import (
     CSV,
@@ -30,19 +31,22 @@ from services.registry.statistics.periods import (
     last_complete_month,
     sdmx_period,
 )
-from services.registry.statistics.schemas import BY_KEYS, Cell, FlowsOut, StockOut
+from services.registry.statistics.schemas import ByKey, Cell, FlowsOut, StockOut
 from shared.db import DbSession
+from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 By = Annotated[
-    str | None,
+    list[ByKey],
     Query(
-        max_length=200,
-        description=f"Up to three comma-separated breakdown keys: {', '.join(BY_KEYS)}",
-        examples=["sex,destination_country"],
+        max_length=3,
+        json_schema_extra={"uniqueItems": True},
+        description="Up to three breakdown keys, each at most once: repeat the parameter "
+        "(`by=sex&by=destination_country`) or separate them with commas.",
     ),
+    BeforeValidator(split_commas),
 ]
 Accept = Annotated[str | None, Header(include_in_schema=False)]
 SUPPRESSION = (
@@ -93,7 +97,7 @@ async def stock(
     settings: AppSettings,
     accept: Accept = None,
     on: Annotated[IsoDate | None, Query(description="A month end")] = None,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> StockOut | Response:
     keys = service.parse_by(by)
     day = check_stock_date(on) if on else last_complete_month(today(settings))[1]
@@ -124,7 +128,7 @@ async def flows(
         IsoDate | None, Query(alias="from", description="First day of a month")
     ] = None,
     to: Annotated[IsoDate | None, Query(description="Last day of a month")] = None,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> FlowsOut | Response:
     keys = service.parse_by(by)
     default_start, default_end = last_complete_month(today(settings))
