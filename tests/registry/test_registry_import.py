@@ -14,12 +14,12 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from migreg.main import app
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import open_sheet
 from services.registry.settings import RegistrySettings
-from migreg.main import app
 from tests.registry.conftest import REGISTRAR, person_body
 
 HEADER = [*person_body().keys(), "phone", "locality"]
@@ -119,6 +119,13 @@ def test_a_rerun_adds_nothing_and_an_interrupted_run_completes(
     assert third.exit_code == 0, third.output
     assert "0 loaded, 9 already present" in third.output
     assert count_people(url) == 9
+    # Every person written is audited once, however many runs it took.
+    with psycopg.connect(psycopg_url(url)) as conn:
+        events = conn.execute(
+            "SELECT action, count(DISTINCT resource_id), count(*) FROM audit_events "
+            "WHERE resource_type = 'person' AND actor LIKE 'migreg import%' GROUP BY action"
+        ).fetchall()
+    assert events == [("create", 9, 9)]
 
 
 async def test_excel_with_other_headers_through_a_mapping_file(

@@ -20,8 +20,10 @@ from typing import Any
 import psycopg
 from pydantic import ValidationError
 
+from services.registry.audit.bulk import copy_events
 from services.registry.families.schemas import FamilyMemberCreate
 from services.registry.families.service import check_may_have_caregiver, checked_member
+from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS
 from services.registry.imports.report import ImportReport, problems_of
 from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
@@ -100,7 +102,8 @@ def _validated(
     try:
         if not raw.get("person_pin"):
             raise InvalidInput("person_pin", "is required: whose family member this is")
-        values = checked_member(FamilyMemberCreate.model_validate(body), settings, on)
+        data = FamilyMemberCreate.model_validate(body, strict=TEXT_CELLS)
+        values = checked_member(data, settings, on)
     except (ValidationError, InvalidInput) as exc:
         report.reject(number, raw, problems_of(exc))
         return None
@@ -161,6 +164,8 @@ def _load(
     ):
         for row in rows:
             cp.write_row(row)
+    written = ((row[0], row[1]) for row in rows)  # (member id, person id)
+    copy_events(conn, **IMPORT_ACTOR, resource_type="family_member", touched=written)
     return len(rows), present
 
 
