@@ -25,6 +25,7 @@ from shared.migrate import SERVICES, upgrade
 # The processes of a local run: name, ``migreg`` arguments, and its port as an offset
 # from --base-port (None: it serves no HTTP). Adding a process is adding a line.
 PROCESSES: tuple[tuple[str, tuple[str, ...], int | None], ...] = (
+    ("console", ("serve", "console"), -1),  # the staff console, opened first: 8000
     ("registry", ("serve", "registry"), 0),
     ("consular", ("serve", "consular"), 1),
     ("notifications", ("serve", "notifications"), 2),
@@ -87,6 +88,7 @@ def _child_env(urls: Mapping[str, str], ports: Mapping[str, int]) -> dict[str, s
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
     # Signed audit checkpoints outside the database, with a key made once in .var/.
     env.update(local_checkpoint_env(home()))
+    env.update({f"CONSOLE_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES})
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
         for peer in SERVICES:
@@ -113,9 +115,9 @@ def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
         "again; Ctrl-C stops everything.\n"
     )
     for service, port in ports.items():
-        console.print(
-            f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
-        )
+        url = f"http://127.0.0.1:{port}"
+        docs = "open this and sign in" if service == "console" else f"docs: {url}/docs"
+        console.print(f"  {service:<14} {url}   {docs}")
     console.print("\nDatabases (for `migreg audit verify` and the like):")
     for service, url in urls.items():
         parsed = make_url(url)

@@ -41,13 +41,13 @@ def _free_base_port() -> int:
         # connection can take the port between this check and uvicorn's bind.
         base = random.randint(20000, 32000)
         try:
-            for port in range(base, base + 3):
+            for port in range(base - 1, base + 3):
                 with socket.socket() as sock:
                     sock.bind(("127.0.0.1", port))
             return base
         except OSError:
             continue
-    raise RuntimeError("no three free ports in a row")
+    raise RuntimeError("no four free ports in a row")
 
 
 def _dev_env(home: Path) -> dict[str, str]:
@@ -115,8 +115,11 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
             "auditor",
             "admin",
         }
-        for port in (base, base + 1, base + 2):
+        for port in (base - 1, base, base + 1, base + 2):
             assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        # The console answers first-time visitors with its sign-in page.
+        sign_in = httpx.get(f"http://127.0.0.1:{base - 1}/", follow_redirects=True)
+        assert 'action="/sign-in/dev"' in sign_in.text
         officer = httpx.get(
             f"http://127.0.0.1:{base + 1}/v1/whoami",
             headers={"Authorization": f"Bearer {tokens['consular_officer']}"},
@@ -206,7 +209,9 @@ def test_a_second_dev_refuses_at_once_and_the_first_keeps_running(
     # Another data folder, the same ports.
     elsewhere = tmp_path / "elsewhere"
     code, lines, _ = _refusal(elsewhere, base)
-    assert code != 0 and len(lines) == 1 and f"port {base} is already in use" in lines[0], lines
+    # The first port checked is the console's, just below the registry's.
+    busy = f"port {base - 1} is already in use"
+    assert code != 0 and len(lines) == 1 and busy in lines[0], lines
     assert not (elsewhere / "pgdata").exists()
     created = httpx.post(
         f"http://127.0.0.1:{base}/v1/persons",

@@ -24,7 +24,7 @@ from jose import jwk
 
 from shared.auth.tokens import issue_token
 from shared.settings import AuthSettings
-from tests.support.live import LiveSystem, _wait_ready, free_port
+from tests.support.live import LiveSystem, free_port, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -113,7 +113,7 @@ def _registry(
         env={k: v for k, v in os.environ.items() if not k.startswith("MIGREG_AUTH_")} | env,
     )
     system.start("registry", ["serve", "registry", "--port", str(port)])
-    _wait_ready(system.urls["registry"], system.processes["registry"])
+    wait_ready(system.urls["registry"], system.processes["registry"])
     return system
 
 

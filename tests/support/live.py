@@ -44,7 +44,7 @@ class LiveSystem:
             process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -66,6 +66,7 @@ def live_system(
     urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=TEST_SECRET, **(extra_env or {}))
     for service in SERVICES:
+        env[f"CONSOLE_{service.upper()}_URL"] = urls[service]
         env[f"{service.upper()}_DATABASE_URL"] = database_urls[service]
         for peer in SERVICES:
             env[f"{service.upper()}_{peer.upper()}_URL"] = urls[peer]
@@ -74,7 +75,7 @@ def live_system(
         for service in SERVICES:
             system.start(service, ["serve", service, "--port", str(ports[service])])
         for service in SERVICES:
-            _wait_ready(urls[service], system.processes[service])
+            wait_ready(urls[service], system.processes[service])
         yield system
     finally:
         for name in list(system.processes):

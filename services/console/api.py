@@ -1,0 +1,140 @@
+"""Calls to the three services with the signed-in user's own token, so every rule
+(jurisdiction, need-to-know, audit) is enforced once, in the services, and the audit
+trail names the real person. One shared ``httpx.AsyncClient`` per app."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+from fastapi import Depends, Request
+
+from services.console.session import Staff
+
+
+class ApiProblem(Exception):
+    """A 4xx/5xx answer from a service, with its problem+json body."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(f"{status}: {problem.get('detail')}")
+        self.status = status
+        self.problem = problem
+
+    @property
+    def detail(self) -> str:
+        return str(self.problem.get("detail") or self.problem.get("title") or "")
+
+    def field_errors(self) -> dict[str, str]:
+        """``errors[]`` by field name (the last dotted part names the form input)."""
+        found: dict[str, str] = {}
+        for error in self.problem.get("errors") or []:
+            name = str(error.get("field", "")).split(".")[-1] or "_form"
+            found.setdefault(name, str(error.get("reason", "")))
+        return found
+
+
+class ApiUnavailable(Exception):
+    """A service did not answer (down, timed out)."""
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    urls: dict[str, str]
+    token: str
+
+    async def get(self, service: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        return (await self.call("GET", service, path, params=params)).body
+
+    async def send(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        body: dict[str, Any],
+        *,
+        etag: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Answer:
+        headers = {}
+        if etag:
+            headers["If-Match"] = etag
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return await self.call(method, service, path, json=body, headers=headers)
+
+    async def download(
+        self, service: str, path: str, params: dict[str, Any], accept: str
+    ) -> httpx.Response:
+        response = await self._request("GET", service, path, params=params, accept=accept)
+        if response.status_code >= 400:
+            raise _problem(response)
+        return response
+
+    async def call(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        response = await self._request(method, service, path, params, json, headers)
+        if response.status_code >= 400:
+            raise _problem(response)
+        body = response.json() if response.content else None
+        return Answer(response.status_code, body, response.headers)
+
+    async def _request(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        accept: str = "application/json",
+    ) -> httpx.Response:
+        clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        all_headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": accept,
+            **(headers or {}),
+        }
+        try:
+            return await self.client.request(
+                method, self.urls[service] + path, params=clean, json=json, headers=all_headers
+            )
+        except httpx.HTTPError as exc:
+            raise ApiUnavailable(service) from exc
+
+
+def _problem(response: httpx.Response) -> ApiProblem:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"detail": response.reason_phrase}
+    return ApiProblem(response.status_code, body if isinstance(body, dict) else {})
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def _api(request: Request, user: Staff) -> Api:
+    state = request.app.state
+    return Api(client=state.http, urls=state.api_urls, token=user.token)
+
+
+UserApi = Annotated[Api, Depends(_api)]

@@ -1,0 +1,133 @@
+"""Names shown for the services' codes (statuses, categories...), marked for translation."""
+
+from __future__ import annotations
+
+from services.console.i18n import N_
+
+LABELS: dict[str, str] = {
+    # person status
+    "in_country": N_("In the country"),
+    "abroad": N_("Abroad"),
+    "returned": N_("Returned"),
+    "deceased": N_("Deceased"),
+    "missing": N_("Missing"),
+    # case status
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "awaiting_information": N_("Awaiting information"),
+    "referred": N_("Referred"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+    # categories
+    "wage_theft": N_("Wage theft"),
+    "document_confiscation": N_("Document confiscation"),
+    "detention": N_("Detention"),
+    "deportation": N_("Deportation"),
+    "trafficking": N_("Trafficking"),
+    "violence": N_("Violence"),
+    "accident_injury": N_("Accident or injury"),
+    "death": N_("Death and repatriation"),
+    "missing_person": N_("Missing person"),
+    "medical": N_("Medical"),
+    "other": N_("Other"),
+    # priorities
+    "critical": N_("Critical"),
+    "high": N_("High"),
+    "normal": N_("Normal"),
+    "low": N_("Low"),
+    # SLA states
+    "red": N_("Overdue"),
+    "amber": N_("Due soon"),
+    "green": N_("On time"),
+    "paused": N_("Paused"),
+    "met": N_("Met"),
+    "breached": N_("Breached"),
+    # relations
+    "spouse": N_("Spouse"),
+    "child": N_("Child"),
+    "parent": N_("Parent"),
+    "sibling": N_("Sibling"),
+    "guardian": N_("Guardian"),
+    # movements
+    "departure": N_("Departure"),
+    "return": N_("Return"),
+    # roles
+    "registrar": N_("Registrar"),
+    "consular_officer": N_("Consular officer"),
+    "consular_supervisor": N_("Consular supervisor"),
+    "analyst": N_("Analyst"),
+    "auditor": N_("Auditor"),
+    "admin": N_("Administrator"),
+    # resolutions
+    "assisted": N_("Assisted"),
+    "wages_recovered": N_("Wages recovered"),
+    "released": N_("Released"),
+    "repatriated": N_("Repatriated"),
+    "remains_repatriated": N_("Remains repatriated"),
+    "referred_out": N_("Referred to another organisation"),
+    "unreachable": N_("Unreachable"),
+    "duplicate": N_("Duplicate"),
+    "withdrawn": N_("Withdrawn"),
+    # purposes and return reasons
+    "work": N_("Work"),
+    "study": N_("Study"),
+    "family": N_("Family"),
+    "contract_end": N_("Contract ended"),
+    "entry_ban": N_("Entry ban"),
+    "health": N_("Health"),
+    # sex
+    "F": N_("Female"),
+    "M": N_("Male"),
+    # timeline events
+    "created": N_("Case opened"),
+    "transition": N_("Status changed"),
+    "note": N_("Note"),
+    "assignment": N_("Assigned"),
+    "referral": N_("Referral"),
+    "referral_status": N_("Referral updated"),
+    "person_linked": N_("Person linked"),
+    "transferred": N_("Transferred"),
+    "family_notification_requested": N_("Family SMS requested"),
+    # statistics keys
+    "age_group": N_("Age group"),
+    "region": N_("Region"),
+    "destination_country": N_("Destination country"),
+    "sector": N_("Sector"),
+    "sex": N_("Sex"),
+    "movement": N_("Movement"),
+}
+
+CASE_STATUSES = ("open", "in_progress", "awaiting_information", "referred", "resolved", "closed")
+CATEGORIES = (
+    "wage_theft",
+    "document_confiscation",
+    "detention",
+    "deportation",
+    "trafficking",
+    "violence",
+    "accident_injury",
+    "death",
+    "missing_person",
+    "medical",
+    "other",
+)
+# Never a templated family SMS for these (the services refuse it too); the form hides it.
+SENSITIVE_CATEGORIES = frozenset({"death", "trafficking", "violence", "missing_person"})
+PRIORITIES = ("critical", "high", "normal", "low")
+RESOLUTIONS = (
+    "assisted",
+    "wages_recovered",
+    "released",
+    "repatriated",
+    "remains_repatriated",
+    "referred_out",
+    "unreachable",
+    "duplicate",
+    "withdrawn",
+    "other",
+)
+RELATIONS = ("spouse", "child", "parent", "sibling", "guardian", "other")
+PURPOSES = ("work", "study", "family", "other")
+RETURN_REASONS = ("contract_end", "deportation", "entry_ban", "health", "family", "other")
+SLA_ORDER = {"red": 0, "amber": 1, "green": 2, "paused": 3}
+BREAKDOWNS = ("sex", "age_group", "region", "destination_country", "sector")

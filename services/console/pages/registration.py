@@ -1,0 +1,268 @@
+"""Registration forms: a person, a family member, a departure, a return (registrars)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.api import ApiProblem, UserApi
+from services.console.csrf import check_csrf
+from services.console.forms import (
+    FORM_ERROR,
+    Field,
+    FormSpec,
+    body_from,
+    coded,
+    errors_from,
+    read_form,
+    render_form,
+)
+from services.console.i18n import LANGUAGE_NAMES, N_
+from services.console.labels import PURPOSES, RELATIONS, RETURN_REASONS
+from services.console.reference import countries, regions
+from services.console.rendering import flash, render
+from services.console.session import StaffUser, roles
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+Registrar = roles("registrar")
+
+SEX = Field("sex", N_("Sex"), "select", True, coded(("F", "M")), coded=True)
+LANGUAGE = Field(
+    "language", N_("Preferred language"), "select", True, tuple(LANGUAGE_NAMES.items())
+)
+DATE = {"max": "9999-12-31"}
+PIN_ATTRS = {"inputmode": "numeric", "pattern": "[0-9]{14}", "maxlength": "14"}
+# As the PIN is typed, the registry is asked whether it is already registered.
+PIN_LIVE = {
+    **PIN_ATTRS,
+    "hx-get": "/persons/pin-check",
+    "hx-trigger": "input changed delay:400ms",
+    "hx-target": "#f-pin-live",
+}
+CYRILLIC_HINT = N_("In Cyrillic, as in the passport")
+
+
+def person_spec(country: str) -> FormSpec:
+    return FormSpec(
+        N_("Register a person"),
+        N_("Register"),
+        done=N_("The person is registered."),
+        fields=(
+            Field(
+                "pin",
+                N_("PIN (14 digits)"),
+                required=True,
+                attrs=PIN_LIVE,
+                live=True,
+                hint=N_("First digit: 1 female, 2 male; then the birth date DDMMYYYY"),
+            ),
+            Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
+            Field("first_name", N_("First name"), required=True, hint=CYRILLIC_HINT),
+            Field("patronymic", N_("Patronymic")),
+            Field("last_name_latin", N_("Last name (Latin)"), attrs={"lang": "en"}),
+            Field("first_name_latin", N_("First name (Latin)"), attrs={"lang": "en"}),
+            SEX,
+            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE),
+            Field("phone", N_("Phone"), "tel", attrs={"autocomplete": "off"}),
+            Field("region", N_("Home region"), "select", True, tuple(regions(country).items())),
+            Field("locality", N_("Town or village")),
+            LANGUAGE,
+        ),
+    )
+
+
+def family_spec(members: list[dict[str, Any]]) -> FormSpec:
+    carers = tuple((m["id"], f"{m['last_name']} {m['first_name']}") for m in members)
+    return FormSpec(
+        N_("Add a family member"),
+        N_("Add"),
+        done=N_("The family member is added."),
+        fields=(
+            Field("relation", N_("Relation"), "select", True, coded(RELATIONS), coded=True),
+            Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
+            Field("first_name", N_("First name"), required=True, hint=CYRILLIC_HINT),
+            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE),
+            Field("sex", N_("Sex"), "select", False, coded(("F", "M")), coded=True),
+            Field("pin", N_("PIN (14 digits)"), attrs=PIN_ATTRS),
+            Field("phone", N_("Phone"), "tel"),
+            LANGUAGE,
+            Field("sms_consent", N_("Agrees to receive SMS about the migrant"), "checkbox"),
+            Field("caregiver_id", N_("Cared for by (for a child)"), "select", options=carers),
+        ),
+    )
+
+
+DEPARTURE = FormSpec(
+    N_("Register a departure"),
+    N_("Register the departure"),
+    done=N_("The departure is registered."),
+    fields=(
+        Field("departed_on", N_("Departure date"), "date", True, attrs=DATE),
+        Field("destination_country", N_("Destination country"), "select", True, countries()),
+        Field("destination_city", N_("City")),
+        Field("purpose", N_("Purpose"), "select", options=coded(PURPOSES), coded=True),
+        Field("employer", N_("Employer")),
+        Field("sector", N_("Sector (ISIC section letter A-U)"), attrs={"maxlength": "1"}),
+        Field("occupation", N_("Occupation (ISCO-08 major group 0-9)"), attrs={"maxlength": "1"}),
+        Field("contract_end", N_("Contract ends"), "date", attrs=DATE),
+        Field("border_crossing", N_("Border crossing point")),
+    ),
+)
+
+RETURN = FormSpec(
+    N_("Register a return"),
+    N_("Register the return"),
+    done=N_("The return is registered."),
+    fields=(
+        Field("returned_on", N_("Return date"), "date", True, attrs=DATE),
+        Field("reason", N_("Reason"), "select", True, coded(RETURN_REASONS), coded=True),
+        Field("border_crossing", N_("Border crossing point")),
+    ),
+)
+
+
+@router.get("/persons/pin-check")
+async def pin_check(
+    request: Request, api: UserApi, pin: str = "", user: StaffUser = Registrar
+) -> Response:
+    """htmx: the person already registered under this PIN, if any (a read, audited)."""
+    existing = None
+    if re.fullmatch(r"[0-9]{14}", pin):
+        answer = await api.get("registry", "/v1/persons", {"pin": pin, "limit": 1})
+        existing = answer["items"][0] if answer["items"] else None
+    return render(request, "partials/pin_check.html", {"existing": existing})
+
+
+@router.get("/persons/new")
+async def new_person(request: Request, user: StaffUser = Registrar) -> Response:
+    spec = person_spec(request.app.state.settings.country)
+    return render_form(request, spec, action="/persons/new", values={"language": "ky"})
+
+
+@router.post("/persons/new")
+async def create_person(request: Request, api: UserApi, user: StaffUser = Registrar) -> Response:
+    spec = person_spec(request.app.state.settings.country)
+    sent = await read_form(request)
+    try:
+        answer = await api.send(
+            "POST",
+            "registry",
+            "/v1/persons",
+            body_from(sent.values, spec.fields),
+            idempotency_key=sent.idempotency_key,
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        existing = problem.problem.get("id") if problem.status == 409 else None
+        errors = errors_from(problem, spec.fields)
+        if existing:
+            errors = {FORM_ERROR: problem.detail, "pin": problem.detail}
+        return render_form(
+            request,
+            spec,
+            action="/persons/new",
+            values=sent.values,
+            errors=errors,
+            status=problem.status,
+            existing=existing,
+        )
+    flash(request, spec.done)
+    return RedirectResponse(f"/persons/{answer.body['id']}", status_code=303)
+
+
+async def _family(api: UserApi, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    answer = await api.get("registry", f"/v1/persons/{person_id}/family-members")
+    items: list[dict[str, Any]] = answer["items"]
+    return items
+
+
+def _back(person_id: uuid.UUID, text: str) -> dict[str, str]:
+    return {"href": f"/persons/{person_id}", "text": text}
+
+
+@router.get("/persons/{person_id}/family/new")
+async def new_member(
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
+) -> Response:
+    person = await api.get("registry", f"/v1/persons/{person_id}")
+    spec = family_spec(await _family(api, person_id))
+    return render_form(
+        request,
+        spec,
+        action=f"/persons/{person_id}/family/new",
+        values={"language": person["language"]},
+        back=_back(person_id, f"{person['last_name']} {person['first_name']}"),
+    )
+
+
+@router.post("/persons/{person_id}/family/new")
+async def add_member(
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
+) -> Response:
+    spec = family_spec(await _family(api, person_id))
+    return await _submit(request, api, person_id, spec, "family-members", "family/new")
+
+
+@router.get("/persons/{person_id}/departures/new")
+async def new_departure(
+    request: Request, person_id: uuid.UUID, user: StaffUser = Registrar
+) -> Response:
+    return render_form(request, DEPARTURE, action=f"/persons/{person_id}/departures/new")
+
+
+@router.post("/persons/{person_id}/departures/new")
+async def add_departure(
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
+) -> Response:
+    return await _submit(request, api, person_id, DEPARTURE, "departures", "departures/new")
+
+
+@router.get("/persons/{person_id}/returns/new")
+async def new_return(
+    request: Request, person_id: uuid.UUID, user: StaffUser = Registrar
+) -> Response:
+    return render_form(request, RETURN, action=f"/persons/{person_id}/returns/new")
+
+
+@router.post("/persons/{person_id}/returns/new")
+async def add_return(
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
+) -> Response:
+    return await _submit(request, api, person_id, RETURN, "returns", "returns/new")
+
+
+async def _submit(
+    request: Request,
+    api: UserApi,
+    person_id: uuid.UUID,
+    spec: FormSpec,
+    resource: str,
+    page: str,
+) -> Response:
+    sent = await read_form(request)
+    try:
+        await api.send(
+            "POST",
+            "registry",
+            f"/v1/persons/{person_id}/{resource}",
+            body_from(sent.values, spec.fields),
+            idempotency_key=sent.idempotency_key,
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return render_form(
+            request,
+            spec,
+            action=f"/persons/{person_id}/{page}",
+            values=sent.values,
+            errors=errors_from(problem, spec.fields),
+            status=problem.status,
+        )
+    flash(request, spec.done)
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)

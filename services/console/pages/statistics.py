@@ -1,0 +1,103 @@
+"""Statistics for analysts: a period, up to two breakdowns, a table (withheld cells
+marked), a bar chart drawn as SVG on the server, and the same table as CSV."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.console.api import UserApi
+from services.console.labels import BREAKDOWNS
+from services.console.navigation import STATISTICS
+from services.console.rendering import render
+from services.console.session import StaffUser, roles
+
+router = APIRouter()
+Analyst = roles(*STATISTICS)
+
+
+def last_complete_month(today: dt.date) -> str:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.strftime("%Y-%m")
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a ``YYYY-MM`` month (an unreadable one: last month's)."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = dt.date(year, number, 1)
+    except ValueError:
+        return month_bounds(last_complete_month(dt.date.today()))
+    return first, first.replace(day=calendar.monthrange(year, number)[1])
+
+
+def query(params: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """The registry path and query for the chosen table."""
+    by = ",".join(dict.fromkeys(b for b in (params["by1"], params["by2"]) if b in BREAKDOWNS))
+    if params["kind"] == "flows":
+        start, _ = month_bounds(params["from_month"])
+        _, end = month_bounds(params["to_month"])
+        return "/v1/statistics/flows", {"from": start.isoformat(), "to": end.isoformat(), "by": by}
+    _, on = month_bounds(params["month"])
+    return "/v1/statistics/stock", {"on": on.isoformat(), "by": by}
+
+
+def chosen(request: Request) -> dict[str, str]:
+    month = last_complete_month(dt.date.today())
+    q = request.query_params
+    return {
+        "kind": "flows" if q.get("kind") == "flows" else "stock",
+        "month": q.get("month") or month,
+        "from_month": q.get("from_month") or month,
+        "to_month": q.get("to_month") or month,
+        "by1": q.get("by1", "sex"),
+        "by2": q.get("by2", ""),
+    }
+
+
+def bars(items: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+    """Bar geometry for the SVG chart (withheld cells get no bar, only a mark)."""
+    top = max((c["count"] or 0 for c in items), default=0) or 1
+    rows = []
+    for index, cell in enumerate(items):
+        label = " · ".join(str(cell.get(k) if cell.get(k) is not None else "—") for k in keys)
+        width = 0 if cell["count"] is None else round(400 * cell["count"] / top)
+        rows.append({"y": 8 + index * 26, "label": label, "width": width, "cell": cell})
+    return {"rows": rows, "height": 16 + 26 * len(rows)}
+
+
+@router.get("/statistics")
+async def statistics(request: Request, api: UserApi, user: StaffUser = Analyst) -> Response:
+    params = chosen(request)
+    path, api_params = query(params)
+    table = await api.get("registry", path, api_params)
+    keys = (["movement"] if params["kind"] == "flows" else []) + list(table["by"])
+    return render(
+        request,
+        "pages/statistics.html",
+        {
+            "params": params,
+            "table": table,
+            "keys": keys,
+            "chart": bars(table["items"], keys),
+            "breakdowns": BREAKDOWNS,
+            "csv_query": request.url.query,
+        },
+    )
+
+
+@router.get("/statistics.csv")
+async def statistics_csv(request: Request, api: UserApi, user: StaffUser = Analyst) -> Response:
+    params = chosen(request)
+    path, api_params = query(params)
+    answer = await api.download("registry", path, api_params, "text/csv")
+    name = f"migreg-{params['kind']}-{api_params.get('on') or api_params.get('to')}.csv"
+    return Response(
+        answer.content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
