@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -14,8 +14,12 @@ from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import install_problem_handlers
 from shared.health import router as health_router
+from shared.http import Peers
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
+from shared.outbox.gauges import outbox_gauges
+from shared.outbox.router import outbox_router
+from shared.outbox.setup import OutboxSpec
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -40,22 +44,28 @@ def create_service_app(
     routers: Sequence[APIRouter],
     startup: Startup | None = None,
     metrics_refreshers: Sequence[MetricsRefresher] = (),
+    outbox: OutboxSpec | None = None,
 ) -> FastAPI:
     """Build a service: routers under ``/v1`` behind authentication (deny by
-    default), problem+json errors, request ids, health and metrics."""
+    default), problem+json errors, request ids, health and metrics; with an
+    ``outbox``, its relay runs in the background and ``GET /v1/outbox`` lists it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        # One pooled client per peer for the app's life (connections reused).
+        peers = app.state.peers = Peers(settings, name)
         try:
-            if startup is None:
+            async with AsyncExitStack() as stack:
+                if outbox is not None:
+                    await stack.enter_async_context(outbox.running(app, peers))
+                if startup is not None:
+                    await stack.enter_async_context(startup(app))
                 yield
-            else:
-                async with startup(app):
-                    yield
         finally:
+            await peers.aclose()
             await engine.dispose()
 
     configure_logging(name, settings.log_level)
@@ -71,7 +81,11 @@ def create_service_app(
     app.state.key_store = KeyStore(settings.auth)
     # Gauges read from the database are refreshed when /metrics is scraped: no
     # background task, nothing runs (or holds a lock) between scrapes.
-    app.state.metrics_refreshers = tuple(metrics_refreshers)
+    refreshers = [*metrics_refreshers]
+    if outbox is not None:
+        refreshers.append(outbox_gauges(outbox.model))
+        routers = [*routers, outbox_router(outbox.model)]
+    app.state.metrics_refreshers = tuple(refreshers)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)

@@ -62,7 +62,9 @@ def _clean_databases(request: pytest.FixtureRequest) -> Iterator[None]:
             truncate_all(url, KEEP[service])
 
 
-COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING"}
+# In-process apps run no outbox relay in the background: a test drives it with
+# ``app.state.relay.run_once()`` (the live processes run theirs).
+COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING", "outbox_relay": False}
 
 
 @pytest.fixture(scope="session")

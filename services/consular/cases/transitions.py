@@ -14,6 +14,7 @@ from services.consular.cases.errors import TransitionConflict
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import TransitionIn
 from services.consular.cases.service import check_family_notification
+from services.consular.family import service as family
 from services.consular.cases.workflow import (
     CaseStatus,
     Resolution,
@@ -91,4 +92,5 @@ async def apply_transition(
         timeline.record(
             session, case, "family_notification_requested", at, principal, on="resolution"
         )
+        family.request_notice(session, case, "case_resolved", at, principal)
     return case

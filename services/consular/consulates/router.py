@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from services.consular.consulates import service
 from services.consular.consulates.schemas import (
@@ -17,6 +17,7 @@ from services.consular.problems import problem
 from shared.auth.dependencies import CurrentPrincipal, require
 from shared.auth.principal import Principal, Role
 from shared.db import DbSession
+from shared.errors import NotFound
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
@@ -36,6 +37,24 @@ async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> Co
     # Consulate contacts are public information: any authenticated caller may read them.
     rows = await service.list_consulates(session)
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/covering",
+    response_model=ConsulateOut,
+    summary="The consulate that serves a country and city (its hotline goes to families)",
+    responses={404: problem("No consulate serves this country")},
+)
+async def covering(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    country: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", examples=["RU"])],
+    city: Annotated[str | None, Query(max_length=100, examples=["Kazan"])] = None,
+) -> ConsulateOut:
+    consulate = await service.covering(session, country, city)
+    if consulate is None:
+        raise NotFound(f"No consulate serves {country.upper()}.")
+    return ConsulateOut.model_validate(consulate)
 
 
 @router.get(

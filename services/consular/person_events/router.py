@@ -1,0 +1,50 @@
+"""``POST /v1/person-returns``: the registry reports a return. HTTP only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from services.consular.clock import Now
+from services.consular.database import idempotency_records
+from services.consular.person_events import service
+from services.consular.person_events.schemas import PersonReturnIn, PersonReturnOut
+from shared.auth.dependencies import require
+from shared.auth.principal import Principal, Role
+from shared.db import DbSession
+from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
+
+router = APIRouter(tags=["person events"])
+
+EventSource = Annotated[
+    Principal, Depends(require(Role.consular_supervisor, scopes=("cases:events",)))
+]
+
+
+@router.post(
+    "/person-returns",
+    response_model=PersonReturnOut,
+    summary="A person came home: each of their unfinished cases gets a timeline entry",
+)
+async def person_returned(
+    body: PersonReturnIn,
+    session: DbSession,
+    principal: EventSource,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> StoredResponse:
+        cases = await service.record_return(session, principal, body, now)
+        return StoredResponse(200, PersonReturnOut(cases=cases).model_dump(mode="json"))
+
+    return await run_idempotent(
+        session,
+        idempotency_records,
+        key=idempotency_key,
+        caller=principal.subject,
+        operation="POST /v1/person-returns",
+        payload=body.model_dump(mode="json"),
+        run=run,
+    )
