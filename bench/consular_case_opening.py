@@ -28,10 +28,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shared.embedded_pg import DatabaseServer  # noqa: E402
-from tests.support.databases import create_service_databases, drop_service_databases  # noqa: E402
-from tests.support.live import live_system  # noqa: E402
-from tests.support.tokens import bearer  # noqa: E402
+from shared.embedded_pg import DatabaseServer
+from tests.support.databases import create_service_databases, drop_service_databases
+from tests.support.live import live_system
+from tests.support.tokens import bearer
 
 SUPERVISOR = bearer("consular_supervisor", subject="bench-supervisor")
 REGISTRAR = bearer("registrar", subject="bench-registrar")

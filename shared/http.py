@@ -10,7 +10,6 @@ from shared.auth.tokens import issue_token
 from shared.request_context import current_request_id
 from shared.settings import ServiceSettings
 
-
 TOKEN_TTL_SECONDS = 3600
 # A cached token is replaced this long before it expires (clock skew, slow calls).
 TOKEN_MARGIN_SECONDS = 300

@@ -24,15 +24,9 @@ def enqueue(
     item_id: uuid.UUID | None = None,
 ) -> Item:
     """Add one pending row; it commits (or not) with the caller's transaction."""
-    item = model(
-        id=item_id or uuid.uuid4(),
-        kind=kind,
-        payload=payload,
-        subject=subject,
-        status=PENDING,
-        attempts=0,
-        failures=0,
-        request_id=request_id or current_request_id(),
-    )
+    item = model()
+    item.id, item.kind, item.payload, item.subject = item_id or uuid.uuid4(), kind, payload, subject
+    item.status, item.attempts, item.failures = PENDING, 0, 0
+    item.request_id = request_id or current_request_id()
     session.add(item)
     return item

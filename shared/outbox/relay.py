@@ -131,7 +131,9 @@ class Relay:
                 .with_for_update()
             )
             if item is None or item.status != PENDING:
-                log.warning("outbox lease lost before recording", extra={"outbox_id": str(entry.id)})
+                log.warning(
+                    "outbox lease lost before recording", extra={"outbox_id": str(entry.id)}
+                )
                 return
             item.lease_owner, item.lease_expires_at, item.updated_at = None, None, now
             extra = {"outbox_id": str(entry.id), "kind": entry.kind}

@@ -62,16 +62,16 @@ def unique_pin(sex: str = "M", birth: str = "15031990") -> str:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, timeout: float = 30, what: str = "condition"
+    check: Callable[[], Awaitable[T | None]], *, within: float = 30, what: str = "condition"
 ) -> T:
-    """``check()``'s first truthy answer, polling; fails naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
+    """``check()``'s first truthy answer, polling; fails naming ``what`` after ``within`` s."""
+    deadline = time.monotonic() + within
     while True:
         result = await check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
         await asyncio.sleep(0.2)
 
 
@@ -186,12 +186,12 @@ class System:
         with self.gateway.lock:
             return [r for r in self.gateway.received if str(r.body["to"]).lstrip("+") in wanted]
 
-    async def wait_sms(self, phones: list[str], count: int, timeout: float = 40) -> list[Received]:
+    async def wait_sms(self, phones: list[str], count: int, within: float = 40) -> list[Received]:
         async def arrived() -> list[Received] | None:
             got = self.sms_to(*phones)
             return got if len(got) >= count else None
 
-        return await eventually(arrived, timeout=timeout, what=f"{count} SMS to {phones}")
+        return await eventually(arrived, within=within, what=f"{count} SMS to {phones}")
 
 
 def new_key() -> str:

@@ -137,7 +137,7 @@ async def test_a_failing_gateway_is_retried_until_each_sms_is_delivered(system: 
         ]  # fmt: skip
         return len(sent) == 2
 
-    await eventually(both_sent, timeout=60, what="both SMS sent despite the gateway failing")
+    await eventually(both_sent, within=60, what="both SMS sent despite the gateway failing")
     received = system.sms_to(wife, son)
     assert len(received) > 2  # the failures were real attempts
     assert {str(r.body["to"]) for r in received} == {wife, son}

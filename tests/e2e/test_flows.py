@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import partial
 
 import pytest
 
@@ -89,7 +90,9 @@ async def test_flow2_case_opened_and_resolved_reach_the_family_and_the_timeline_
 
     for line in await eventually(both_sent, what="both SMS recorded as sent on the timeline"):
         assert line.startswith(f"SMS to {masked}: sent ")
-    tasks = await system.ok("GET", "consular", "/v1/tasks", SUPERVISOR, params={"case_id": case["id"]})
+    tasks = await system.ok(
+        "GET", "consular", "/v1/tasks", SUPERVISOR, params={"case_id": case["id"]}
+    )
     assert tasks["items"] == []
 
 
@@ -152,7 +155,7 @@ async def test_flow4_a_return_is_written_on_each_open_case_of_the_person(system:
         return lines or None
 
     for case in (first, second):
-        (line,) = await eventually(lambda c=case: returned(c["id"]), what="the return on the case")
+        (line,) = await eventually(partial(returned, case["id"]), what="the return on the case")
         assert line == f"Returned home on {date.today().isoformat()}, reason: deportation"
     assert await returned(closed["id"]) is None
 

@@ -125,7 +125,7 @@ def _current(key: str, language: str) -> tuple[int, str] | None:
 
 
 def upgrade() -> None:
-    revised = {(t.key, t.language): t.body for t in SEED_TEMPLATES}
+    revised: dict[tuple[str, str], str] = {(t.key, t.language): t.body for t in SEED_TEMPLATES}
     for key, language, first in FIRST_SEEDED:
         current = _current(key, language)
         if current is None or current[1] != first or (key, language) not in revised:

@@ -14,7 +14,6 @@ from services.consular.cases.errors import TransitionConflict
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import TransitionIn
 from services.consular.cases.service import check_family_notification
-from services.consular.family import service as family
 from services.consular.cases.workflow import (
     CaseStatus,
     Resolution,
@@ -23,6 +22,7 @@ from services.consular.cases.workflow import (
     TransitionRefused,
     check_transition,
 )
+from services.consular.family import service as family
 from shared.auth.principal import Principal
 from shared.errors import InvalidInput
 from shared.etag import check_if_match

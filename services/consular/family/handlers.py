@@ -111,7 +111,9 @@ async def send(entry: Entry, peers: Peers) -> Delivered:
         detail = str(refused.problem.get("detail") or refused)[:300]
 
         async def refused_finish(session: AsyncSession) -> None:
-            await service.record_outcome(session, sms_id, "refused", datetime.now(UTC), detail=detail)
+            await service.record_outcome(
+                session, sms_id, "refused", datetime.now(UTC), detail=detail
+            )
 
         raise refused.with_finish(refused_finish) from None
     assert response is not None  # a POST never answers None
@@ -151,7 +153,9 @@ async def track(entry: Entry, peers: Peers) -> Delivered:
 
     async def finish(session: AsyncSession) -> None:
         if state.status != "queued" or detail:
-            await service.record_outcome(session, sms_id, state.status, state.updated_at, detail=detail)
+            await service.record_outcome(
+                session, sms_id, state.status, state.updated_at, detail=detail
+            )
 
     waited = datetime.now(UTC) - state.created_at
     done = state.status in service.FINAL or (

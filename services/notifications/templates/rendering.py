@@ -67,7 +67,9 @@ def render(body: str, params: Mapping[str, str]) -> str:
     """The text with every placeholder filled; params must match exactly, except that
     those only in optional ``[...]`` parts may be left out (the part is dropped)."""
     wanted = placeholder_names(body)
-    required = [n for text, optional in _parts(body) if not optional for n in placeholder_names(text)]
+    required = [
+        n for text, optional in _parts(body) if not optional for n in placeholder_names(text)
+    ]
     missing = [n for n in required if n not in params]
     if missing:
         error = InvalidInput(("params", missing[0]), "missing: the template needs this value")

@@ -45,7 +45,8 @@ SEED_TEMPLATES: Final[tuple[SeedTemplate, ...]] = (
     # no hotline, rather than printing a blank.
     *_template(
         "departure_registered",
-        ky="{name} чет өлкөгө чыгуусу катталды ({country}).[ Элчиликтин ишеним телефону: {hotline}]",
+        ky="{name} чет өлкөгө чыгуусу катталды ({country})."
+        "[ Элчиликтин ишеним телефону: {hotline}]",
         ru="Выезд {name} зарегистрирован ({country}).[ Горячая линия консульства: {hotline}]",
         en="The departure of {name} to {country} has been registered."
         "[ Consulate hotline: {hotline}]",
@@ -69,7 +70,8 @@ SEED_TEMPLATES: Final[tuple[SeedTemplate, ...]] = (
     ),
     *_template(
         "case_resolved",
-        ky="№{case_number} кайрылуу чечилди.[ Суроолор боюнча элчиликтин ишеним телефону: {hotline}]",
+        ky="№{case_number} кайрылуу чечилди."
+        "[ Суроолор боюнча элчиликтин ишеним телефону: {hotline}]",
         ru="Обращение №{case_number} решено.[ Остались вопросы? "
         "Горячая линия консульства: {hotline}]",
         en="Case {case_number} has been resolved.[ Questions? Consulate hotline: {hotline}]",
