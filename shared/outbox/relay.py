@@ -171,6 +171,9 @@ class Relay:
                 # The database is away: leases bring claimed rows back; try again later.
                 log.warning("outbox relay round failed: %s", type(exc).__name__)
                 handled = 0
+            except Exception:  # a bug recording one row must not stop every later one
+                log.exception("outbox relay round failed unexpectedly")
+                handled = 0
             if handled:
                 continue
             with contextlib.suppress(TimeoutError):
