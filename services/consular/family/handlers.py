@@ -40,11 +40,25 @@ class _Accepted(BaseModel):
     status: str
 
 
+class _Event(BaseModel):
+    kind: str
+    detail: str | None = None
+
+
 class _MessageState(BaseModel):
     status: str
     status_reason: str | None = None
     updated_at: datetime
     created_at: datetime
+    history: list[_Event] = []
+
+    def outcome(self) -> tuple[str, str | None]:
+        """(status, detail) for the timeline; a queued SMS held back (quiet hours, the
+        daily cap) is "deferred" with the reason, a plain "queued" is not news."""
+        last = self.history[-1] if self.history else None
+        if self.status == "queued" and last is not None and last.kind == "deferred":
+            return "deferred", last.detail
+        return self.status, self.status_reason
 
 
 def _settings(peers: Peers) -> ConsularSettings:
@@ -148,14 +162,11 @@ async def track(entry: Entry, peers: Peers) -> Delivered:
         raise Poisoned(f"notifications has no message {message_id}")
     state = _parse(_MessageState, response.json())
     sms_id = uuid.UUID(entry.payload["sms_id"])
-    # A deferral (quiet hours, daily cap) is news for the officer; a plain "queued" is not.
-    detail = state.status_reason if state.status != "queued" or state.status_reason else None
+    status, detail = state.outcome()
 
     async def finish(session: AsyncSession) -> None:
-        if state.status != "queued" or detail:
-            await service.record_outcome(
-                session, sms_id, state.status, state.updated_at, detail=detail
-            )
+        if status != "queued":  # a plain "queued" is not news; a deferral is
+            await service.record_outcome(session, sms_id, status, state.updated_at, detail=detail)
 
     waited = datetime.now(UTC) - state.created_at
     done = state.status in service.FINAL or (

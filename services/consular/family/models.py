@@ -30,7 +30,7 @@ class FamilySms(Base):
     language: Mapped[str] = mapped_column(String(2))
     template: Mapped[str] = mapped_column(String(40))
     message_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    # requested, queued, sent, delivered, failed, expired, suppressed, refused
+    # requested, queued, deferred, sent, delivered, failed, expired, suppressed, refused
     status: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
     status_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

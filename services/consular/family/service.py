@@ -31,6 +31,9 @@ RELAY = Principal(subject="system:family-sms", roles=frozenset({"service"}))
 # Outcomes after which the family must be called instead.
 NOT_REACHED = frozenset({"failed", "expired", "suppressed", "refused"})
 FINAL = frozenset({"delivered", *NOT_REACHED})
+# Held back (quiet hours, the daily cap): it goes later, but the family does not know
+# yet, so the officer is asked to judge whether to call now.
+DEFERRED = "deferred"
 
 
 def mask(phone: str) -> str:
@@ -131,9 +134,10 @@ async def record_outcome(
     if case is None:
         return
     _on_timeline(session, case, sms, at, await _zone(session, case))
-    if status in NOT_REACHED:
+    if status in NOT_REACHED or status == DEFERRED:
         why = f": {detail}" if detail else ""
-        text = f"Family SMS to {sms.phone_masked} {status}{why}. Call the family."
+        then = " Call the family if they must know sooner." if status == DEFERRED else ""
+        text = f"Family SMS to {sms.phone_masked} {status}{why}.{then or ' Call the family.'}"
         raise_task(session, case, FAMILY_NOT_REACHED, text, at, RELAY)
 
 
