@@ -9,17 +9,19 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 
 from shared.auth.dependencies import authenticate
-from shared.auth.tokens import KeyStore
+from shared.auth.keys import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
 from shared.errors import install_problem_handlers
 from shared.health import router as health_router
 from shared.http import Peers
+from shared.limits import RequestLimitMiddleware
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
 from shared.outbox.gauges import outbox_gauges
 from shared.outbox.router import outbox_router
 from shared.outbox.setup import OutboxSpec
+from shared.ratelimit import RateLimiter
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -55,6 +57,7 @@ def create_service_app(
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.key_store.prefetch()
         # One pooled client per peer for the app's life (connections reused).
         peers = app.state.peers = Peers(settings, name)
         try:
@@ -79,6 +82,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = name
     app.state.key_store = KeyStore(settings.auth)
+    app.state.rate_limiter = RateLimiter(settings)
     # Gauges read from the database are refreshed when /metrics is scraped: no
     # background task, nothing runs (or holds a lock) between scrapes.
     refreshers = [*metrics_refreshers]
@@ -87,6 +91,8 @@ def create_service_app(
         routers = [*routers, outbox_router(outbox.model)]
     app.state.metrics_refreshers = tuple(refreshers)
     install_problem_handlers(app)
+    # Outermost last: size limits run inside the request context (ids, metrics).
+    app.add_middleware(RequestLimitMiddleware, limits=settings.request_limits())
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)])

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from shared.request_context import current_request_id
+
+log = logging.getLogger("migreg.errors")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://migreg.example/problems/"
@@ -152,12 +158,55 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return problem_response(exc.status_code, detail, headers=exc.headers, instance=request.url.path)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Undocumented routes (health) keep Starlette's own Allow.
+        headers["Allow"] = ", ".join(_allowed_methods(request)) or headers.get("Allow", "")
+    return problem_response(exc.status_code, detail, headers=headers, instance=request.url.path)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Starlette's 405 names only the first route that matched the path (GET and
+    # POST /v1/persons are two routes): list the methods of every documented
+    # operation on this path (routers are nested, the OpenAPI document is flat).
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].fullmatch(request.url.path):
+            methods.update(method.upper() for method in operations if method != "parameters")
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+# What a database that is down, restarting or out of connections raises: the
+# driver's connection errors (wrapped by SQLAlchemy), a pool timeout, a refused socket.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    ConnectionError,
+)
+
+
+async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    retry_after = getattr(request.app.state.settings, "db_retry_after_seconds", 5)
+    return problem_response(
+        503,
+        "The database is unavailable; try again shortly.",
+        slug="database-unavailable",
+        headers={"Retry-After": str(retry_after)},
+        instance=request.url.path,
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    for error in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(error, _on_database_unavailable)
     # Unexpected exceptions are answered by RequestContextMiddleware, inside the
     # request context, so their 500 carries the request id and no trace.

@@ -24,7 +24,7 @@ def etag_for(version: int) -> str:
 
 
 def check_if_match(if_match: str | None, current_version: int) -> None:
-    if if_match is None:
+    if if_match is None or not if_match.strip():
         raise PreconditionRequired("Send If-Match with the ETag you read before changing this.")
     wanted = {tag.strip() for tag in if_match.split(",")}
     if "*" in wanted:

@@ -6,6 +6,7 @@ import time
 
 import httpx
 
+from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.request_context import current_request_id
 from shared.settings import ServiceSettings
@@ -22,7 +23,7 @@ def service_token(settings: ServiceSettings, subject: str, scopes: tuple[str, ..
     return issue_token(
         settings.auth,
         subject=f"service:{subject}",
-        roles=["service"],
+        roles=[Role.service],
         scopes=scopes,
         ttl_seconds=TOKEN_TTL_SECONDS,
     )

@@ -1,27 +1,112 @@
-"""The base of every request body: PostgreSQL text cannot hold a NUL character,
-so one in any field (nested ones included) is a 422 naming the field, not a 500."""
+"""The base of every request body, and the strict types bodies and queries share.
+
+Text is checked and cleaned once, here, for every string field (nested ones
+included): normalised to NFC and trimmed, and refused with a 422 naming the
+field when it holds a NUL (PostgreSQL text cannot), a control character, a
+bidi override or isolate, or a byte-order mark / zero-width no-break space
+(these make a name display as something other than what is stored). A line break
+(CR, LF) or tab is allowed only in long free text (a field typed ``FreeText``).
+Unknown fields are refused.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
 
-def _contains_nul(value: Any) -> bool:
+class _AllowsLineBreaks:
+    """Marks long free text (notes, descriptions): newline and tab are allowed there."""
+
+
+FreeText = Annotated[str, _AllowsLineBreaks()]
+_LINE_BREAKS = frozenset("\r\n\t")  # an SMS typed on a phone may carry CRLF
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BOM = "\ufeff"
+
+
+def _refused_character(char: str, allow_line_breaks: bool) -> str | None:
+    if char == "\x00":
+        return "must not contain NUL characters"
+    if char in _BIDI_CONTROLS:
+        return f"must not contain bidirectional control characters (U+{ord(char):04X})"
+    if char == _BOM:
+        return "must not contain a byte-order mark (U+FEFF)"
+    if unicodedata.category(char) == "Cs":
+        return "must not contain unpaired surrogates (not valid Unicode text)"
+    if unicodedata.category(char) == "Cc" and not (allow_line_breaks and char in _LINE_BREAKS):
+        return f"must not contain control characters (U+{ord(char):04X})"
+    return None
+
+
+def clean_text(value: str, *, allow_line_breaks: bool = False) -> str:
+    """NFC, trimmed; ``ValueError`` naming the first refused character."""
+    for char in value:
+        reason = _refused_character(char, allow_line_breaks)
+        if reason:
+            raise ValueError(reason)
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _clean(value: Any, allow_line_breaks: bool) -> Any:
     if isinstance(value, str):
-        return "\x00" in value
+        return clean_text(value, allow_line_breaks=allow_line_breaks)
     if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(_contains_nul(item) for item in value)
-    return False
+        return {_clean(k, False): _clean(v, allow_line_breaks) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(item, allow_line_breaks) for item in value]
+    return value
 
 
 class InputBody(BaseModel):
-    @field_validator("*", mode="after")
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _contains_nul(value):
-            raise ValueError("must not contain NUL characters")
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        # Before validation, so length limits and patterns see the cleaned text.
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or _holds_model(field.annotation):
+            return value  # a nested body cleans its own fields (its free text included)
+        return _clean(value, _allows_line_breaks([*field.metadata, field.annotation]))
+
+
+def _allows_line_breaks(marks: list[Any]) -> bool:
+    return any(
+        isinstance(mark, _AllowsLineBreaks) or _allows_line_breaks(list(get_args(mark)))
+        for mark in marks
+    )
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
+def _iso_date(value: Any) -> Any:
+    # Lax pydantic reads 0 or "0" as 1970-01-01 (a Unix time): only YYYY-MM-DD is a date.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return value
+    raise ValueError("must be an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS+00:00)")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date alone means its midnight
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.limits import MIB, RequestLimits
+
 
 class AuthSettings(BaseSettings):
     """How tokens are verified (and, in development, issued)."""
@@ -23,8 +25,17 @@ class AuthSettings(BaseSettings):
     # RS256 in production: a JWKS URL, or PEM public keys keyed by ``kid``.
     jwks_url: str | None = None
     public_keys_pem: dict[str, str] = Field(default_factory=dict)
-    jwks_cache_seconds: int = 300
-    leeway_seconds: int = 30
+    # Known keys are re-fetched in the background once this old.
+    jwks_cache_seconds: float = Field(default=300, gt=0)
+    # An unknown ``kid`` starts at most one fetch per this interval; forged kids
+    # therefore cost the key server one request a minute, not one per token.
+    jwks_refresh_seconds: float = Field(default=60, ge=0)
+    jwks_timeout_seconds: float = Field(default=5, gt=0)
+    # Clock skew tolerated for ``exp``, ``nbf`` and an ``iat`` slightly in the future.
+    leeway_seconds: int = Field(default=30, ge=0)
+    # The longest lifetime (``exp - iat``) accepted for people and for service tokens.
+    max_person_token_seconds: int = Field(default=12 * 3600, gt=0)
+    max_service_token_seconds: int = Field(default=3600, gt=0)
 
 
 class ServiceSettings(BaseSettings):
@@ -52,3 +63,31 @@ class ServiceSettings(BaseSettings):
     outbox_retry_base_seconds: float = Field(1.0, gt=0)
     outbox_retry_max_seconds: float = Field(300.0, gt=0)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    # Request size limits (413 / 431); the ingress enforces the same in front.
+    max_body_bytes: int = MIB
+    max_body_bytes_by_path: dict[str, int] = Field(default_factory=dict)
+    max_header_bytes: int = 16 * 1024
+    max_single_header_bytes: int = 8 * 1024
+    # Seconds a client is told to wait (Retry-After) while the database is unreachable.
+    db_retry_after_seconds: int = 5
+    # Person reads and searches per principal, per role ("<n>/<period>", `limits`
+    # notation); a role not listed has no limit. Counted per replica (see shared/ratelimit).
+    person_read_limits: dict[str, str] = Field(
+        default_factory=lambda: {
+            "registrar": "600/minute",
+            "consular_officer": "300/minute",
+            "consular_supervisor": "300/minute",
+            "auditor": "300/minute",
+            "admin": "300/minute",
+            "service": "3000/minute",
+        }
+    )
+    rate_limit_storage_uri: str = "async+memory://"
+
+    def request_limits(self) -> RequestLimits:
+        return RequestLimits(
+            max_body_bytes=self.max_body_bytes,
+            max_body_bytes_by_path=self.max_body_bytes_by_path,
+            max_header_bytes=self.max_header_bytes,
+            max_single_header_bytes=self.max_single_header_bytes,
+        )

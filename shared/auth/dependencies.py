@@ -12,8 +12,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.auth.principal import Principal
-from shared.auth.tokens import InvalidToken, KeyStore, verify_token
+from shared.auth.claims import InvalidToken
+from shared.auth.keys import KeyStore
+from shared.auth.principal import Principal, Role
+from shared.auth.tokens import verify_token
 from shared.errors import Forbidden, Unauthorized
 from shared.settings import AuthSettings
 
@@ -30,7 +32,7 @@ async def authenticate(
     settings: AuthSettings = request.app.state.settings.auth
     keys: KeyStore = request.app.state.key_store
     try:
-        principal = verify_token(credentials.credentials, settings, keys)
+        principal = await verify_token(credentials.credentials, settings, keys)
     except InvalidToken as exc:
         raise Unauthorized(f"The token is not valid: {exc}", headers=_CHALLENGE) from exc
     request.state.principal = principal
@@ -41,14 +43,14 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
 def require(
-    *roles: str, scopes: tuple[str, ...] = ()
+    *roles: Role, scopes: tuple[str, ...] = ()
 ) -> Callable[[Principal], Awaitable[Principal]]:
     """Admit callers holding any of ``roles``, or a service token with any of ``scopes``."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.has_role(*roles) or (scopes and principal.has_scope(*scopes)):
             return principal
-        wanted = ", ".join([*roles, *(f"scope {s}" for s in scopes)])
+        wanted = ", ".join([*(r.value for r in roles), *(f"scope {s}" for s in scopes)])
         raise Forbidden(f"This needs one of: {wanted}.")
 
     return check

@@ -19,12 +19,12 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class Principal:
     subject: str
-    roles: frozenset[str]
+    roles: frozenset[Role]
     scopes: frozenset[str] = field(default_factory=frozenset)
     consulate: str | None = None
     token_id: str | None = None
 
-    def has_role(self, *roles: str) -> bool:
+    def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
     def has_scope(self, *scopes: str) -> bool:
@@ -33,7 +33,4 @@ class Principal:
     @property
     def primary_role(self) -> str:
         """The role recorded in audit events (the first in a fixed order)."""
-        for role in Role:
-            if role in self.roles:
-                return role.value
-        return next(iter(sorted(self.roles)), "none")
+        return next((role.value for role in Role if role in self.roles), "none")

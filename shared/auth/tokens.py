@@ -9,105 +9,45 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
-import httpx
-from jose import JWTError, jwk, jwt
+from jose import JWTError, jwt
 
-from shared.auth.principal import Principal
+from shared.auth.claims import InvalidToken, max_lifetime, read_claims
+from shared.auth.keys import KeyStore
+from shared.auth.principal import Principal, Role
 from shared.settings import AuthSettings
 
 HS_ALGORITHMS = ("HS256",)
 RS_ALGORITHMS = ("RS256",)
+_SIGNATURE_ONLY = {
+    f"verify_{claim}": False for claim in ("aud", "iss", "exp", "iat", "nbf", "sub", "jti")
+}
+_DEFAULT_TTL = 8 * 3600
 
 
-class InvalidToken(Exception):
-    """The token is missing, malformed, expired, or not ours."""
-
-
-@dataclass
-class KeyStore:
-    """Verification keys; a JWKS is fetched lazily and cached for rotation."""
-
-    settings: AuthSettings
-    _jwks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _fetched_at: float = 0.0
-
-    def rsa_key(self, kid: str | None) -> Any:
-        if kid and kid in self.settings.public_keys_pem:
-            return self.settings.public_keys_pem[kid]
-        if self.settings.jwks_url:
-            key = self._jwks_key(kid)
-            if key is not None:
-                return key
-        if kid is None and len(self.settings.public_keys_pem) == 1:
-            return next(iter(self.settings.public_keys_pem.values()))
-        raise InvalidToken("unknown signing key")
-
-    def _jwks_key(self, kid: str | None) -> dict[str, Any] | None:
-        stale = time.monotonic() - self._fetched_at > self.settings.jwks_cache_seconds
-        if stale or (kid and kid not in self._jwks):
-            self._refresh_jwks()
-        if kid is None and len(self._jwks) == 1:
-            return next(iter(self._jwks.values()))
-        return self._jwks.get(kid or "")
-
-    def _refresh_jwks(self) -> None:
-        assert self.settings.jwks_url
-        try:
-            document = httpx.get(self.settings.jwks_url, timeout=5.0).json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise InvalidToken("signing keys unavailable") from exc
-        self._jwks = {k["kid"]: k for k in document.get("keys", []) if "kid" in k}
-        self._fetched_at = time.monotonic()
-
-
-def verify_token(token: str, settings: AuthSettings, keys: KeyStore) -> Principal:
+async def verify_token(token: str, settings: AuthSettings, keys: KeyStore) -> Principal:
     try:
         header = jwt.get_unverified_header(token)
     except JWTError as exc:
         raise InvalidToken("malformed token") from exc
-    algorithm = header.get("alg")
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if kid is not None and not isinstance(kid, str):
+        raise InvalidToken("header 'kid': not a string")
     key: Any
     if algorithm in HS_ALGORITHMS and settings.dev_secret:
         key, allowed = settings.dev_secret, HS_ALGORITHMS
     elif algorithm in RS_ALGORITHMS:
-        key, allowed = keys.rsa_key(header.get("kid")), RS_ALGORITHMS
-        if isinstance(key, dict):
-            key = jwk.construct(key, algorithm="RS256")
+        key, allowed = await keys.rsa_key(kid), RS_ALGORITHMS
     else:
         raise InvalidToken(f"algorithm {algorithm!r} is not accepted")
     try:
-        claims = jwt.decode(
-            token,
-            key,
-            algorithms=list(allowed),
-            audience=settings.audience,
-            issuer=settings.issuer,
-            options={"require_exp": True, "leeway": settings.leeway_seconds},
-        )
+        # The signature only: every claim is checked once, in ``read_claims``.
+        claims = jwt.decode(token, key, algorithms=list(allowed), options=_SIGNATURE_ONLY)
     except JWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    return principal_from_claims(claims)
-
-
-def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject:
-        raise InvalidToken("token has no subject")
-    roles = claims.get("roles", [])
-    scope = claims.get("scope", "")
-    if not isinstance(roles, list) or not isinstance(scope, str):
-        raise InvalidToken("roles must be a list and scope a string")
-    return Principal(
-        subject=subject,
-        roles=frozenset(str(r) for r in roles),
-        scopes=frozenset(scope.split()),
-        consulate=claims.get("consulate"),
-        token_id=claims.get("jti"),
-    )
+    return read_claims(claims, settings, time.time()).principal()
 
 
 def issue_token(
@@ -117,15 +57,25 @@ def issue_token(
     roles: Iterable[str],
     scopes: Iterable[str] = (),
     consulate: str | None = None,
-    ttl_seconds: int = 8 * 3600,
+    ttl_seconds: int | None = None,
     private_key_pem: str | None = None,
     kid: str | None = None,
 ) -> str:
-    """Sign a token: RS256 with a private key, else HS256 with the dev secret."""
+    """Sign a token: RS256 with a private key, else HS256 with the dev secret.
+
+    The lifetime defaults to a working day (capped at the longest accepted for these
+    roles); a longer one is refused here, as every service would refuse the token.
+    """
+    known = {Role(role) for role in roles}
+    longest = max_lifetime(settings, known)
+    if ttl_seconds is None:
+        ttl_seconds = min(_DEFAULT_TTL, longest)
+    if ttl_seconds > longest:
+        raise ValueError(f"a lifetime over {longest} seconds is not accepted for these roles")
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": subject,
-        "roles": sorted(set(roles)),
+        "roles": sorted(role.value for role in known),
         "iss": settings.issuer,
         "aud": settings.audience,
         "iat": now,

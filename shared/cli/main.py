@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from services.registry.audit.cli import app as audit_app
+from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.cli.local import local_auth_settings
@@ -43,21 +44,34 @@ def token(
     consulate: Annotated[str | None, typer.Option(help="Consulate code, e.g. RU-MOW")] = None,
     scope: Annotated[list[str] | None, typer.Option("--scope", help="A scope; repeatable")] = None,
     subject: Annotated[str | None, typer.Option(help="Who the token names")] = None,
-    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 8h, 2d")] = "8h",
+    ttl: Annotated[
+        str | None, typer.Option(help="Lifetime: 90s, 30m, 8h (default; 1h for services)")
+    ] = None,
 ) -> None:
     """Print a bearer token the local system accepts."""
     known = {r.value for r in Role}
     for r in role:
         if r not in known:
             raise typer.BadParameter(f"unknown role {r!r}; one of {', '.join(sorted(known))}")
+    settings = local_auth_settings()
+    longest = max_lifetime(settings, {Role(r) for r in role})
+    seconds = None if ttl is None else _parse_ttl(ttl)
+    if seconds is not None and seconds > longest:
+        most = f"{longest // 3600}h" if longest % 3600 == 0 else f"{longest}s"
+        raise typer.BadParameter(
+            f"{ttl} is longer than the services accept for these roles "
+            f"(at most {most}; MIGREG_AUTH_MAX_PERSON_TOKEN_SECONDS and "
+            "MIGREG_AUTH_MAX_SERVICE_TOKEN_SECONDS set the limits)",
+            param_hint="--ttl",
+        )
     typer.echo(
         issue_token(
-            local_auth_settings(),
+            settings,
             subject=subject or f"local-{role[0]}",
             roles=role,
             scopes=scope or (),
             consulate=consulate,
-            ttl_seconds=_parse_ttl(ttl),
+            ttl_seconds=seconds,
         )
     )
 
@@ -71,6 +85,8 @@ def serve(
     """Serve one service with uvicorn (settings from the environment)."""
     import uvicorn
 
+    from shared.limits import RequestLimits
+
     _check_service(service)
     # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
@@ -80,6 +96,7 @@ def serve(
         port=port or PORTS[service],
         log_config=None,
         access_log=False,
+        **RequestLimits().uvicorn_options(),
     )
 
 

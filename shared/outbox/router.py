@@ -13,10 +13,10 @@ from sqlalchemy import select, tuple_
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal, Role
 from shared.db import DbSession
-from shared.errors import InvalidInput
 from shared.outbox.models import OutboxMixin
-from shared.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from shared.pagination import Cursor, CursorKey, KeyTimestamp, KeyUuid, Limit
 
+_CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 
 
@@ -66,18 +66,13 @@ def outbox_router(model: type[OutboxMixin]) -> APIRouter:
             if value is not None:
                 query = query.where(column == value)
         if cursor is not None:
-            created, last_id = decode_cursor(cursor, 2)
-            try:
-                key = (datetime.fromisoformat(created), uuid.UUID(last_id))
-            except (TypeError, ValueError) as exc:
-                raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-            query = query.where(tuple_(model.created_at, model.id) < key)
+            query = query.where(tuple_(model.created_at, model.id) < _CURSOR.decode(cursor))
         query = query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
         rows = list((await session.scalars(query)).all())
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
-            next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+            next_cursor = _CURSOR.encode((rows[-1].created_at, rows[-1].id))
         return OutboxPage(
             items=[OutboxItemOut.model_validate(r) for r in rows], next_cursor=next_cursor
         )

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from shared.migrate import sync_url
-from shared.pagination import encode_cursor
 from tests.consular.conftest import ADMIN, MOSCOW, MOSCOW_2, SUPERVISOR, move, open_case
+from tests.support.cursors import forged_cursor
 
 
 def _if_match(case: dict[str, Any]) -> dict[str, str]:
@@ -208,7 +208,7 @@ async def test_the_timeline_cannot_be_rewritten(
     assert rest.json()["items"][0]["kind"] == "transition"
     assert rest.json()["next_cursor"] is None
     url = f"/v1/cases/{case['id']}/timeline"
-    for bad in ("nonsense", encode_cursor([2**63]), encode_cursor([-1]), encode_cursor(["1"])):
+    for bad in ("nonsense", forged_cursor([2**63]), forged_cursor([-1]), forged_cursor(["1"])):
         refused = await consular.get(url, params={"cursor": bad}, headers=MOSCOW)
         assert refused.status_code == 422, bad
         assert refused.json()["errors"][0]["field"] == "query.cursor", refused.json()

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -17,7 +18,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwk, jwt
 
-from shared.auth.tokens import InvalidToken, KeyStore, issue_token, verify_token
+from shared.auth.claims import InvalidToken
+from shared.auth.keys import KeyStore
+from shared.auth.tokens import issue_token, verify_token
 from shared.settings import AuthSettings
 
 
@@ -43,11 +46,13 @@ def _b64(obj: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
 
-def _verify(token: str, settings: AuthSettings) -> Any:
-    return verify_token(token, settings, KeyStore(settings))
+async def _verify(token: str, settings: AuthSettings) -> Any:
+    return await verify_token(token, settings, KeyStore(settings))
 
 
-def test_rs256_tokens_verify_with_either_rotated_key(keys: dict[str, tuple[str, str]]) -> None:
+async def test_rs256_tokens_verify_with_either_rotated_key(
+    keys: dict[str, tuple[str, str]],
+) -> None:
     settings = AuthSettings(public_keys_pem={kid: pub for kid, (_, pub) in keys.items()})
     for kid, (private, _) in keys.items():
         token = issue_token(
@@ -58,22 +63,22 @@ def test_rs256_tokens_verify_with_either_rotated_key(keys: dict[str, tuple[str, 
             private_key_pem=private,
             kid=kid,
         )
-        principal = _verify(token, settings)
+        principal = await _verify(token, settings)
         assert principal.subject == "officer-1"
         assert principal.consulate == "RU-MOW"
 
 
-def test_a_retired_key_is_refused(keys: dict[str, tuple[str, str]]) -> None:
+async def test_a_retired_key_is_refused(keys: dict[str, tuple[str, str]]) -> None:
     private_a, _ = keys["2026-a"]
     settings = AuthSettings(public_keys_pem={"2026-b": keys["2026-b"][1]})
     token = issue_token(
         settings, subject="x", roles=["admin"], private_key_pem=private_a, kid="2026-a"
     )
     with pytest.raises(InvalidToken):
-        _verify(token, settings)
+        await _verify(token, settings)
 
 
-def test_hmac_signed_with_the_public_key_is_refused(keys: dict[str, tuple[str, str]]) -> None:
+async def test_hmac_signed_with_the_public_key_is_refused(keys: dict[str, tuple[str, str]]) -> None:
     _, public = keys["2026-a"]
     settings = AuthSettings(public_keys_pem={"2026-a": public})  # no dev secret
     claims = {
@@ -87,37 +92,45 @@ def test_hmac_signed_with_the_public_key_is_refused(keys: dict[str, tuple[str, s
     signature = hmac.new(public.encode(), signing_input.encode(), hashlib.sha256).digest()
     forged = f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
     with pytest.raises(InvalidToken, match="not accepted"):
-        _verify(forged, settings)
+        await _verify(forged, settings)
 
 
-def test_hs256_needs_the_development_secret() -> None:
+async def test_hs256_needs_the_development_secret() -> None:
     dev = AuthSettings(dev_secret="s3cret")
     token = issue_token(dev, subject="x", roles=["registrar"])
-    assert _verify(token, dev).roles == frozenset({"registrar"})
+    assert (await _verify(token, dev)).roles == frozenset({"registrar"})
     with pytest.raises(InvalidToken):
-        _verify(token, AuthSettings())
+        await _verify(token, AuthSettings())
 
 
 @pytest.mark.parametrize("claim,value", [("iss", "someone-else"), ("nbf", 9999999999)])
-def test_issuer_and_not_before_are_checked(claim: str, value: object) -> None:
+async def test_issuer_and_not_before_are_checked(claim: str, value: object) -> None:
+    dev = AuthSettings(dev_secret="s3cret")
+    now = int(time.time())
+    claims = {
+        "sub": "x",
+        "roles": ["admin"],
+        "iss": dev.issuer,
+        "aud": dev.audience,
+        "iat": now,
+        "exp": now + 600,
+        claim: value,
+    }
+    with pytest.raises(InvalidToken):
+        await _verify(jwt.encode(claims, "s3cret", algorithm="HS256"), dev)
+
+
+async def test_a_token_without_expiry_is_refused() -> None:
     dev = AuthSettings(dev_secret="s3cret")
     claims = {
         "sub": "x",
         "roles": ["admin"],
         "iss": dev.issuer,
         "aud": dev.audience,
-        "exp": 9999999999,
-        claim: value,
+        "iat": int(time.time()),
     }
     with pytest.raises(InvalidToken):
-        _verify(jwt.encode(claims, "s3cret", algorithm="HS256"), dev)
-
-
-def test_a_token_without_expiry_is_refused() -> None:
-    dev = AuthSettings(dev_secret="s3cret")
-    claims = {"sub": "x", "roles": ["admin"], "iss": dev.issuer, "aud": dev.audience}
-    with pytest.raises(InvalidToken):
-        _verify(jwt.encode(claims, "s3cret", algorithm="HS256"), dev)
+        await _verify(jwt.encode(claims, "s3cret", algorithm="HS256"), dev)
 
 
 @pytest.fixture
@@ -147,7 +160,9 @@ def jwks_server(keys: dict[str, tuple[str, str]]) -> Iterator[str]:
     server.shutdown()
 
 
-def test_rs256_keys_from_a_jwks_url(keys: dict[str, tuple[str, str]], jwks_server: str) -> None:
+async def test_rs256_keys_from_a_jwks_url(
+    keys: dict[str, tuple[str, str]], jwks_server: str
+) -> None:
     settings = AuthSettings(jwks_url=jwks_server)
     store = KeyStore(settings)
     for kid, (private, _) in keys.items():
@@ -159,4 +174,14 @@ def test_rs256_keys_from_a_jwks_url(keys: dict[str, tuple[str, str]], jwks_serve
             private_key_pem=private,
             kid=kid,
         )
-        assert verify_token(token, settings, store).scopes == frozenset({"registry:read"})
+        assert (await verify_token(token, settings, store)).scopes == frozenset({"registry:read"})
+
+
+@pytest.mark.parametrize("algorithm", ["none", "ES256", "PS256", "RS512", "HS512"])
+async def test_only_rs256_and_development_hs256_are_accepted(algorithm: str) -> None:
+    dev = AuthSettings(dev_secret="s3cret")
+    now = int(time.time())
+    claims = {"sub": "x", "iss": dev.issuer, "aud": dev.audience, "iat": now, "exp": now + 60}
+    forged = f"{_b64({'alg': algorithm, 'typ': 'JWT'})}.{_b64(claims)}.c2lnbmF0dXJl"
+    with pytest.raises(InvalidToken, match="not accepted"):
+        await _verify(forged, dev)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.cases import timeline
-from services.consular.cases.access import load_case
+from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import Case, CaseEvent, Officer, Referral
 from services.consular.cases.schemas import ReferralIn, ReferralStatusIn
 from shared.auth.principal import Principal
@@ -51,7 +51,7 @@ async def assign(
         raise InvalidInput(
             "assignee",
             f"not a consular officer known at {case.consulate}; an officer becomes "
-            "assignable after signing in to the consular service once",
+            "assignable after changing a case in the consular service once",
         )
     previous = case.assignee
     case.assignee = assignee

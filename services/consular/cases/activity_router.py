@@ -7,9 +7,10 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
+from services.consular.access import CaseReader, CaseWorker
 from services.consular.cases import activity, timeline
-from services.consular.cases.access import CaseReader, CaseWorker, load_case
 from services.consular.cases.http import NOT_FOUND, WRITE, CaseId, answer
+from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.schemas import (
     AssignmentIn,
     CaseOut,

@@ -138,10 +138,11 @@ class Referral(Base):
 
 
 class Officer(Base):
-    """Consular officers seen in valid tokens, so assignments can name only real colleagues.
+    """Consular officers seen changing cases, so assignments can name only real colleagues.
 
     There is no user directory in this system: the identity provider's tokens are the
-    source of truth, so an officer becomes assignable once they have used the service.
+    source of truth, so an officer becomes assignable once they have changed a case
+    (reads record nothing).
     """
 
     __tablename__ = "officers"

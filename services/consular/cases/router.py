@@ -9,16 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from services.consular.access import CaseReader, CaseWorker, Overseer, StatusReader, Supervisor
 from services.consular.cases import service, summary, transitions
-from services.consular.cases.access import (
-    CaseReader,
-    CaseWorker,
-    Overseer,
-    StatusReader,
-    Supervisor,
-    load_case,
-)
 from services.consular.cases.http import NOT_FOUND, REGISTRY, WRITE, CaseId, answer
+from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.schemas import (
     CaseCreate,
     CaseList,

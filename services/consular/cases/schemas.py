@@ -13,7 +13,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
-from shared.schemas import InputBody
+from shared.schemas import FreeText, InputBody
 
 ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
 ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
@@ -89,7 +89,7 @@ class CaseCreate(InputBody):
     person: PersonDetails | None = None
     category: CaseCategory
     priority: Priority
-    description: str = Field(min_length=1, max_length=10_000)
+    description: FreeText = Field(min_length=1, max_length=10_000)
     reported_by: ReportedBy | None = None
     location: Location | None = None
     notify_family: bool = False
@@ -196,13 +196,13 @@ class TransitionIn(InputBody):
     )
 
     to: CaseStatus
-    note: str | None = Field(default=None, max_length=4000)
+    note: FreeText | None = Field(default=None, max_length=4000)
     resolution: Resolution | None = None
     notify_family: bool = False
 
 
 class NoteIn(InputBody):
-    text: str = Text
+    text: FreeText = Text
 
     _text = field_validator("text")(_strip_required)
 
@@ -218,14 +218,14 @@ ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
 class ReferralIn(InputBody):
     organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
     organization_type: OrganizationType = "other"
-    reason: str = Text
+    reason: FreeText = Text
 
     _strip = field_validator("organization", "reason")(_strip_required)
 
 
 class ReferralStatusIn(InputBody):
     status: ReferralStatus
-    note: str | None = Field(default=None, max_length=4000)
+    note: FreeText | None = Field(default=None, max_length=4000)
 
 
 class ReferralOut(BaseModel):
@@ -253,7 +253,7 @@ class LinkPersonIn(InputBody):
 
 class TransferIn(InputBody):
     consulate: str = ConsulateCode
-    reason: str = Text
+    reason: FreeText = Text
 
     _reason = field_validator("reason")(_strip_required)
 

@@ -13,10 +13,11 @@ from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
+from services.consular.access import is_supervisor, own_consulate
 from services.consular.cases import timeline
-from services.consular.cases.access import is_supervisor, load_case, own_consulate
 from services.consular.cases.clock_columns import is_not_overdue, is_overdue
 from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefused
+from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
 from services.consular.cases.schemas import CaseCreate, TransferIn
@@ -33,7 +34,7 @@ from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.etag import check_if_match
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyTimestamp, KeyUuid
 
 
 def check_family_notification(category: str, notify_family: bool) -> None:
@@ -143,6 +144,9 @@ def _search(q: str) -> ColumnElement[bool]:
     return or_(by_number, SEARCH_WORDS.bool_op("@@")(func.to_tsquery(SIMPLE, query)))
 
 
+_CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
+
+
 async def list_cases(
     session: AsyncSession,
     principal: Principal,
@@ -170,18 +174,13 @@ async def list_cases(
     if filters.q and filters.q.strip():
         stmt = stmt.where(_search(filters.q))
     if cursor is not None:
-        opened_at, case_id = decode_cursor(cursor, 2)
-        try:
-            key = (datetime.fromisoformat(opened_at), uuid.UUID(case_id))
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        stmt = stmt.where(tuple_(Case.opened_at, Case.id) < key)
+        stmt = stmt.where(tuple_(Case.opened_at, Case.id) < _CURSOR.decode(cursor))
     stmt = stmt.order_by(Case.opened_at.desc(), Case.id.desc()).limit(limit + 1)
     rows = list((await session.scalars(stmt)).all())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1].opened_at.isoformat(), str(rows[-1].id)])
+        next_cursor = _CURSOR.encode((rows[-1].opened_at, rows[-1].id))
     return rows, next_cursor
 
 

@@ -15,8 +15,7 @@ from services.consular.cases.models import Case, CaseEvent
 from services.consular.cases.sla import StatusSpan
 from services.consular.cases.workflow import CaseStatus
 from shared.auth.principal import Principal
-from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyBigInt
 
 _STATUS_KINDS = ("created", "transition")
 
@@ -41,15 +40,7 @@ def record(
     return event
 
 
-# case_events.id is a BIGINT: a larger cursor value would fail in PostgreSQL, not here.
-_MAX_EVENT_ID = 2**63 - 1
-
-
-def _after_id(cursor: str) -> int:
-    (value,) = decode_cursor(cursor, 1)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _MAX_EVENT_ID:
-        raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
-    return value
+_CURSOR = CursorKey(tuple[KeyBigInt])
 
 
 async def page(
@@ -58,13 +49,14 @@ async def page(
     """One page of the case's events in order, and the cursor of the next page."""
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id)
     if cursor is not None:
-        stmt = stmt.where(CaseEvent.id > _after_id(cursor))
+        (after_id,) = _CURSOR.decode(cursor)
+        stmt = stmt.where(CaseEvent.id > after_id)
     stmt = stmt.order_by(CaseEvent.id).limit(limit + 1)
     rows = list((await session.scalars(stmt)).all())
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor([rows[-1].id])
+    return rows, _CURSOR.encode((rows[-1].id,))
 
 
 async def status_spans(

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.consular.access import is_supervisor
 from services.consular.cases import timeline
-from services.consular.cases.access import is_supervisor
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import CaseOut, Location, PersonOut, SlaOut
 from services.consular.cases.sla import StatusSpan, compute_sla

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
+from services.consular.access import Admin, Anyone
 from services.consular.consulates import service
 from services.consular.consulates.schemas import (
     ConsulateCreate,
@@ -14,15 +15,12 @@ from services.consular.consulates.schemas import (
     ConsulateUpdate,
 )
 from services.consular.problems import problem
-from shared.auth.dependencies import CurrentPrincipal, require
-from shared.auth.principal import Principal, Role
 from shared.db import DbSession
 from shared.errors import NotFound
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
 
-Admin = Annotated[Principal, Depends(require(Role.admin))]
 Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
 
 
@@ -33,7 +31,7 @@ def _out(row: object, response: Response) -> ConsulateOut:
 
 
 @router.get("", response_model=ConsulateList, summary="Consulates and their hotlines")
-async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> ConsulateList:
+async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateList:
     # Consulate contacts are public information: any authenticated caller may read them.
     rows = await service.list_consulates(session)
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
@@ -47,7 +45,7 @@ async def list_consulates(session: DbSession, principal: CurrentPrincipal) -> Co
 )
 async def covering(
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Anyone,
     country: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", examples=["RU"])],
     city: Annotated[str | None, Query(max_length=100, examples=["Kazan"])] = None,
 ) -> ConsulateOut:
@@ -64,7 +62,7 @@ async def covering(
     responses={404: problem("No such consulate")},
 )
 async def read_consulate(
-    code: Code, session: DbSession, principal: CurrentPrincipal, response: Response
+    code: Code, session: DbSession, principal: Anyone, response: Response
 ) -> ConsulateOut:
     return _out(await service.get_consulate(session, code), response)
 

@@ -24,7 +24,7 @@ from services.consular.cases.transitions import apply_transition
 from services.consular.cases.workflow import CaseStatus, Resolution
 from services.consular.consulates.models import Consulate
 from services.consular.settings import ConsularSettings
-from shared.auth.principal import Principal
+from shared.auth.principal import Principal, Role
 from shared.db import make_engine, make_sessionmaker
 from shared.etag import etag_for
 
@@ -101,7 +101,7 @@ async def _demo_hotlines(session: AsyncSession) -> None:
 async def _open(session: AsyncSession, state: State, demo: DemoCase, now: datetime) -> None:
     # Each demo case is worked by an officer of its own consulate, like real ones.
     officer = Principal(
-        subject=DEMO_OFFICER, roles=frozenset({"consular_officer"}), consulate=demo.consulate
+        subject=DEMO_OFFICER, roles=frozenset({Role.consular_officer}), consulate=demo.consulate
     )
     opened_at = now - timedelta(days=demo.days_ago)
     body = CaseCreate.model_validate(

@@ -22,11 +22,11 @@ from services.consular.cases.models import Case
 from services.consular.consulates.models import Consulate
 from services.consular.family.models import FamilySms, OutboxItem
 from services.consular.tasks.service import FAMILY_NOT_REACHED, raise_task
-from shared.auth.principal import Principal
+from shared.auth.principal import Principal, Role
 from shared.outbox import enqueue
 
 # Who writes the relay's lines on the timeline.
-RELAY = Principal(subject="system:family-sms", roles=frozenset({"service"}))
+RELAY = Principal(subject="system:family-sms", roles=frozenset({Role.service}))
 
 # Outcomes after which the family must be called instead.
 NOT_REACHED = frozenset({"failed", "expired", "suppressed", "refused"})

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from services.consular.access import EventSource
 from services.consular.clock import Now
 from services.consular.database import idempotency_records
 from services.consular.person_events import service
 from services.consular.person_events.schemas import PersonReturnIn, PersonReturnOut
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal, Role
 from shared.db import DbSession
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
 
 router = APIRouter(tags=["person events"])
-
-EventSource = Annotated[
-    Principal, Depends(require(Role.consular_supervisor, scopes=("cases:events",)))
-]
 
 
 @router.post(

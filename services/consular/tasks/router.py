@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from services.consular.cases.access import CaseReader
+from services.consular.access import CaseReader
 from services.consular.tasks import service
 from services.consular.tasks.schemas import TaskList, TaskOut
 from shared.db import DbSession

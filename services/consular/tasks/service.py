@@ -9,15 +9,15 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.consular.access import own_consulate
 from services.consular.cases import timeline
-from services.consular.cases.access import own_consulate
 from services.consular.cases.models import Case
 from services.consular.tasks.models import Task
 from shared.auth.principal import Principal
-from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyTimestamp, KeyUuid
 
 FAMILY_NOT_REACHED = "family_not_reached"
+_CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
 
 
 def raise_task(
@@ -61,16 +61,11 @@ async def list_tasks(
     if case_id is not None:
         query = query.where(Task.case_id == case_id)
     if cursor is not None:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            key = (datetime.fromisoformat(created), uuid.UUID(last_id))
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        query = query.where(tuple_(Task.created_at, Task.id) < key)
+        query = query.where(tuple_(Task.created_at, Task.id) < _CURSOR.decode(cursor))
     query = query.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit + 1)
     rows = list((await session.scalars(query)).all())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        next_cursor = _CURSOR.encode((rows[-1].created_at, rows[-1].id))
     return rows, next_cursor

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ValidationError
 
+from services.notifications.access import ProviderCallback
 from services.notifications.callbacks import service
 from services.notifications.callbacks.schemas import (
     DeliveryReportIn,
@@ -23,14 +24,11 @@ from services.notifications.callbacks.schemas import (
 from services.notifications.callbacks.signature import verify
 from services.notifications.inbound import service as inbound
 from services.notifications.settings import NotificationsSettings
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
 from shared.db import DbSession
 from shared.errors import InvalidInput
 
 router = APIRouter(prefix="/provider-callbacks", tags=["provider callbacks"])
 
-Provider = Annotated[Principal, Depends(require(scopes=("notifications:callbacks",)))]
 Signature = Annotated[
     str | None,
     Header(alias="X-Signature", max_length=200, description="hex HMAC-SHA256 of the body"),
@@ -73,7 +71,7 @@ async def _signed(request: Request, signature: str | None, model: type[M]) -> M:
     summary="A provider's delivery report (signed)",
 )
 async def delivery_report(
-    request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
+    request: Request, session: DbSession, principal: ProviderCallback, x_signature: Signature = None
 ) -> DeliveryReportOut:
     report = await _signed(request, x_signature, DeliveryReportIn)
     provider = request.app.state.settings.provider
@@ -88,7 +86,7 @@ async def delivery_report(
     summary="An SMS a family sent us (signed)",
 )
 async def inbound_sms(
-    request: Request, session: DbSession, principal: Provider, x_signature: Signature = None
+    request: Request, session: DbSession, principal: ProviderCallback, x_signature: Signature = None
 ) -> InboundOut:
     sms = await _signed(request, x_signature, InboundIn)
     row, new = await inbound.receive(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.schemas import InputBody
+from shared.schemas import FreeText, InputBody, IsoDateTime
 
 ProviderStatus = Literal["delivered", "undelivered", "failed", "expired"]
 
@@ -34,7 +33,7 @@ class DeliveryReportIn(InputBody):
     reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
         None, description="Up to 500 characters; the message's status_reason keeps the first 200"
     )
-    at: datetime | None = None
+    at: IsoDateTime | None = None
 
     @model_validator(mode="after")
     def _identifies_a_message(self) -> DeliveryReportIn:
@@ -61,8 +60,8 @@ class InboundIn(InputBody):
         description="The provider's id of this inbound SMS (replays are recognised by it)"
     )
     from_: Annotated[str, StringConstraints(max_length=20)] = Field(alias="from")
-    text: Annotated[str, StringConstraints(max_length=1600)]
-    received_at: datetime | None = None
+    text: Annotated[FreeText, StringConstraints(max_length=1600)]
+    received_at: IsoDateTime | None = None
 
 
 class InboundOut(BaseModel):

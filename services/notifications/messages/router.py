@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from services.notifications.access import Reader, Sender
 from services.notifications.database import IDEMPOTENCY
 from services.notifications.messages import service
 from services.notifications.messages.models import Message
@@ -21,16 +22,13 @@ from services.notifications.messages.schemas import (
 )
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.schemas import stringify
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
+from shared.auth.principal import Role
 from shared.db import DbSession
 from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
 from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/messages", tags=["messages"])
 
-Sender = Annotated[Principal, Depends(require(scopes=("notifications:send",)))]
-Reader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
@@ -102,7 +100,7 @@ async def send_message(
 )
 async def get_message(message_id: uuid.UUID, session: DbSession, principal: Reader) -> MessageOut:
     message, events = await service.get_message(
-        session, message_id, caller=principal.subject, is_admin=principal.has_role("admin")
+        session, message_id, caller=principal.subject, is_admin=principal.has_role(Role.admin)
     )
     return MessageOut(
         **_accepted(message).model_dump(),
@@ -132,7 +130,7 @@ async def list_messages(
     rows, next_cursor = await service.list_messages(
         session,
         caller=principal.subject,
-        is_admin=principal.has_role("admin"),
+        is_admin=principal.has_role(Role.admin),
         reference=reference,
         to=to,
         limit=limit,

@@ -16,7 +16,6 @@ Status = Literal["queued", "sent", "delivered", "failed", "expired", "suppressed
 
 class MessageIn(InputBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

@@ -20,7 +20,7 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.rendering import render
 from services.notifications.templates.service import find_current
 from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyTimestamp, KeyUuid
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,9 @@ async def get_message(
     return message, events
 
 
+_CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
+
+
 async def list_messages(
     session: AsyncSession,
     *,
@@ -139,17 +142,12 @@ async def list_messages(
             raise InvalidInput(("query", "to"), "not a valid phone number in E.164 form")
         query = query.where(Message.to_phone == phone)
     if cursor is not None:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            key = (datetime.fromisoformat(created), uuid.UUID(last_id))
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        query = query.where(tuple_(Message.created_at, Message.id) < key)
+        query = query.where(tuple_(Message.created_at, Message.id) < _CURSOR.decode(cursor))
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1)
     rows = (await session.scalars(query)).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([last.created_at.isoformat(), str(last.id)])
+        next_cursor = _CURSOR.encode((last.created_at, last.id))
     return rows, next_cursor

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
+from services.notifications.access import Admin, Reader
 from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
 from services.notifications.templates.rendering import render
@@ -19,15 +20,11 @@ from services.notifications.templates.schemas import (
     TemplateOut,
     stringify,
 )
-from shared.auth.dependencies import require
-from shared.auth.principal import Principal
 from shared.db import DbSession
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
-TemplateReader = Annotated[Principal, Depends(require("admin", scopes=("notifications:send",)))]
-TemplateEditor = Annotated[Principal, Depends(require("admin"))]
 KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -40,7 +37,7 @@ _PRECONDITIONS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("", response_model=TemplateList, summary="Current SMS templates per key and language")
-async def list_templates(session: DbSession, principal: TemplateReader) -> TemplateList:
+async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
     rows = await service.current_templates(session)
     return TemplateList(items=[TemplateOut.model_validate(r) for r in rows])
 
@@ -55,7 +52,7 @@ async def get_template(
     key: KeyPath,
     language: Language,
     session: DbSession,
-    principal: TemplateReader,
+    principal: Reader,
     response: Response,
 ) -> TemplateOut:
     template = await service.get_current(session, key, language)
@@ -74,7 +71,7 @@ async def put_template(
     language: Language,
     body: TemplateIn,
     session: DbSession,
-    principal: TemplateEditor,
+    principal: Admin,
     response: Response,
     if_match: IfMatch = None,
 ) -> TemplateOut:
@@ -98,7 +95,7 @@ async def put_template(
     summary="Render a template: text, encoding and number of SMS segments",
 )
 async def preview_template(
-    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: TemplateReader
+    key: KeyPath, language: Language, body: PreviewIn, session: DbSession, principal: Reader
 ) -> PreviewOut:
     template = await service.get_current(session, key, language)
     text = render(template.body, stringify(body.params))

@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from shared.schemas import InputBody
+from shared.schemas import FreeText, InputBody
 
 Language = Literal["ky", "ru", "en"]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -63,18 +63,18 @@ class TemplateList(BaseModel):
 
 class TemplateIn(InputBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"body": "№{case_number} кайрылуу ачылды. Ишеним телефону: {hotline}"}]
         },
     )
 
-    body: str = Field(min_length=1, max_length=1000, description="Text with {name} placeholders")
+    body: FreeText = Field(
+        min_length=1, max_length=1000, description="Text with {name} placeholders"
+    )
 
 
 class PreviewIn(InputBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"params": {"case_number": "RU-MOW-2026-000123", "hotline": "+74951234567"}}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from services.registry.access import Auditor
 from services.registry.audit import service
 from services.registry.audit.schemas import AuditEventOut
-from services.registry.roles import Auditor
 from shared.db import DbSession
 from shared.pagination import Cursor, Limit, Page
+from shared.schemas import IsoDateTime
 
 router = APIRouter(tags=["audit"])
 
@@ -36,8 +36,8 @@ async def list_audit_events(
     resource_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z-]{1,64}$")] = None,
     person_id: uuid.UUID | None = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    since: Annotated[datetime | None, Query(alias="from", description="Inclusive")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="Exclusive")] = None,
+    since: Annotated[IsoDateTime | None, Query(alias="from", description="Inclusive")] = None,
+    until: Annotated[IsoDateTime | None, Query(alias="to", description="Exclusive")] = None,
 ) -> Page[AuditEventOut]:
     rows, next_cursor = await service.list_events(
         session,

@@ -22,8 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.audit.chain import GENESIS, link_hash
 from services.registry.audit.models import AuditEvent
 from shared.auth.principal import Principal
-from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyBigInt
 from shared.request_context import current_request_id
 
 # Any constant shared by every writer of this database's chain.
@@ -73,6 +72,9 @@ def person(person_id: uuid.UUID) -> Touched:
     return Touched("person", person_id, person_id)
 
 
+_CURSOR = CursorKey(tuple[KeyBigInt])
+
+
 async def list_events(
     session: AsyncSession,
     *,
@@ -100,10 +102,8 @@ async def list_events(
     if until:
         query = query.where(AuditEvent.occurred_at < until)
     if cursor:
-        (last_seq,) = decode_cursor(cursor, 1)
-        if not isinstance(last_seq, int):
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
+        (last_seq,) = _CURSOR.decode(cursor)
         query = query.where(AuditEvent.seq < last_seq)
     rows = (await session.scalars(query)).all()
-    next_cursor = encode_cursor([rows[limit - 1].seq]) if len(rows) > limit else None
+    next_cursor = _CURSOR.encode((rows[limit - 1].seq,)) if len(rows) > limit else None
     return rows[:limit], next_cursor

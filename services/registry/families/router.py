@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
+from services.registry.access import AtRiskReader, ContactsReader, Reader, Registrar
 from services.registry.audit import service as audit_service
 from services.registry.families import service
 from services.registry.families.schemas import (
@@ -20,7 +21,6 @@ from services.registry.families.schemas import (
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
 from services.registry.persons import service as persons
-from services.registry.roles import AtRiskReader, ContactsReader, Reader, Registrar
 from shared.db import DbSession
 from shared.etag import IfMatch, check_if_match, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse

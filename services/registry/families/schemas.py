@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.persons.schemas import CyrillicName, Language, Sex
 from shared.schemas import InputBody as Body
+from shared.schemas import IsoDate, IsoDateTime
 
 Relation = Literal["spouse", "child", "parent", "sibling", "guardian", "other"]
 ConsentMethod = Literal["in_person", "written", "phone", "sms"]
@@ -17,7 +18,6 @@ ConsentMethod = Literal["in_person", "written", "phone", "sms"]
 
 class FamilyMemberCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -38,7 +38,7 @@ class FamilyMemberCreate(Body):
     relation: Relation
     last_name: str = CyrillicName
     first_name: str = CyrillicName
-    birth_date: dt.date
+    birth_date: IsoDate
     sex: Sex | None = None
     pin: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=32, description="Any common format")
@@ -47,7 +47,7 @@ class FamilyMemberCreate(Body):
     sms_consent_method: ConsentMethod | None = Field(
         default=None, description="How consent was given (default in_person)"
     )
-    sms_consent_given_at: dt.datetime | None = Field(
+    sms_consent_given_at: IsoDateTime | None = Field(
         default=None, description="When consent was given (default now)"
     )
     caregiver_id: uuid.UUID | None = Field(
@@ -57,7 +57,6 @@ class FamilyMemberCreate(Body):
 
 class FamilyMemberUpdate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"caregiver_id": "6f1c4f9e-8a53-4c55-9d0b-2a5a7c1d9e10"}]},
     )
 
@@ -72,7 +71,7 @@ class FamilyMemberUpdate(Body):
 
 class ConsentWithdrawal(Body):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "Asked by phone to stop"}]}
+        json_schema_extra={"examples": [{"reason": "Asked by phone to stop"}]}
     )
 
     reason: str | None = Field(default=None, max_length=500)

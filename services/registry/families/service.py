@@ -26,7 +26,7 @@ from services.registry.persons.pin import KG_PIN_RULES
 from services.registry.persons.service import check_pin, normalize_phone
 from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyUuid
 
 
 async def list_members(session: AsyncSession, person_id: uuid.UUID) -> list[FamilyMember]:
@@ -249,17 +249,17 @@ def contacts(members: Sequence[FamilyMember]) -> list[FamilyContact]:
     ]
 
 
+_CURSOR = CursorKey(tuple[KeyUuid])
+
+
 async def at_risk_children(
     session: AsyncSession, settings: RegistrySettings, limit: int, cursor: str | None
 ) -> tuple[list[AtRiskChild], str | None]:
     on = today(settings)
     query = risk.at_risk_query(on).order_by(FamilyMember.id).limit(limit + 1)
     if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        try:
-            query = query.where(FamilyMember.id > uuid.UUID(str(after)))
-        except ValueError as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
+        (after,) = _CURSOR.decode(cursor)
+        query = query.where(FamilyMember.id > after)
     rows = (await session.execute(query)).all()
     items = []
     for child, person, caregiver, caregiver_away in rows[:limit]:
@@ -281,5 +281,5 @@ async def at_risk_children(
                 person_region=person.region,
             )
         )
-    next_cursor = encode_cursor([str(rows[limit - 1][0].id)]) if len(rows) > limit else None
+    next_cursor = _CURSOR.encode((rows[limit - 1][0].id,)) if len(rows) > limit else None
     return items, next_cursor

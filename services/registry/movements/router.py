@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
+from services.registry.access import Reader, Registrar
 from services.registry.audit import service as audit_service
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
@@ -19,7 +20,6 @@ from services.registry.movements.schemas import (
     ReturnCreate,
 )
 from services.registry.persons import service as persons
-from services.registry.roles import Reader, Registrar
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.db import DbSession

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.schemas import InputBody as Body
+from shared.schemas import IsoDate
 
 Purpose = Literal["work", "study", "family", "other"]
 ReturnReason = Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"]
@@ -25,7 +26,6 @@ Text120 = Field(default=None, min_length=1, max_length=120)
 
 class DepartureCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -43,7 +43,7 @@ class DepartureCreate(Body):
         },
     )
 
-    departed_on: dt.date
+    departed_on: IsoDate
     destination_country: str = Country
     destination_city: str | None = Text120
     purpose: Purpose | None = None
@@ -51,17 +51,16 @@ class DepartureCreate(Body):
     sector: str | None = Sector
     occupation: str | None = Occupation
     recruitment_agency: str | None = Text200
-    contract_end: dt.date | None = None
+    contract_end: IsoDate | None = None
     border_crossing: str | None = Text120
 
 
 class ReturnCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"returned_on": "2026-09-15", "reason": "contract_end"}]},
     )
 
-    returned_on: dt.date
+    returned_on: IsoDate
     reason: ReturnReason
     border_crossing: str | None = Text120
 
@@ -69,9 +68,7 @@ class ReturnCreate(Body):
 class MovementChanges(Body):
     """The fields a correction changes; the rest are copied from the corrected row."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date | None = None
+    date: IsoDate | None = None
     destination_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     destination_city: str | None = Text120
     purpose: Purpose | None = None
@@ -79,14 +76,13 @@ class MovementChanges(Body):
     sector: str | None = Sector
     occupation: str | None = Occupation
     recruitment_agency: str | None = Text200
-    contract_end: dt.date | None = None
+    contract_end: IsoDate | None = None
     border_crossing: str | None = Text120
     return_reason: ReturnReason | None = None
 
 
 class MovementCorrection(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

@@ -22,11 +22,11 @@ from services.registry.families.service import contacts, list_members
 from services.registry.movements.models import Movement
 from services.registry.notices.models import OutboxItem
 from services.registry.persons.models import Person
-from shared.auth.principal import Principal
+from shared.auth.principal import Principal, Role
 from shared.outbox import enqueue
 
 # Who the audit trail names for the relay's reads of family contacts.
-RELAY = Principal(subject="system:outbox-relay", roles=frozenset({"service"}))
+RELAY = Principal(subject="system:outbox-relay", roles=frozenset({Role.service}))
 
 
 def movement_recorded(session: AsyncSession, movement: Movement) -> None:

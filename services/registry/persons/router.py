@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
+from services.registry.access import Reader, Registrar
 from services.registry.audit import service as audit_service
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
@@ -21,7 +22,6 @@ from services.registry.persons.schemas import (
     StatusEventCreate,
     StatusEventOut,
 )
-from services.registry.roles import Reader, Registrar
 from shared.db import DbSession
 from shared.etag import IfMatch, check_if_match, etag_for
 from shared.idempotency import IdempotencyKey, StoredResponse

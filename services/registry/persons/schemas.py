@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.schemas import InputBody as Body
+from shared.schemas import IsoDate
 
 Sex = Literal["F", "M"]
 Language = Literal["ky", "ru", "en"]
@@ -23,7 +24,6 @@ LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z
 
 class PersonCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -55,7 +55,7 @@ class PersonCreate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex
-    birth_date: date
+    birth_date: IsoDate
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164"
     )
@@ -96,7 +96,6 @@ class PersonUpdate(Body):
     """Only the fields sent change; PIN, sex and birth date are re-checked together."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"phone": "0700 123 456", "locality": "Ош"}]},
     )
 
@@ -107,7 +106,7 @@ class PersonUpdate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     phone: str | None = Field(default=None, max_length=32)
     region: str | None = Field(default=None, max_length=10)
     locality: str | None = Field(default=None, max_length=120)
@@ -122,7 +121,6 @@ NULLABLE_FIELDS = frozenset(
 
 class StatusEventCreate(Body):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"status": "missing", "date": "2026-10-01", "source": "Consulate RU-MOW report"}
@@ -131,7 +129,7 @@ class StatusEventCreate(Body):
     )
 
     status: Literal["deceased", "missing", "found"]
-    date: dt.date
+    date: IsoDate
     source: str = Field(min_length=1, max_length=200, description="Who reported it")
 
 

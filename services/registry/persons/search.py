@@ -29,7 +29,7 @@ from services.registry.persons.models import Person
 from services.registry.persons.names import deletion_keys, edit_distance, name_tokens
 from services.registry.persons.service import searchable_names
 from shared.errors import InvalidInput
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import CursorKey, KeyBigInt, KeyText, KeyUuid
 
 MAX_CANDIDATES = 200
 MAX_QUERY_TOKENS = 6
@@ -67,23 +67,25 @@ def _filtered(query: Select[Person], filters: Filters) -> Select[Person]:
     return query
 
 
+# Lists page on (last name, first name, id); search pages on an offset into its ranking.
+_LIST_CURSOR = CursorKey(tuple[KeyText, KeyText, KeyUuid])
+_SEARCH_CURSOR = CursorKey(tuple[KeyBigInt])
+
+
 async def list_persons(
     session: AsyncSession, filters: Filters, limit: int, cursor: str | None
 ) -> tuple[Sequence[Person], str | None]:
     order = (Person.last_name, Person.first_name, Person.id)
     query = _filtered(select(Person), filters).order_by(*order).limit(limit + 1)
     if cursor:
-        last, first, ident = decode_cursor(cursor, 3)
-        try:
-            after = (str(last), str(first), uuid.UUID(str(ident)))
-        except ValueError as exc:
-            raise InvalidInput(("query", "cursor"), "not a cursor this service issued") from exc
-        query = query.where(tuple_(*order) > tuple_(*after))
+        query = query.where(tuple_(*order) > tuple_(*_LIST_CURSOR.decode(cursor)))
     rows = (await session.scalars(query)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = (
-        encode_cursor([rows[-1].last_name, rows[-1].first_name, str(rows[-1].id)]) if more else None
+        _LIST_CURSOR.encode((rows[-1].last_name, rows[-1].first_name, rows[-1].id))
+        if more
+        else None
     )
     return rows, next_cursor
 
@@ -105,14 +107,14 @@ async def search_persons(
         ranked = await _by_name(session, text_q, filters)
     page = ranked[offset : offset + limit]
     more = len(ranked) > offset + limit
-    return page, encode_cursor([offset + limit]) if more else None
+    return page, _SEARCH_CURSOR.encode((offset + limit,)) if more else None
 
 
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
-    (offset,) = decode_cursor(cursor, 1)
-    if not isinstance(offset, int) or not 0 <= offset <= MAX_CANDIDATES:
+    (offset,) = _SEARCH_CURSOR.decode(cursor)
+    if offset > MAX_CANDIDATES:
         raise InvalidInput(("query", "cursor"), "not a cursor this service issued")
     return offset
 

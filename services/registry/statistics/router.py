@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
-from services.registry.roles import Analyst
 from services.registry.statistics import service
 from services.registry.statistics.schemas import BY_KEYS, FlowsOut, StockOut
 from shared.db import DbSession
+from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
@@ -42,7 +42,7 @@ async def stock(
     session: DbSession,
     principal: Analyst,
     settings: AppSettings,
-    on: Annotated[date | None, Query(description="Default: today")] = None,
+    on: Annotated[IsoDate | None, Query(description="Default: today")] = None,
     by: By = None,
 ) -> StockOut:
     keys = service.parse_by(by)
@@ -64,8 +64,8 @@ async def flows(
     session: DbSession,
     principal: Analyst,
     settings: AppSettings,
-    start: Annotated[date, Query(alias="from")],
-    to: date,
+    start: Annotated[IsoDate, Query(alias="from")],
+    to: IsoDate,
     by: By = None,
 ) -> FlowsOut:
     keys = service.parse_by(by)
