@@ -64,7 +64,9 @@ class LiveSystem:
             process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    # Generous: three services importing at once on two busy cores can take a while.
+    # (A process that dies is reported at once.)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
