@@ -61,9 +61,7 @@ def run_round(url: str, gateway_url: str, workers: int, messages: int, received:
     received.clear()
     started = time.monotonic()
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "shared.cli.main", "worker", "notifications"], env=env
-        )
+        subprocess.Popen([sys.executable, "-m", "migreg", "worker", "notifications"], env=env)
         for _ in range(workers)
     ]
     try:

@@ -23,10 +23,10 @@ from services.registry.database import REFERENCE_TABLES as REGISTRY_KEEP
 from services.registry.settings import RegistrySettings
 from shared.embedded_pg import DatabaseServer
 from tests.support.databases import (
+    TableReset,
     create_service_databases,
     drop_service_databases,
     test_server,
-    truncate_all,
 )
 from tests.support.live import LiveSystem, live_system
 from tests.support.tokens import AUTH
@@ -52,14 +52,29 @@ def database_urls(database_server: DatabaseServer) -> Iterator[dict[str, str]]:
     drop_service_databases(database_server)
 
 
+@pytest.fixture(scope="session")
+def table_resets(database_urls: dict[str, str]) -> Iterator[list[TableReset]]:
+    resets = [TableReset(url, KEEP[service]) for service, url in database_urls.items()]
+    yield resets
+    for reset in resets:
+        reset.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_databases(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts from empty tables (reference data kept)."""
+    uses_databases = "database_urls" in request.fixturenames
+    resets: list[TableReset] = request.getfixturevalue("table_resets") if uses_databases else []
     yield
-    if "database_urls" in request.fixturenames:
-        urls: dict[str, str] = request.getfixturevalue("database_urls")
-        for service, url in urls.items():
-            truncate_all(url, KEEP[service])
+    for reset in resets:
+        reset()
+
+
+@pytest.fixture(autouse=True)
+def _live_tests_are_marked(request: pytest.FixtureRequest) -> None:
+    # `-m "not e2e"` is the fast loop: a test that starts the processes must say so.
+    if "live" in request.fixturenames and request.node.get_closest_marker("e2e") is None:
+        pytest.fail("a test that uses the `live` fixture must be marked @pytest.mark.e2e")
 
 
 # In-process apps run no outbox relay in the background: a test drives it with
@@ -69,7 +84,12 @@ COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING", "outbox
 
 @pytest.fixture(scope="session")
 def registry_settings(database_urls: dict[str, str]) -> RegistrySettings:
-    return RegistrySettings(database_url=database_urls["registry"], **COMMON_SETTINGS)
+    # No background sealer in-process: a test's synchronous clean-up (TRUNCATE)
+    # would wait on a sealer transaction that the paused event loop never ends.
+    # Tests that need the chain run `migreg audit seal`.
+    return RegistrySettings(
+        database_url=database_urls["registry"], audit_seal_interval_seconds=0, **COMMON_SETTINGS
+    )
 
 
 @pytest.fixture(scope="session")

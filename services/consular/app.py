@@ -11,6 +11,7 @@ from services.consular.consulates.router import router as consulates_router
 from services.consular.family.handlers import HANDLERS as FAMILY_HANDLERS
 from services.consular.family.models import OutboxItem
 from services.consular.person_events.router import router as person_events_router
+from services.consular.referrals.router import router as referrals_router
 from services.consular.settings import ConsularSettings
 from services.consular.statistics.router import router as statistics_router
 from services.consular.tasks.router import router as tasks_router
@@ -28,6 +29,7 @@ def create_app(settings: ConsularSettings | None = None) -> FastAPI:
             consulates_router,
             cases_router,
             case_activity_router,
+            referrals_router,
             statistics_router,
             tasks_router,
             person_events_router,

@@ -1,7 +1,16 @@
 """The SMS sender process (``migreg worker notifications``).
 
-Any number of these may run, on any number of machines: they share nothing
-but the database (see ``delivery/outbox.py`` for how they never double-send).
+Any number of these may run, on any number of machines: they share nothing but the
+database. Each round takes a batch of due messages through four steps:
+
+1. ``delivery/claim.py``: lease a batch of due messages (``FOR UPDATE SKIP LOCKED``);
+2. ``delivery/decide.py``: the care rules at send time; what may go is dispatched and
+   its lease renewed;
+3. ``delivery/send.py``: hand each SMS to the provider, outside any transaction;
+4. ``delivery/record.py``: write each outcome in its own short transaction.
+
+Delivery is at-least-once after a worker crash: the gateway must deduplicate on the
+client reference (our message id).
 """
 
 from __future__ import annotations
@@ -9,15 +18,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import random
 import signal
+import socket
 import time
+import uuid
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.notifications.delivery.outbox import Outbox
+from services.notifications.delivery.claim import claim
+from services.notifications.delivery.decide import decide
+from services.notifications.delivery.record import record
+from services.notifications.delivery.send import send
 from services.notifications.inbound.service import answer_pending
 from services.notifications.providers import make_provider
-from services.notifications.providers.base import Provider
+from services.notifications.providers.base import OutgoingSms, Provider
 from services.notifications.settings import NotificationsSettings
 from shared.db import make_engine, make_sessionmaker
 from shared.logging import configure_logging
@@ -25,21 +43,64 @@ from shared.logging import configure_logging
 log = logging.getLogger("migreg.worker")
 
 
-async def work_once(outbox: Outbox) -> int:
+def _new_worker_id() -> str:
+    # Host and pid say which process on which machine holds a lease.
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Worker:
+    """One sender: its id (the lease owner it writes) and what it works with."""
+
+    settings: NotificationsSettings
+    sessions: async_sessionmaker[AsyncSession]
+    provider: Provider
+    id: str = field(default_factory=_new_worker_id)
+    rng: random.Random = field(default_factory=random.Random)
+
+
+async def work_once(worker: Worker) -> int:
     """One round: a batch of due messages, then due inbound questions.
 
     Returns how many items were handled (0: nothing is due now).
     """
-    claimed = await outbox.claim()
+    claimed = await claim(worker.sessions, worker.settings, worker.id)
     if claimed:
-        await outbox.deliver(claimed)
+        await deliver(worker, claimed)
+    return len(claimed) + await _answer_questions(worker)
+
+
+async def deliver(worker: Worker, message_ids: list[uuid.UUID]) -> None:
+    """Decide on a claimed batch, send what may go, record each outcome."""
+    settings = worker.settings
+    ready = await decide(worker.sessions, settings, worker.id, message_ids)
+    slots = asyncio.Semaphore(settings.send_concurrency)
+
+    async def send_and_record(sms: OutgoingSms) -> None:
+        async with slots:
+            result = await send(worker.provider, sms, settings.send_timeout_seconds)
+            await record(
+                worker.sessions,
+                settings,
+                worker_id=worker.id,
+                provider=worker.provider.name,
+                rng=worker.rng,
+                message_id=sms.message_id,
+                result=result,
+            )
+
+    await asyncio.gather(*(send_and_record(sms) for sms in ready))
+
+
+async def _answer_questions(worker: Worker) -> int:
+    """Inbound questions waiting for an answer (a case's status), one transaction each."""
     answered = 0
-    for _ in range(outbox.settings.batch_size):
-        async with outbox.sessions() as session, session.begin():
-            if not await answer_pending(session, outbox.settings):
+    for _ in range(worker.settings.batch_size):
+        async with worker.sessions() as session, session.begin():
+            if not await answer_pending(session, worker.settings):
                 break
         answered += 1
-    return len(claimed) + answered
+    return answered
 
 
 async def work(
@@ -57,15 +118,14 @@ async def work(
     # server's connection limit with everyone else.
     engine = make_engine(settings.database_url, pool_size=max(1, settings.send_concurrency // 2))
     provider = provider or make_provider(settings)
-    outbox = Outbox(settings=settings, sessions=make_sessionmaker(engine), provider=provider)
-    if worker_id:
-        outbox.worker_id = worker_id
+    sessions = make_sessionmaker(engine)
+    worker = Worker(settings, sessions, provider, id=worker_id or _new_worker_id())
     deadline = time.monotonic() + stop_after if stop_after else None
-    log.info("worker started", extra={"provider": provider.name, "worker": outbox.worker_id})
+    log.info("worker started", extra={"provider": provider.name, "worker": worker.id})
     try:
         while not stop.is_set():
             try:
-                handled = await work_once(outbox)
+                handled = await work_once(worker)
             except (SQLAlchemyError, OSError):
                 # The database went away for a moment: leases bring everything back.
                 log.exception("worker round failed; retrying")
@@ -81,7 +141,7 @@ async def work(
     finally:
         await provider.aclose()
         await engine.dispose()
-        log.info("worker stopped", extra={"worker": outbox.worker_id})
+        log.info("worker stopped", extra={"worker": worker.id})
 
 
 async def _serve_until_stopped(

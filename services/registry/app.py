@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.registry.audit.background import sealing
 from services.registry.audit.router import router as audit_router
 from services.registry.families.router import at_risk_router
 from services.registry.families.router import router as families_router
@@ -32,6 +33,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             statistics_router,
             audit_router,
         ],
+        startup=sealing,
         # Departure SMS and returns reported to consular (services/registry/notices).
         outbox=OutboxSpec(OutboxItem, NOTICE_HANDLERS),
     )

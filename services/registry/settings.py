@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -18,6 +19,22 @@ class RegistrySettings(ServiceSettings):
     default_phone_region: str = "KG"
     time_zone: str = "Asia/Bishkek"
     statistics_suppression_threshold: int = 5
+    # People search for callers who may not list the registry (see README
+    # "Who may list what"): a query is required and one page of at most this.
+    person_search_max_results: int = Field(default=20, ge=1, le=200)
+    # Audit trail: how often this process seals new events into the chain (0:
+    # never; run `migreg audit seal` instead), and signed checkpoints of the
+    # chain's head, filed outside the database (both paths, or neither).
+    audit_seal_interval_seconds: float = Field(default=1.0, ge=0)
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_key_file: Path | None = None
+    audit_checkpoint_interval_seconds: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _checkpoints_whole(self) -> RegistrySettings:
+        if (self.audit_checkpoint_dir is None) != (self.audit_checkpoint_key_file is None):
+            raise ValueError("set audit_checkpoint_dir and audit_checkpoint_key_file together")
+        return self
 
     @field_validator("time_zone")
     @classmethod

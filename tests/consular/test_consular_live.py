@@ -8,11 +8,14 @@ import time
 from urllib.parse import urlparse
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, text
 
 from shared.migrate import sync_url
 from tests.consular.conftest import MOSCOW, REGISTRAR, case_body
 from tests.support.live import LiveSystem
+
+pytestmark = pytest.mark.e2e  # starts the services as separate processes
 
 
 def _case_rows(database_url: str) -> int:

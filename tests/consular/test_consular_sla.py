@@ -150,12 +150,11 @@ async def test_sla_hours_are_configurable_and_a_scrape_refreshes_the_gauges(
             assert 'consular_cases_open{consulate="RU-MOW"} 1.0' in metrics
 
 
-async def test_the_sql_clock_agrees_with_the_timeline_through_reopens(
+async def test_views_filter_and_summary_agree_through_reopens(
     consular: httpx.AsyncClient, clock: SteppedClock
 ) -> None:
-    """The overdue filter and the summary read the row's clock columns; the case views
-    replay the timeline. Step through a day and a half with cases paused, resolved,
-    closed and reopened, and compare the two at every step."""
+    """Step through a day and a half with cases paused, resolved, closed and reopened,
+    and compare each case's state with the overdue filter and the summary at every step."""
     running = await move(consular, await open_case(consular, priority="critical"), "in_progress")
     paused = await move(consular, await open_case(consular, priority="critical"), "in_progress")
     reopened = await move(consular, await open_case(consular, priority="critical"), "in_progress")
@@ -193,3 +192,23 @@ async def test_the_sql_clock_agrees_with_the_timeline_through_reopens(
     final = {c["id"]: c for c in items}
     assert final[reopened["id"]]["sla"]["active_seconds"] == (2 + 6 + 18) * 3600
     assert final[running["id"]]["sla_state"] == "red"
+
+
+async def test_a_late_resolution_is_breached_and_closing_it_later_changes_nothing(
+    consular: httpx.AsyncClient, clock: SteppedClock
+) -> None:
+    case = await move(consular, await open_case(consular, priority="critical"), "in_progress")
+    due = case["due_at"]
+    clock.advance(hours=25)
+    case = await move(consular, case, "resolved", resolution="assisted")
+    assert (case["sla_state"], case["due_at"]) == ("breached", due)
+    clock.advance(hours=30)
+    case = await move(consular, case, "closed")
+    assert (case["sla_state"], case["due_at"]) == ("breached", due)
+    assert case["sla"]["active_seconds"] == 25 * 3600
+    reopened = await move(consular, case, "in_progress", SUPERVISOR)
+    # Reopened after 30 h finished: the deadline moves out by those 30 h, and it is late.
+    assert datetime.fromisoformat(reopened["due_at"]) == datetime.fromisoformat(due) + timedelta(
+        hours=30
+    )
+    assert reopened["sla_state"] == "red"

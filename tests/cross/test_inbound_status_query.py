@@ -11,12 +11,15 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from services.notifications.callbacks.signature import sign
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import work
 from tests.support.live import LiveSystem
 from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.e2e  # starts the services as separate processes
 
 FAMILY_PHONE = "+996555987654"
 STRANGER_PHONE = "+996555111222"

@@ -6,9 +6,12 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from tests.support.live import LiveSystem
 from tests.support.tokens import TEST_SECRET, bearer
+
+pytestmark = pytest.mark.e2e  # starts the services as separate processes
 
 
 def test_each_service_runs_as_its_own_process(live: LiveSystem) -> None:
@@ -27,7 +30,7 @@ def test_the_cli_token_is_accepted_by_the_running_system(live: LiveSystem) -> No
         [
             sys.executable,
             "-m",
-            "shared.cli.main",
+            "migreg",
             "token",
             "--role",
             "consular_officer",
@@ -56,7 +59,7 @@ def test_the_cli_token_is_accepted_by_the_running_system(live: LiveSystem) -> No
 
 def test_an_unknown_role_is_refused_by_the_cli() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "token", "--role", "king"],
+        [sys.executable, "-m", "migreg", "token", "--role", "king"],
         capture_output=True,
         text=True,
         env={"MIGREG_AUTH_DEV_SECRET": "x", "PATH": "/usr/bin"},

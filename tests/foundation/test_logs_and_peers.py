@@ -67,6 +67,7 @@ async def test_registering_a_person_logs_no_pin_phone_or_name(
         assert secret not in text
 
 
+@pytest.mark.e2e
 async def test_peer_calls_carry_the_request_id_and_a_service_token(live: LiveSystem) -> None:
     settings = ConsularSettings(auth=AUTH)
     token = service_token(settings, "consular", ("registry:read",))

@@ -3,6 +3,7 @@ allows (or nearly allows), and no response that breaks its own schema."""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -16,6 +17,8 @@ from services.notifications.app import create_app as create_notifications
 from services.registry.app import create_app as create_registry
 from tests.support.live import LiveSystem
 from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.e2e  # starts the services as separate processes
 
 # Every human role at once (with a consulate) and every service scope, so each
 # operation admits the caller and its real code runs.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,9 +12,10 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from services.notifications.callbacks.signature import sign
-from services.notifications.delivery.outbox import Outbox
+from services.notifications.delivery.claim import claim
 from services.notifications.providers import make_provider
 from services.notifications.settings import NotificationsSettings
+from services.notifications.worker import Worker
 from shared.db import make_engine, make_sessionmaker
 from shared.migrate import sync_url
 from tests.support.tokens import bearer
@@ -67,16 +69,18 @@ def sql(url: str, statement: str, **params: Any) -> list[Any]:
 
 
 @asynccontextmanager
-async def outboxes(
-    settings: NotificationsSettings, *worker_ids: str
-) -> AsyncIterator[list[Outbox]]:
+async def workers(settings: NotificationsSettings, *worker_ids: str) -> AsyncIterator[list[Worker]]:
     """In-process workers with these ids, sharing one engine, each with its provider."""
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    boxes = [Outbox(settings, sessions, make_provider(settings), worker_id=w) for w in worker_ids]
+    found = [Worker(settings, sessions, make_provider(settings), id=w) for w in worker_ids]
     try:
-        yield boxes
+        yield found
     finally:
-        for box in boxes:
-            await box.provider.aclose()
+        for worker in found:
+            await worker.provider.aclose()
         await engine.dispose()
+
+
+async def claim_for(worker: Worker) -> list[uuid.UUID]:
+    return await claim(worker.sessions, worker.settings, worker.id)

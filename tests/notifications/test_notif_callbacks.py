@@ -264,6 +264,7 @@ async def test_an_inbound_from_a_bad_number_is_refused(
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "from"
 
 
+@pytest.mark.e2e
 async def test_a_case_query_is_kept_while_consular_is_down_and_answered_later(
     notifications: httpx.AsyncClient,
     notifications_settings: NotificationsSettings,
@@ -310,6 +311,7 @@ async def test_a_long_failure_reason_is_kept_whole_in_the_history_and_short_on_t
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"
 
 
+@pytest.mark.e2e
 async def test_a_late_answer_to_a_case_query_waits_for_the_morning(
     notifications: httpx.AsyncClient,
     notifications_settings: NotificationsSettings,

@@ -6,12 +6,16 @@ import asyncio
 import collections
 import time
 
+import pytest
+
 from services.notifications.messages.service import NewMessage, accept
 from services.notifications.settings import NotificationsSettings
 from shared.db import make_engine, make_sessionmaker
 from tests.notifications.fake_gateway import FakeGateway
 from tests.notifications.notif_support import sql
 from tests.support.live import LiveSystem
+
+pytestmark = pytest.mark.e2e  # starts the services as separate processes
 
 COUNT = 1000
 

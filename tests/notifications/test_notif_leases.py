@@ -10,10 +10,13 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from services.notifications.delivery.decide import decide
+from services.notifications.delivery.record import record
+from services.notifications.delivery.send import send
 from services.notifications.settings import NotificationsSettings
-from services.notifications.worker import work
+from services.notifications.worker import deliver, work
 from tests.notifications.fake_gateway import FakeGateway
-from tests.notifications.notif_support import fetch, outboxes, queue, sql
+from tests.notifications.notif_support import claim_for, fetch, queue, sql, workers
 
 
 def test_settings_refuse_a_lease_shorter_than_a_batch_of_sends() -> None:
@@ -46,12 +49,21 @@ async def test_an_answer_after_the_lease_was_lost_is_still_in_the_history(
     notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
 ) -> None:
     queued = await queue(notifications)
-    async with outboxes(http_settings, "stalled", "other") as (stalled, other):
-        [sms] = await stalled.decide(await stalled.claim())
+    async with workers(http_settings, "stalled", "other") as (stalled, other):
+        [sms] = await decide(stalled.sessions, http_settings, stalled.id, await claim_for(stalled))
         # It stalls past its lease; another worker takes the message over and sends it.
         sql(http_settings.database_url, "UPDATE messages SET lease_expires_at = now()")
-        await other.deliver(await other.claim())
-        await stalled.record(sms.message_id, await stalled._send(sms))
+        await deliver(other, await claim_for(other))
+        result = await send(stalled.provider, sms, http_settings.send_timeout_seconds)
+        await record(
+            stalled.sessions,
+            http_settings,
+            worker_id=stalled.id,
+            provider=stalled.provider.name,
+            rng=stalled.rng,
+            message_id=sms.message_id,
+            result=result,
+        )
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["attempts"] == 1
     late = message["history"][-1]
@@ -78,12 +90,12 @@ async def test_a_slow_batch_keeps_its_lease_and_a_second_worker_sends_nothing_tw
     gateway.slow_seconds = 0.35
     gateway.behave(then="slow")
     ids = {(await queue(notifications, reference=f"slow-{i}"))["id"] for i in range(4)}
-    async with outboxes(settings, "first") as (first,):
-        claimed = await first.claim()
+    async with workers(settings, "first") as (first,):
+        claimed = await claim_for(first)
         assert len(claimed) == 4
         second = asyncio.create_task(work(settings, stop_after=3.0, worker_id="second"))
         await asyncio.sleep(1.6)
-        await first.deliver(claimed)
+        await deliver(first, claimed)
         await second
     references = collections.Counter(gateway.references())
     assert set(references) == ids

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from services.notifications.settings import NotificationsSettings
-from services.notifications.worker import work
+from services.notifications.worker import deliver, work
 from tests.notifications.fake_gateway import FakeGateway
-from tests.notifications.notif_support import KG_PHONE, fetch, outboxes, queue, sql
+from tests.notifications.notif_support import KG_PHONE, claim_for, fetch, queue, sql, workers
 
 
 def kinds(message: dict[str, Any]) -> list[str]:
@@ -198,18 +198,18 @@ async def test_a_dead_workers_lease_lapses_and_another_sends_the_message_once(
     notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
 ) -> None:
     queued = await queue(notifications)
-    async with outboxes(http_settings, "crashed", "survivor") as (crashed, survivor):
-        assert [str(i) for i in await crashed.claim()] == [queued["id"]]  # then it dies
-        assert await survivor.claim() == []  # leased: nobody else takes it
+    async with workers(http_settings, "crashed", "survivor") as (crashed, survivor):
+        assert [str(i) for i in await claim_for(crashed)] == [queued["id"]]  # then it dies
+        assert await claim_for(survivor) == []  # leased: nobody else takes it
         sql(
             http_settings.database_url,
             "UPDATE messages SET lease_expires_at = now() - interval '1 second' WHERE id = :id",
             id=queued["id"],
         )
-        claimed = await survivor.claim()
+        claimed = await claim_for(survivor)
         assert [str(i) for i in claimed] == [queued["id"]]
-        await survivor.deliver(claimed)
-        await crashed.deliver(claimed)  # comes back to life: its lease is gone
+        await deliver(survivor, claimed)
+        await deliver(crashed, claimed)  # comes back to life: its lease is gone
     assert gateway.references() == [queued["id"]]
     message = await fetch(notifications, queued["id"])
     assert message["status"] == "sent" and message["history"][-1]["provider"] == "http"

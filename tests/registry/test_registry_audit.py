@@ -10,8 +10,9 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from services.registry.audit.verify import psycopg_url, verify_chain
-from shared.cli.main import app as cli
+from migreg.main import app as cli
+from services.registry.audit.verify import verify_chain
+from tests.registry.audit_helpers import hash_at, migreg, seal, sql
 from tests.registry.conftest import REGISTRAR, MakePerson, depart
 from tests.support.tokens import bearer
 
@@ -80,18 +81,6 @@ async def test_only_auditors_read_the_trail(
     assert (await registry.get("/v1/audit-events", headers=headers)).status_code == 403
 
 
-def _sql(url: str, statement: str) -> None:
-    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def _hash_at(url: str, seq: int) -> str:
-    with psycopg.connect(psycopg_url(url)) as conn:
-        row = conn.execute("SELECT hash FROM audit_events WHERE seq = %s", (seq,)).fetchone()
-    assert row is not None
-    return str(row[0])
-
-
 async def test_the_trail_refuses_update_delete_and_truncate(
     registry: httpx.AsyncClient, make_person: MakePerson, database_urls: dict[str, str]
 ) -> None:
@@ -102,7 +91,7 @@ async def test_the_trail_refuses_update_delete_and_truncate(
         "TRUNCATE audit_events",
     ):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
-            _sql(database_urls["registry"], statement)
+            sql(database_urls["registry"], statement)
 
 
 async def test_verify_passes_then_names_the_first_tampered_link(
@@ -112,25 +101,25 @@ async def test_verify_passes_then_names_the_first_tampered_link(
     pid = (await make_person())["id"]
     for _ in range(3):
         await registry.get(f"/v1/persons/{pid}", headers=REGISTRAR)
-    runner = CliRunner()
-    intact = runner.invoke(cli, ["audit", "verify", "--database-url", url])
+    await seal(url)
+    intact = await migreg("audit", "verify", "--database-url", url)
     assert intact.exit_code == 0, intact.output
     assert "intact: 4 events" in intact.output
-    assert f"head: seq 4 hash {_hash_at(url, 4)}" in intact.output
+    assert f"head: seq 4 hash {hash_at(url, 4)}" in intact.output
 
     # A superuser (the only one who can) bypasses the trigger and rewrites history.
-    _sql(
+    sql(
         url,
         "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;"
         "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3;"
         "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;",
     )
-    broken = runner.invoke(cli, ["audit", "verify"], env={"REGISTRY_DATABASE_URL": url})
+    broken = await migreg("audit", "verify", env={"REGISTRY_DATABASE_URL": url})
     assert broken.exit_code == 1
     assert "BROKEN at seq 3" in broken.output
     assert "contents do not match its hash" in broken.output
     assert "2 events before it verified" in broken.output
-    assert f"last good: seq 2 hash {_hash_at(url, 2)}" in broken.output
+    assert f"last good: seq 2 hash {hash_at(url, 2)}" in broken.output
 
 
 async def test_verify_notices_a_deleted_row(
@@ -140,13 +129,14 @@ async def test_verify_notices_a_deleted_row(
     pid = (await make_person())["id"]
     for _ in range(3):
         await registry.get(f"/v1/persons/{pid}", headers=REGISTRAR)
-    _sql(
+    await seal(url)
+    sql(
         url,
         "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;"
         "DELETE FROM audit_events WHERE seq = 2;"
         "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;",
     )
-    broken = CliRunner().invoke(cli, ["audit", "verify", "--database-url", url])
+    broken = await migreg("audit", "verify", "--database-url", url)
     assert broken.exit_code == 1
     assert "BROKEN at seq 3" in broken.output
     assert "prev_hash does not match" in broken.output
@@ -162,12 +152,15 @@ async def test_concurrent_requests_still_form_one_linear_chain(
     registry: httpx.AsyncClient, make_person: MakePerson, database_urls: dict[str, str]
 ) -> None:
     pid = (await make_person())["id"]
-    # Eight at once: enough to race without the chain lock, few enough
+    # Eight at once, sealed while they run: enough to race, few enough
     # connections for a database server the whole suite shares.
-    responses = await asyncio.gather(
-        *(registry.get(f"/v1/persons/{pid}", headers=REGISTRAR) for _ in range(8))
+    url = database_urls["registry"]
+    responses, _ = await asyncio.gather(
+        asyncio.gather(*(registry.get(f"/v1/persons/{pid}", headers=REGISTRAR) for _ in range(8))),
+        seal(url),
     )
     assert all(r.status_code == 200 for r in responses)
-    result = verify_chain(database_urls["registry"])
+    await seal(url)
+    result = verify_chain(url)
     assert result.ok, result
     assert result.checked == 9

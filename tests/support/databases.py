@@ -64,24 +64,74 @@ def drop_service_databases(server: DatabaseServer) -> None:
         server.drop_database(f"migreg_test_{os.getpid()}_{service}")
 
 
-def truncate_all(url: str, keep: frozenset[str]) -> None:
-    """Empty every table but the reference ones, between tests."""
-    engine = create_engine(sync_url(url))
-    try:
-        with engine.begin() as conn:
+# Empties, in one round trip, the listed tables that a test used: those with rows, and
+# those whose identity sequence moved (a rolled-back insert leaves no row but a used id).
+# Truncating only these is several times faster than truncating every table.
+_TRUNCATE_USED = """
+DO $$
+DECLARE
+    candidates text[] := :tables;
+    used text[] := '{}';
+    name text;
+    has_rows boolean;
+BEGIN
+    FOREACH name IN ARRAY candidates LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', name) INTO has_rows;
+        IF has_rows THEN
+            used := used || name;
+        END IF;
+    END LOOP;
+    FOR name IN
+        SELECT owner.relname
+        FROM pg_sequences seq
+        JOIN pg_class sequence ON sequence.relname = seq.sequencename AND sequence.relkind = 'S'
+        JOIN pg_depend dep ON dep.objid = sequence.oid AND dep.refclassid = 'pg_class'::regclass
+        JOIN pg_class owner ON owner.oid = dep.refobjid
+        WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL
+    LOOP
+        IF name = ANY (candidates) AND NOT name = ANY (used) THEN
+            used := used || name;
+        END IF;
+    END LOOP;
+    IF cardinality(used) > 0 THEN
+        EXECUTE 'TRUNCATE ' || array_to_string(used, ', ') || ' RESTART IDENTITY CASCADE';
+    END IF;
+END
+$$
+"""
+
+
+class TableReset:
+    """Empties a database's tables between tests, reference tables kept.
+
+    One engine for the whole session and the table list read once: between tests
+    it is one transaction and one round trip that truncates only what the test used.
+    """
+
+    def __init__(self, url: str, keep: frozenset[str]) -> None:
+        self._engine = create_engine(sync_url(url), pool_size=1, pool_pre_ping=True)
+        with self._engine.connect() as conn:
             tables = [
                 t
                 for t in inspect(conn).get_table_names()
                 if t not in keep and t != "alembic_version"
             ]
-            if tables:
-                # Switch user triggers off for this session: the registry's
-                # audit trail refuses TRUNCATE by trigger (needs a superuser,
-                # which every test server gives).
-                conn.execute(text("SET session_replication_role = replica"))
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+        # DO takes no parameters: the names (read from the catalog) go in as a literal.
+        listed = ", ".join(f"'{t}'" for t in tables)
+        self._truncate = text(_TRUNCATE_USED.replace(":tables", f"ARRAY[{listed}]::text[]"))
+        self._empty = not tables
+
+    def __call__(self) -> None:
+        if self._empty:
+            return
+        with self._engine.begin() as conn:
+            # User triggers off for this transaction: the registry's audit trail
+            # refuses TRUNCATE by trigger (needs a superuser, which every test server gives).
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(self._truncate)
+
+    def dispose(self) -> None:
+        self._engine.dispose()
 
 
 # Variables that would point a child `migreg dev` at a server instead of the

@@ -36,7 +36,7 @@ class LiveSystem:
         log = None if self.log_dir is None else (self.log_dir / f"{name}.log").open("ab")
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "shared.cli.main", *args], env=self.env, stderr=log
+                [sys.executable, "-m", "migreg", *args], env=self.env, stderr=log
             )
         finally:
             if log is not None:

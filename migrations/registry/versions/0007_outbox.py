@@ -1,7 +1,7 @@
 """outbox for departure SMS and return notices
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from shared.outbox.migration import create_outbox_table, drop_outbox_table
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

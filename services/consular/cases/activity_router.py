@@ -1,9 +1,7 @@
-"""Notes, assignments, referrals and the timeline: HTTP only (rules in ``activity`` and
+"""Notes, assignments and the timeline: HTTP only (rules in ``activity`` and
 ``timeline``)."""
 
 from __future__ import annotations
-
-import uuid
 
 from fastapi import APIRouter, Response, status
 
@@ -15,15 +13,10 @@ from services.consular.cases.schemas import (
     AssignmentIn,
     CaseOut,
     NoteIn,
-    ReferralIn,
-    ReferralList,
-    ReferralOut,
-    ReferralStatusIn,
     Timeline,
     TimelineEventOut,
 )
 from services.consular.clock import Now
-from services.consular.problems import problem
 from shared.db import DbSession
 from shared.etag import IfMatch
 from shared.pagination import Cursor, Limit
@@ -63,50 +56,6 @@ async def assign(
 ) -> CaseOut:
     case = await activity.assign(session, principal, case_id, body.assignee, if_match, now)
     return await answer(session, case, principal, now, response)
-
-
-@router.post(
-    "/{case_id}/referrals",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ReferralOut,
-    summary="Refer the case to a partner organization",
-    responses=NOT_FOUND,
-)
-async def refer(
-    case_id: CaseId, body: ReferralIn, session: DbSession, principal: CaseWorker, now: Now
-) -> ReferralOut:
-    return ReferralOut.model_validate(await activity.refer(session, principal, case_id, body, now))
-
-
-@router.get(
-    "/{case_id}/referrals",
-    response_model=ReferralList,
-    summary="The case's referrals",
-    responses=NOT_FOUND,
-)
-async def list_referrals(
-    case_id: CaseId, session: DbSession, principal: CaseReader
-) -> ReferralList:
-    rows = await activity.list_referrals(session, principal, case_id)
-    return ReferralList(items=[ReferralOut.model_validate(r) for r in rows])
-
-
-@router.post(
-    "/{case_id}/referrals/{referral_id}/status",
-    response_model=ReferralOut,
-    summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: problem("Not allowed from the referral's status")},
-)
-async def update_referral(
-    case_id: CaseId,
-    referral_id: uuid.UUID,
-    body: ReferralStatusIn,
-    session: DbSession,
-    principal: CaseWorker,
-    now: Now,
-) -> ReferralOut:
-    referral = await activity.update_referral(session, principal, case_id, referral_id, body, now)
-    return ReferralOut.model_validate(referral)
 
 
 @router.get(

@@ -14,8 +14,8 @@ from prometheus_client import Gauge
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.consular.cases.clock_columns import is_overdue, is_unfinished
 from services.consular.cases.models import Case
+from services.consular.cases.sla import is_overdue, is_unfinished
 from services.consular.clock import Clock, clock_of
 from services.consular.consulates.models import Consulate
 

@@ -1,4 +1,4 @@
-"""Case tables: the case itself, its append-only timeline, numbering, referrals, officers."""
+"""Case tables: the case itself, its append-only timeline, numbering, officers."""
 
 from __future__ import annotations
 
@@ -120,21 +120,6 @@ class CaseNumberCounter(Base):
     consulate: Mapped[str] = mapped_column(String(12), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
-
-
-class Referral(Base):
-    __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_case", "case_id", "created_at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
-    organization: Mapped[str] = mapped_column(String(200))
-    organization_type: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Officer(Base):

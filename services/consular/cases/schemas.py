@@ -20,7 +20,7 @@ ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
 
 
-def _strip_required(value: str) -> str:
+def strip_required(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
@@ -51,7 +51,7 @@ class PersonDetails(InputBody):
     pin: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
     phone: str | None = Field(default=None, max_length=20)
 
-    _names = field_validator("last_name", "first_name")(_strip_required)
+    _names = field_validator("last_name", "first_name")(strip_required)
 
     @field_validator("phone")
     @classmethod
@@ -94,7 +94,7 @@ class CaseCreate(InputBody):
     location: Location | None = None
     notify_family: bool = False
 
-    _description = field_validator("description")(_strip_required)
+    _description = field_validator("description")(strip_required)
 
     @model_validator(mode="after")
     def _one_person(self) -> CaseCreate:
@@ -146,7 +146,12 @@ class SlaOut(BaseModel):
     )
     due_at: datetime
     budget_hours: float
-    paused_seconds: int = Field(description="Time spent awaiting information from others")
+    paused_seconds: int = Field(
+        description=(
+            "Time the clock stood still: awaiting information from others, and time "
+            "spent resolved before a reopen"
+        )
+    )
     active_seconds: int = Field(description="Time the SLA clock has run")
 
 
@@ -204,47 +209,11 @@ class TransitionIn(InputBody):
 class NoteIn(InputBody):
     text: FreeText = Text
 
-    _text = field_validator("text")(_strip_required)
+    _text = field_validator("text")(strip_required)
 
 
 class AssignmentIn(InputBody):
     assignee: str = Field(min_length=1, max_length=200, examples=["officer.asanov"])
-
-
-OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
-ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
-
-
-class ReferralIn(InputBody):
-    organization: str = Field(min_length=1, max_length=200, examples=["IOM Moscow"])
-    organization_type: OrganizationType = "other"
-    reason: FreeText = Text
-
-    _strip = field_validator("organization", "reason")(_strip_required)
-
-
-class ReferralStatusIn(InputBody):
-    status: ReferralStatus
-    note: FreeText | None = Field(default=None, max_length=4000)
-
-
-class ReferralOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    case_id: uuid.UUID
-    organization: str
-    organization_type: OrganizationType
-    reason: str
-    status: ReferralStatus
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class ReferralList(BaseModel):
-    items: list[ReferralOut]
-    next_cursor: str | None = None
 
 
 class LinkPersonIn(InputBody):
@@ -255,7 +224,7 @@ class TransferIn(InputBody):
     consulate: str = ConsulateCode
     reason: FreeText = Text
 
-    _reason = field_validator("reason")(_strip_required)
+    _reason = field_validator("reason")(strip_required)
 
 
 EventKind = Literal[

@@ -15,12 +15,12 @@ from starlette.datastructures import State
 
 from services.consular.access import is_supervisor, own_consulate
 from services.consular.cases import timeline
-from services.consular.cases.clock_columns import is_not_overdue, is_overdue
 from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefused
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
 from services.consular.cases.schemas import CaseCreate, TransferIn
+from services.consular.cases.sla import is_not_overdue, is_overdue
 from services.consular.cases.workflow import (
     SENSITIVE_CATEGORIES,
     CaseCategory,

@@ -1,225 +1,159 @@
-"""SLA clock for consular cases, and case numbers.
+"""The SLA clock of consular cases: the one place its rule is written.
 
-The clock has three modes, read from the case's status history:
+The clock is kept on the case row, so PostgreSQL answers every question about it (a case's
+view, the overdue filter, the supervisors' summary, the gauges) from the same expressions:
 
-- running in ``open``, ``in_progress`` and ``referred`` (a referral does not relieve the
-  consulate of the case), and in any gap the history does not cover, so missing data can
-  only make a case look later, never earlier;
-- paused in ``awaiting_information``: the consulate is waiting on someone else, so the
-  deadline moves out by the time spent waiting, including a pause still under way;
-- stopped in ``resolved`` / ``closed``. If the case is reopened, the time it spent finished
-  moves the deadline out just like a pause, and the clock resumes.
+- it runs in ``open``, ``in_progress`` and ``referred`` (a referral does not relieve the
+  consulate of the case);
+- it stands still in ``awaiting_information`` (the consulate waits on someone else) and in
+  ``resolved`` / ``closed``. ``clock_paused_at`` is when it stopped; ``move_clock`` pushes
+  ``clock_due_at`` out by the time it stood still when it starts again (a reopened case
+  does not pay for the time it spent finished).
 
-Hence ``due_at = opened_at + sla[priority] + paused_for + stopped_for`` and, while the case
-is not finished, ``elapsed_active = now - opened_at - paused_for - stopped_for``.
+Hence, with ``now`` the clock's reading: the deadline is ``clock_due_at``, plus the pause
+under way for a live case; the clock has run ``coalesce(clock_paused_at, now) -
+(clock_due_at - budget)``. States (``SlaState``):
 
-States (``SlaState``):
-
-- ``green``: less than half the SLA used;
-- ``amber``: half or more used, not yet due;
-- ``red``: not finished and ``now`` is past ``due_at`` (even while paused: an overdue case
-  must not hide behind a pause);
+- ``green``: less than half the SLA used; ``amber``: half or more, not yet due;
+- ``red``: live and past the deadline, even while paused (an overdue case must not hide
+  behind a pause);
 - ``paused``: awaiting information and not overdue;
-- ``met``: finished (resolved or closed) no later than ``due_at``;
-- ``breached``: finished after ``due_at``. Kept apart from ``red`` because a late but
-  finished case needs no action, only counting.
+- ``met`` / ``breached``: finished no later than / after the deadline. Kept apart from
+  ``red`` because a late but finished case needs no action, only counting.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping, Sequence
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
-from typing import Literal
+from typing import Literal, cast
 
-from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus, Priority
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Interval,
+    and_,
+    case,
+    func,
+    literal,
+    not_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.consular.cases.models import Case
+from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus
 
 SlaState = Literal["green", "amber", "red", "paused", "met", "breached"]
-# The issue's three-colour reading of a live case, pause or not: a paused case keeps the
-# colour it had when the clock stopped (its active time does not grow while paused).
+# The three-colour reading of a live case, pause or not: a paused case keeps the colour
+# it had when the clock stopped (its active time does not grow while paused).
 ClockState = Literal["green", "amber", "red"]
 
-DEFAULT_SLA: Mapping[Priority, timedelta] = MappingProxyType(
-    {
-        Priority.critical: timedelta(hours=24),
-        Priority.high: timedelta(days=3),
-        Priority.normal: timedelta(days=10),
-        Priority.low: timedelta(days=30),
-    }
+CLOCK_STOPPED: frozenset[CaseStatus] = frozenset(
+    {CaseStatus.awaiting_information, *FINISHED_STATUSES}
 )
-
-_PAUSED_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.awaiting_information})
-
-
-@dataclass(frozen=True, slots=True)
-class StatusSpan:
-    """A stretch of time the case spent in one status; ``ended_at`` is None while current."""
-
-    status: CaseStatus
-    started_at: datetime
-    ended_at: datetime | None = None
+_FINISHED = [status.value for status in FINISHED_STATUSES]
 
 
-@dataclass(frozen=True, slots=True)
-class SlaView:
-    due_at: datetime
-    paused_for: timedelta  # total time in awaiting_information, up to now or resolution
-    state: SlaState
-    elapsed_active: timedelta  # time the clock ran, up to now or resolution
-    stopped_for: timedelta = timedelta(0)  # time finished before a reopen
-    clock_state: ClockState | None = None  # None once finished
+def move_clock(case: Case, from_status: CaseStatus, to_status: CaseStatus, at: datetime) -> None:
+    """Keep the row's clock in step with a status change at ``at``."""
+    if from_status in FINISHED_STATUSES and to_status in FINISHED_STATUSES:
+        return  # resolved, then closed: finished since the resolution
+    if from_status in CLOCK_STOPPED and case.clock_paused_at is not None:
+        case.clock_due_at = case.clock_due_at + (at - case.clock_paused_at)
+    case.clock_paused_at = at if to_status in CLOCK_STOPPED else None
 
 
-def compute_sla(
-    opened_at: datetime,
-    priority: Priority,
-    spans: Sequence[StatusSpan],
-    now: datetime,
-    sla: Mapping[Priority, timedelta] = DEFAULT_SLA,
-) -> SlaView:
-    """Where the case stands against its deadline at ``now``.
+def is_unfinished() -> ColumnElement[bool]:
+    return Case.status.not_in(_FINISHED)
 
-    ``spans`` is the status history in any order; spans must not overlap and only the last
-    may be open-ended. Parts of spans outside ``[opened_at, now]`` are ignored.
-    """
-    budget = _budget(priority, sla)
-    _require_aware(opened_at, "opened_at")
-    _require_aware(now, "now")
-    if now < opened_at:
-        raise ValueError("now is earlier than opened_at")
-    ordered = _ordered(spans)
 
-    finished_at = _finished_at(ordered, opened_at, now)
-    clock_end = now if finished_at is None else finished_at
-    paused = _time_in(ordered, _PAUSED_STATUSES, opened_at, clock_end, now)
-    # Finished spans before clock_end are exactly those later undone by a reopen.
-    stopped = _time_in(ordered, FINISHED_STATUSES, opened_at, clock_end, now)
-    due_at = opened_at + budget + paused + stopped
-    active = clock_end - opened_at - paused - stopped
+def _reading(now: datetime) -> ColumnElement[datetime]:
+    # A clock stepping back (another machine's time) must not make a case look younger.
+    return func.greatest(literal(now, DateTime(timezone=True)), Case.updated_at)
 
-    current = ordered[-1].status if ordered else CaseStatus.open
-    state = _state(current, finished_at, due_at, active, budget, now)
-    return SlaView(
-        due_at=due_at,
-        paused_for=paused,
-        state=state,
-        elapsed_active=active,
-        stopped_for=stopped,
-        clock_state=None if finished_at is not None else _colour(due_at, active, budget, now),
+
+def _clock_end(now: datetime) -> ColumnElement[datetime]:
+    return func.coalesce(Case.clock_paused_at, _reading(now))
+
+
+def _budget() -> ColumnElement[timedelta]:
+    return func.make_interval(0, 0, 0, 0, 0, 0, Case.sla_hours * 3600)
+
+
+def is_overdue(now: datetime) -> ColumnElement[bool]:
+    return and_(is_unfinished(), _clock_end(now) > Case.clock_due_at)
+
+
+def is_not_overdue(now: datetime) -> ColumnElement[bool]:
+    return not_(is_overdue(now))
+
+
+def _active(now: datetime) -> ColumnElement[timedelta]:
+    return type_coerce(_clock_end(now) - (Case.clock_due_at - _budget()), Interval())
+
+
+def due_at(now: datetime) -> ColumnElement[datetime]:
+    live_pause = and_(is_unfinished(), Case.clock_paused_at.is_not(None))
+    return case(
+        (live_pause, Case.clock_due_at + (_reading(now) - Case.clock_paused_at)),
+        else_=Case.clock_due_at,
     )
 
 
-def _budget(priority: Priority, sla: Mapping[Priority, timedelta]) -> timedelta:
-    budget = sla[priority]
-    if budget <= timedelta(0):
-        raise ValueError(f"SLA for {priority} must be positive, got {budget}")
-    return budget
+def clock_state(now: datetime) -> ColumnElement[str | None]:
+    return case(
+        (not_(is_unfinished()), None),
+        (is_overdue(now), "red"),
+        (_active(now) * 2 >= _budget(), "amber"),
+        else_="green",
+    )
 
 
-def _require_aware(value: datetime, name: str) -> None:
-    # Naive datetimes would silently compare in whatever zone the server runs in.
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
+def sla_state(now: datetime) -> ColumnElement[str]:
+    return case(
+        (and_(not_(is_unfinished()), Case.clock_paused_at <= Case.clock_due_at), "met"),
+        (not_(is_unfinished()), "breached"),
+        (is_overdue(now), "red"),
+        (Case.clock_paused_at.is_not(None), "paused"),
+        else_=clock_state(now),
+    )
 
 
-def _ordered(spans: Sequence[StatusSpan]) -> tuple[StatusSpan, ...]:
-    ordered = tuple(sorted(spans, key=lambda span: span.started_at))
-    for index, span in enumerate(ordered):
-        _require_aware(span.started_at, "started_at")
-        is_last = index == len(ordered) - 1
-        if span.ended_at is None:
-            if not is_last:
-                raise ValueError("only the latest status span may be open-ended")
-            continue
-        _require_aware(span.ended_at, "ended_at")
-        if span.ended_at < span.started_at:
-            raise ValueError("a status span ends before it starts")
-        if not is_last and ordered[index + 1].started_at < span.ended_at:
-            # Overlaps would count the same minutes twice (e.g. paused and running).
-            raise ValueError("status spans overlap")
-    return ordered
+@dataclass(frozen=True, slots=True)
+class SlaReading:
+    state: SlaState
+    clock_state: ClockState | None
+    due_at: datetime
+    stopped_seconds: int  # awaiting others, or finished before a reopen
+    active_seconds: int  # time the clock ran
 
 
-def _finished_at(
-    ordered: Sequence[StatusSpan], opened_at: datetime, now: datetime
-) -> datetime | None:
-    """Start of the trailing run of resolved/closed spans, or None if the case is live.
-
-    A run rather than the last span: resolved then closed is finished since resolution.
-    """
-    if not ordered or ordered[-1].status not in FINISHED_STATUSES:
-        return None
-    start = ordered[-1].started_at
-    for span in reversed(ordered):
-        if span.status not in FINISHED_STATUSES:
-            break
-        start = span.started_at
-    return min(max(start, opened_at), now)
-
-
-def _time_in(
-    ordered: Sequence[StatusSpan],
-    statuses: Collection[CaseStatus],
-    window_start: datetime,
-    window_end: datetime,
-    now: datetime,
-) -> timedelta:
-    """Total time spent in ``statuses`` within ``[window_start, window_end]``."""
-    total = timedelta(0)
-    for span in ordered:
-        if span.status not in statuses:
-            continue
-        start = max(span.started_at, window_start)
-        end = min(now if span.ended_at is None else span.ended_at, window_end)
-        if end > start:
-            total += end - start
-    return total
-
-
-def _state(
-    current: CaseStatus,
-    finished_at: datetime | None,
-    due_at: datetime,
-    active: timedelta,
-    budget: timedelta,
-    now: datetime,
-) -> SlaState:
-    if finished_at is not None:
-        return "met" if finished_at <= due_at else "breached"
-    colour = _colour(due_at, active, budget, now)
-    if colour != "red" and current in _PAUSED_STATUSES:
-        return "paused"
-    return colour
-
-
-def _colour(due_at: datetime, active: timedelta, budget: timedelta, now: datetime) -> ClockState:
-    if now > due_at:
-        return "red"
-    if active * 2 >= budget:
-        return "amber"
-    return "green"
-
-
-_CONSULATE_CODE = re.compile(r"[A-Z]{2}-[A-Z]{3}")
-
-# Matches a case number anywhere in text, e.g. an inbound SMS asking for a case's status.
-CASE_NUMBER_RE = re.compile(
-    r"\b(?P<consulate>[A-Z]{2}-[A-Z]{3})-(?P<year>[0-9]{4})-(?P<seq>[0-9]{6})\b"
-)
-
-
-def case_number(consulate_code: str, year: int, seq: int) -> str:
-    """Human case number, e.g. ``case_number("RU-MOW", 2026, 42) == "RU-MOW-2026-000042"``.
-
-    Fixed widths keep numbers the same length for reading aloud over the phone and make
-    them sort correctly as text within a consulate and year.
-    """
-    if not _CONSULATE_CODE.fullmatch(consulate_code):
-        raise ValueError(f"consulate code must look like RU-MOW, got {consulate_code!r}")
-    if not 1000 <= year <= 9999:
-        raise ValueError(f"year must have four digits, got {year}")
-    if not 1 <= seq <= 999_999:
-        raise ValueError(f"sequence must be between 1 and 999999, got {seq}")
-    return f"{consulate_code}-{year:04d}-{seq:06d}"
+async def readings(
+    session: AsyncSession, case_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, SlaReading]:
+    """Each case's clock read at ``now``, in one query."""
+    due = due_at(now)
+    rows = await session.execute(
+        select(
+            Case.id,
+            sla_state(now),
+            clock_state(now),
+            due,
+            func.extract("epoch", due - Case.opened_at - _budget()),
+            func.extract("epoch", _active(now)),
+        ).where(Case.id.in_(case_ids))
+    )
+    return {
+        case_id: SlaReading(
+            cast(SlaState, state),
+            cast(ClockState | None, colour),
+            due_at_now,
+            int(stopped),
+            int(active),
+        )
+        for case_id, state, colour, due_at_now, stopped, active in rows.tuples()
+    }

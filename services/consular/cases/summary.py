@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.consular.cases.clock_columns import is_unfinished, sla_state_sql
 from services.consular.cases.models import Case
+from services.consular.cases.sla import is_unfinished, sla_state
 from services.consular.consulates.models import Consulate
 
 
@@ -29,15 +29,15 @@ class SlaSummary(BaseModel):
 
 
 async def sla_summary(session: AsyncSession, now: datetime) -> SlaSummary:
-    state = sla_state_sql(now).label("state")
+    state = sla_state(now).label("state")
     rows = await session.execute(
         select(Case.consulate, state, func.count())
         .where(is_unfinished())
         .group_by(Case.consulate, state)
     )
     counts: dict[str, dict[str, int]] = {}
-    for consulate, sla_state, n in rows:
-        counts.setdefault(consulate, {})[sla_state] = n
+    for consulate, state_name, n in rows:
+        counts.setdefault(consulate, {})[state_name] = n
     codes = (await session.scalars(select(Consulate.code).order_by(Consulate.code))).all()
     items = []
     for code in codes:

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.access import is_supervisor
 from services.consular.cases import timeline
-from services.consular.cases.clock_columns import move_clock
 from services.consular.cases.errors import TransitionConflict
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import TransitionIn
 from services.consular.cases.service import check_family_notification
+from services.consular.cases.sla import move_clock
 from services.consular.cases.workflow import (
     CaseStatus,
     Resolution,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.access import is_supervisor
-from services.consular.cases import timeline
+from services.consular.cases import sla
 from services.consular.cases.models import Case
 from services.consular.cases.schemas import CaseOut, Location, PersonOut, SlaOut
-from services.consular.cases.sla import StatusSpan, compute_sla
 from services.consular.cases.workflow import CaseStatus, Priority, allowed_next
 from shared.auth.principal import Principal, Role
 
@@ -19,8 +18,8 @@ from shared.auth.principal import Principal, Role
 async def case_views(
     session: AsyncSession, cases: Sequence[Case], principal: Principal, now: datetime
 ) -> list[CaseOut]:
-    spans = await timeline.status_spans(session, [case.id for case in cases])
-    return [_view(case, spans.get(case.id, []), principal, now) for case in cases]
+    readings = await sla.readings(session, [case.id for case in cases], now)
+    return [_view(case, readings[case.id], principal) for case in cases]
 
 
 async def case_view(
@@ -29,13 +28,8 @@ async def case_view(
     return (await case_views(session, [case], principal, now))[0]
 
 
-def _view(case: Case, spans: list[StatusSpan], principal: Principal, now: datetime) -> CaseOut:
+def _view(case: Case, reading: sla.SlaReading, principal: Principal) -> CaseOut:
     priority = Priority(case.priority)
-    budget = timedelta(hours=case.sla_hours)
-    # A clock stepping back (another machine's time) must not make the case look younger.
-    sla = compute_sla(
-        case.opened_at, priority, spans, max(now, case.updated_at), {priority: budget}
-    )
     status = CaseStatus(case.status)
     location = (
         Location(country=case.location_country, city=case.location_city)
@@ -66,15 +60,15 @@ def _view(case: Case, spans: list[StatusSpan], principal: Principal, now: dateti
             "opened_by": case.opened_by,
             "opened_at": case.opened_at,
             "updated_at": case.updated_at,
-            "due_at": sla.due_at,
-            "sla_state": sla.state,
+            "due_at": reading.due_at,
+            "sla_state": reading.state,
             "sla": SlaOut(
-                state=sla.state,
-                clock_state=sla.clock_state,
-                due_at=sla.due_at,
+                state=reading.state,
+                clock_state=reading.clock_state,
+                due_at=reading.due_at,
                 budget_hours=case.sla_hours,
-                paused_seconds=int(sla.paused_for.total_seconds()),
-                active_seconds=int(sla.elapsed_active.total_seconds()),
+                paused_seconds=reading.stopped_seconds,
+                active_seconds=reading.active_seconds,
             ),
             "allowed_transitions": _next_moves(status, principal),
             "version": case.version,

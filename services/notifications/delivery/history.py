@@ -1,7 +1,9 @@
 """Writing a message's outcome: its status, its next try, its history event.
 
 Shared by the care rules (which defer, suppress or expire) and the recording
-of send results (which retry or fail), so both write the same history.
+of send results (which retry or fail), so both write the same history. ``finish``
+is the one place the worker gives a message a final status (failed, expired,
+suppressed); the provider's delivery reports do it in ``callbacks/service.py``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Step 3 (after the send, outside any transaction): record its outcome.
+"""Step 4 (after the send, outside any transaction): record its outcome.
 
 Each outcome in its own short transaction; every attempt is an event in the
 history, even one whose lease another worker took over meanwhile.

@@ -21,5 +21,6 @@ class AuditEventOut(BaseModel):
     resource_id: str
     person_id: uuid.UUID | None
     request_id: str | None
-    prev_hash: str
-    hash: str
+    # null until the sealer links the event into the chain (seconds)
+    prev_hash: str | None
+    hash: str | None

@@ -1,11 +1,9 @@
 """Appending to the audit trail and reading it back.
 
-Appends take a transaction-scoped advisory lock, read the last hash and insert
-the new rows with their links, so concurrent requests form one linear chain.
-The lock is held until the request's transaction commits; a request that rolls
-back takes its events with it and the next appender links to the last
-committed row. This serialises audited requests, which is the price of a
-linear chain; at the registry's write rates (clerks at desks) it is small.
+A request only inserts its events, in its own transaction: no lock, no read
+of the chain's head, so audited requests run side by side. A row that rolls
+back with its request never existed. The sealer (``sealer.py``) links the
+committed rows into the hash chain in seq order a moment later.
 """
 
 from __future__ import annotations
@@ -16,17 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.audit.chain import GENESIS, link_hash
 from services.registry.audit.models import AuditEvent
 from shared.auth.principal import Principal
 from shared.pagination import CursorKey, KeyBigInt
 from shared.request_context import current_request_id
-
-# Any constant shared by every writer of this database's chain.
-_CHAIN_LOCK = 0x6D69677265670001
 
 
 @dataclass(frozen=True)
@@ -42,30 +36,23 @@ async def record(
     session: AsyncSession, principal: Principal, action: str, touched: Iterable[Touched]
 ) -> None:
     """Append one event per touched record, in the request's transaction."""
-    items = list(touched)
-    if not items:
-        return
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    prev = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
-    prev = prev or GENESIS
     now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    for item in items:
-        row: dict[str, Any] = {
+    rows: list[dict[str, Any]] = [
+        {
             "id": uuid.uuid4(),
             "occurred_at": now,
             "actor": principal.subject[:200],
             "role": principal.primary_role,
-            "action": action,
+            "action": str(action),
             "resource_type": item.resource_type,
             "resource_id": str(item.resource_id),
             "person_id": item.person_id,
             "request_id": current_request_id(),
-            "prev_hash": prev,
         }
-        row["hash"] = prev = link_hash(row["prev_hash"], row)
-        rows.append(row)
-    await session.execute(insert(AuditEvent), rows)
+        for item in touched
+    ]
+    if rows:
+        await session.execute(insert(AuditEvent), rows)
 
 
 def person(person_id: uuid.UUID) -> Touched:

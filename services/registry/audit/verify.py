@@ -1,13 +1,16 @@
-"""Recompute the audit chain and name the first broken link."""
+"""Recompute the audit chain, check it against the signed checkpoints, and
+name the first thing that does not hold."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
 from psycopg.rows import dict_row
 
 from services.registry.audit.chain import GENESIS, link_hash
+from services.registry.audit.checkpoints import Filed
 from shared.migrate import sync_url
 
 
@@ -17,25 +20,39 @@ class VerifyResult:
     broken_seq: int | None = None
     broken_id: str | None = None
     reason: str | None = None
-    # The last event that linked correctly: an operator compares these with a
-    # value recorded elsewhere, which catches a trail cut short at its end.
+    # The last event that linked correctly.
     head_seq: int | None = None
     head_hash: str | None = None
+    unsealed: int = 0  # events newer than the head, not chained yet
+    checkpoints: int = 0  # signed checkpoints the chain agreed with
 
     @property
     def ok(self) -> bool:
-        return self.broken_seq is None
+        return self.reason is None
 
 
 def psycopg_url(url: str) -> str:
     return sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def verify_chain(database_url: str) -> VerifyResult:
-    """Walk the trail in ``seq`` order; stop at the first row that does not link."""
-    expected_prev = GENESIS
-    checked = 0
+@dataclass
+class _Walk:
+    checked: int = 0
     head_seq: int | None = None
+    head_hash: str = GENESIS
+    first_unsealed: tuple[int, str] | None = None
+    unsealed: int = 0
+
+    def broken(self, seq: int, ident: str, reason: str) -> VerifyResult:
+        head = self.head_hash if self.head_seq is not None else None
+        return VerifyResult(self.checked, seq, ident, reason, self.head_seq, head)
+
+
+def verify_chain(database_url: str, checkpoints: Sequence[Filed] = ()) -> VerifyResult:
+    """Walk the trail in ``seq`` order, then hold the chain against each checkpoint."""
+    wanted = {f.checkpoint.seq for f in checkpoints if f.checkpoint}
+    pinned: dict[int, str] = {}
+    walk = _Walk()
     with (
         psycopg.connect(psycopg_url(database_url)) as conn,
         conn.cursor(name="audit_verify", row_factory=dict_row) as cur,
@@ -43,28 +60,78 @@ def verify_chain(database_url: str) -> VerifyResult:
         cur.itersize = 5000
         cur.execute("SELECT * FROM audit_events ORDER BY seq")
         for row in cur:
-            if row["prev_hash"] != expected_prev:
-                return VerifyResult(
-                    checked,
-                    row["seq"],
-                    str(row["id"]),
+            seq, ident = row["seq"], str(row["id"])
+            if row["hash"] is None:
+                walk.first_unsealed = walk.first_unsealed or (seq, ident)
+                walk.unsealed += 1
+                continue
+            if walk.first_unsealed is not None:
+                return walk.broken(
+                    *walk.first_unsealed,
+                    "GAP: this event is not sealed but later ones are "
+                    "(a row was slipped in, or its seal removed)",
+                )
+            if row["prev_hash"] != walk.head_hash:
+                return walk.broken(
+                    seq,
+                    ident,
                     "prev_hash does not match the hash of the row before it "
                     "(a row before it was removed, inserted or altered)",
-                    *_head(head_seq, expected_prev),
                 )
             if link_hash(row["prev_hash"], row) != row["hash"]:
-                return VerifyResult(
-                    checked,
-                    row["seq"],
-                    str(row["id"]),
-                    "the row's contents do not match its hash (the row was altered)",
-                    *_head(head_seq, expected_prev),
+                return walk.broken(
+                    seq, ident, "the row's contents do not match its hash (the row was altered)"
                 )
-            expected_prev = row["hash"]
-            head_seq = row["seq"]
-            checked += 1
-    return VerifyResult(checked, None, None, None, *_head(head_seq, expected_prev))
+            walk.head_hash, walk.head_seq = row["hash"], seq
+            walk.checked += 1
+            if seq in wanted:
+                pinned[seq] = row["hash"]
+    return _against_checkpoints(walk, checkpoints, pinned)
 
 
-def _head(seq: int | None, hash_: str) -> tuple[int | None, str | None]:
-    return (seq, hash_) if seq is not None else (None, None)
+def _against_checkpoints(
+    walk: _Walk, checkpoints: Sequence[Filed], pinned: dict[int, str]
+) -> VerifyResult:
+    head = walk.head_hash if walk.head_seq is not None else None
+    for filed in checkpoints:
+        cp = filed.checkpoint
+        reason = None
+        if cp is None:
+            reason = (
+                f"FORGED CHECKPOINT: {filed.path.name} does not carry a valid signature "
+                "of the checkpoint key"
+            )
+        elif walk.head_seq is None or cp.seq > walk.head_seq:
+            reason = (
+                f"TRUNCATED: the chain ends at seq {walk.head_seq or 0}, but the checkpoint "
+                f"signed at {cp.time.isoformat()} vouches for seq {cp.seq}: "
+                "events were cut from the end of the trail"
+            )
+        elif cp.seq not in pinned:
+            reason = (
+                f"REWRITTEN: there is no event at seq {cp.seq}, which the checkpoint signed "
+                f"at {cp.time.isoformat()} vouches for: events were removed and the chain "
+                "re-hashed"
+            )
+        elif pinned[cp.seq] != cp.hash:
+            reason = (
+                f"REWRITTEN: the hash at seq {cp.seq} differs from the checkpoint signed at "
+                f"{cp.time.isoformat()}: history up to it was altered and the chain re-hashed"
+            )
+        if reason:
+            return VerifyResult(
+                walk.checked,
+                cp.seq if cp else None,
+                None,
+                reason,
+                walk.head_seq,
+                head,
+                walk.unsealed,
+            )
+    return VerifyResult(
+        walk.checked,
+        head_seq=walk.head_seq,
+        head_hash=head,
+        unsealed=walk.unsealed,
+        checkpoints=len(checkpoints),
+    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from services.registry.access import AtRiskReader, ContactsReader, Reader, Registrar
-from services.registry.audit import service as audit_service
+from services.registry.audit.declare import FAMILY_MEMBER, Action, Resource, audited
 from services.registry.families import service
 from services.registry.families.schemas import (
     AtRiskChild,
@@ -30,10 +30,10 @@ router = APIRouter(prefix="/persons/{person_id}", tags=["families"])
 at_risk_router = APIRouter(tags=["families"])
 
 NOT_FOUND = not_found("person or family member")
-
-
-def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
-    return audit_service.Touched("family_member", member_id, person_id)
+# Contacts and at-risk children name the family member as ``family_member_id``;
+# an at-risk child also names the migrant parent, who is read too.
+NAMED_MEMBER = Resource("family_member", id_field="family_member_id")
+PARENT = Resource("person", id_field="person_id", person_field=None)
 
 
 @router.post(
@@ -43,6 +43,7 @@ def _touched(member_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touche
     summary="Add a family member",
     responses=NOT_FOUND,
 )
+@audited(Action.create, FAMILY_MEMBER)
 async def add_family_member(
     person_id: uuid.UUID,
     body: FamilyMemberCreate,
@@ -54,16 +55,13 @@ async def add_family_member(
     async def run() -> StoredResponse:
         person = await persons.get_person(session, person_id, lock=True)
         member = await service.add_member(session, person, body, settings)
-        await audit_service.record(session, principal, "create", [_touched(member.id, person.id)])
         out = await service.describe_member(session, person, member.id, settings)
         return created(
             out, f"/v1/persons/{person_id}/family-members/{member.id}", etag_for(out.version)
         )
 
     operation = f"POST /v1/persons/{person_id}/family-members"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="family_member"
-    )
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
 
 
 @router.get(
@@ -72,14 +70,12 @@ async def add_family_member(
     summary="A person's family members (with caregivers and at-risk flags)",
     responses=NOT_FOUND,
 )
+@audited(Action.read, FAMILY_MEMBER)
 async def list_family_members(
     person_id: uuid.UUID, session: DbSession, principal: Reader, settings: AppSettings
 ) -> Page[FamilyMemberOut]:
     person = await persons.get_person(session, person_id)
     members = await service.list_members(session, person.id)
-    await audit_service.record(
-        session, principal, "read", [_touched(m.id, person.id) for m in members]
-    )
     # A family is a handful of people: one page.
     return Page(items=await service.describe(session, person, members, settings))
 
@@ -90,6 +86,7 @@ async def list_family_members(
     summary="Read one family member",
     responses=NOT_FOUND,
 )
+@audited(Action.read, FAMILY_MEMBER)
 async def read_family_member(
     person_id: uuid.UUID,
     member_id: uuid.UUID,
@@ -100,7 +97,6 @@ async def read_family_member(
 ) -> FamilyMemberOut:
     person = await persons.get_person(session, person_id)
     out = await service.describe_member(session, person, member_id, settings)
-    await audit_service.record(session, principal, "read", [_touched(member_id, person.id)])
     response.headers["ETag"] = etag_for(out.version)
     return out
 
@@ -115,6 +111,7 @@ async def read_family_member(
         **problem(428, "If-Match is missing"),
     },
 )
+@audited(Action.update, FAMILY_MEMBER)
 async def update_family_member(
     person_id: uuid.UUID,
     member_id: uuid.UUID,
@@ -129,7 +126,6 @@ async def update_family_member(
     member = await service.get_member(session, person_id, member_id, lock=True)
     check_if_match(if_match, member.version)
     await service.update_member(session, member, body, settings)
-    await audit_service.record(session, principal, "update", [_touched(member.id, person.id)])
     out = await service.describe_member(session, person, member_id, settings)
     response.headers["ETag"] = etag_for(out.version)
     return out
@@ -142,6 +138,7 @@ async def update_family_member(
     summary="Record that a family member withdrew SMS consent",
     responses={**NOT_FOUND, **problem(409, "No consent to withdraw")},
 )
+@audited(Action.withdraw_consent, FAMILY_MEMBER)
 async def withdraw_consent(
     person_id: uuid.UUID,
     member_id: uuid.UUID,
@@ -155,16 +152,11 @@ async def withdraw_consent(
         person = await persons.get_person(session, person_id)
         member = await service.get_member(session, person_id, member_id, lock=True)
         await service.withdraw_consent(session, member, body.reason)
-        await audit_service.record(
-            session, principal, "withdraw_consent", [_touched(member.id, person.id)]
-        )
         out = await service.describe_member(session, person, member.id, settings)
         return created(out)
 
     operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="family_member"
-    )
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
 
 
 @router.get(
@@ -173,15 +165,12 @@ async def withdraw_consent(
     summary="Family members who agreed to SMS: the minimum a notification needs",
     responses=not_found(),
 )
+@audited(Action.read, NAMED_MEMBER)
 async def family_contacts(
     person_id: uuid.UUID, session: DbSession, principal: ContactsReader
 ) -> Page[FamilyContact]:
     person = await persons.get_person(session, person_id)
-    items = service.contacts(await service.list_members(session, person.id))
-    await audit_service.record(
-        session, principal, "read", [_touched(c.family_member_id, person.id) for c in items]
-    )
-    return Page(items=items)
+    return Page(items=service.contacts(await service.list_members(session, person.id)))
 
 
 @at_risk_router.get(
@@ -192,6 +181,7 @@ async def family_contacts(
     "spouse member) is registered as abroad, missing or deceased or is not recorded at all, "
     "and the caregiver is not recorded, a minor, over 75, or registered as away too.",
 )
+@audited(Action.read, NAMED_MEMBER, PARENT)
 async def at_risk_children(
     session: DbSession,
     principal: AtRiskReader,
@@ -200,13 +190,4 @@ async def at_risk_children(
     cursor: Cursor = None,
 ) -> Page[AtRiskChild]:
     items, next_cursor = await service.at_risk_children(session, settings, limit, cursor)
-    # Each item names the child and the migrant parent: both were read.
-    parents = dict.fromkeys(c.person_id for c in items)
-    await audit_service.record(
-        session,
-        principal,
-        "read",
-        [_touched(c.family_member_id, c.person_id) for c in items]
-        + [audit_service.person(p) for p in parents],
-    )
     return Page(items=items, next_cursor=next_cursor)

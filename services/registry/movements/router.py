@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from services.registry.access import Reader, Registrar
-from services.registry.audit import service as audit_service
+from services.registry.audit.declare import MOVEMENT, Action, Resource, audited
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
 from services.registry.movements import service
@@ -34,8 +34,9 @@ WRITE_RESPONSES = {
 }
 
 
-def _touched(movement_id: uuid.UUID, person_id: uuid.UUID) -> audit_service.Touched:
-    return audit_service.Touched("movement", movement_id, person_id)
+# A correction's answer is the replacement; the row it corrected changed too.
+# (A withdrawal answers the withdrawn row itself.)
+CORRECTED = Resource("movement", id_field="corrects", unless="superseded")
 
 
 async def _record_movement(
@@ -56,14 +57,11 @@ async def _record_movement(
             )
         else:
             movement = await service.add_return(session, person, body, principal.subject, settings)
-        await audit_service.record(session, principal, "create", [_touched(movement.id, person.id)])
         return created(service.to_out(movement))
 
     kind = "departures" if isinstance(body, DepartureCreate) else "returns"
     operation = f"POST /v1/persons/{person_id}/{kind}"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
-    )
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
 
 
 @router.post(
@@ -73,6 +71,7 @@ async def _record_movement(
     summary="Record a departure abroad",
     responses=WRITE_RESPONSES,
 )
+@audited(Action.create, MOVEMENT)
 async def record_departure(
     person_id: uuid.UUID,
     body: DepartureCreate,
@@ -91,6 +90,7 @@ async def record_departure(
     summary="Record a return home",
     responses=WRITE_RESPONSES,
 )
+@audited(Action.create, MOVEMENT)
 async def record_return(
     person_id: uuid.UUID,
     body: ReturnCreate,
@@ -108,6 +108,7 @@ async def record_return(
     summary="A person's departures and returns, oldest first",
     responses=not_found(),
 )
+@audited(Action.read, MOVEMENT)
 async def list_movements(
     person_id: uuid.UUID,
     session: DbSession,
@@ -118,9 +119,6 @@ async def list_movements(
 ) -> Page[MovementOut]:
     person = await persons.get_person(session, person_id)
     movements = await service.list_movements(session, person.id, include_superseded)
-    await audit_service.record(
-        session, principal, "read", [_touched(m.id, person.id) for m in movements]
-    )
     # A person has tens of movements at most: one page.
     return Page(items=[service.to_out(m) for m in movements])
 
@@ -133,6 +131,7 @@ async def list_movements(
     description="Returns the replacement movement, or the withdrawn one when `withdraw` is true.",
     responses=WRITE_RESPONSES,
 )
+@audited(Action.correct, MOVEMENT, CORRECTED)
 async def correct_movement(
     person_id: uuid.UUID,
     movement_id: uuid.UUID,
@@ -147,13 +146,7 @@ async def correct_movement(
         old, new = await service.correct(
             session, person, movement_id, body, principal.subject, settings
         )
-        touched = [_touched(old.id, person.id)]
-        if new is not None:
-            touched.append(_touched(new.id, person.id))
-        await audit_service.record(session, principal, "correct", touched)
         return created(service.to_out(new or old))
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="movement"
-    )
+    return await idempotent(session, principal, idempotency_key, operation, body, run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from services.registry.audit.service import person
 from shared.errors import Conflict, NotFound
 
 
@@ -21,6 +22,9 @@ class PinAlreadyRegistered(Conflict):
         super().__init__(
             "A person with this PIN is already registered.", extra={"id": str(existing_id)}
         )
+        # The answer tells who holds the PIN: the route's audit declaration
+        # records that as a read of the person.
+        self.reveals = (person(existing_id),)
 
 
 class StatusConflict(Conflict):

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from services.registry.access import Reader, Registrar
-from services.registry.audit import service as audit_service
+from services.registry.audit.declare import PERSON, STATUS_EVENT, Action, audited
 from services.registry.http import AppSettings, not_found, problem
 from services.registry.idempotent import created, idempotent
-from services.registry.persons import search, service
+from services.registry.persons import need_to_know, search, service
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
@@ -39,6 +39,7 @@ NOT_FOUND = not_found()
     summary="Register a migrant",
     responses={**problem(409, "PIN already registered; `id` names the existing person")},
 )
+@audited(Action.create, PERSON)
 async def register_person(
     body: PersonCreate,
     session: DbSession,
@@ -48,13 +49,10 @@ async def register_person(
 ) -> JSONResponse:
     async def run() -> StoredResponse:
         person = await service.register_person(session, body, settings)
-        await audit_service.record(session, principal, "create", [audit_service.person(person.id)])
         out = PersonOut.model_validate(person)
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
-    return await idempotent(
-        session, principal, idempotency_key, "POST /v1/persons", body, run, reveals="person"
-    )
+    return await idempotent(session, principal, idempotency_key, "POST /v1/persons", body, run)
 
 
 @router.get(
@@ -63,8 +61,12 @@ async def register_person(
     summary="List or search people",
     description="`q` finds a person by PIN, phone (any common format) or name in either "
     "script, across transliteration variants and one-letter typos, best match first. "
+    "Registrars and administrators may list with filters alone and page with `cursor`; "
+    "everyone else must send `q`, `pin` or `phone` and gets one page of at most "
+    "`person_search_max_results` (default 20) people, without a cursor. "
     "Every person returned is recorded in the audit trail as read.",
 )
+@audited(Action.read, PERSON)
 async def list_persons(
     session: DbSession,
     principal: Reader,
@@ -81,6 +83,9 @@ async def list_persons(
     ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
 ) -> Page[PersonOut]:
+    limit = need_to_know.page_size(
+        principal, settings, has_query=bool(q or pin or phone), limit=limit, cursor=cursor
+    )
     phone_e164 = None
     if phone is not None:
         phone_e164 = search.parse_phone_query(phone, settings.default_phone_region)
@@ -93,18 +98,17 @@ async def list_persons(
         )
     else:
         people, next_cursor = await search.list_persons(session, filters, limit, cursor)
-    await audit_service.record(
-        session, principal, "read", [audit_service.person(p.id) for p in people]
-    )
+    if not need_to_know.may_list(principal):
+        next_cursor = None
     return Page(items=[PersonOut.model_validate(p) for p in people], next_cursor=next_cursor)
 
 
 @router.get("/{person_id}", response_model=PersonOut, summary="Read a person", responses=NOT_FOUND)
+@audited(Action.read, PERSON)
 async def read_person(
     person_id: uuid.UUID, session: DbSession, principal: Reader, response: Response
 ) -> PersonOut:
     person = PersonOut.model_validate(await service.get_person(session, person_id))
-    await audit_service.record(session, principal, "read", [audit_service.person(person.id)])
     response.headers["ETag"] = etag_for(person.version)
     return person
 
@@ -120,6 +124,7 @@ async def read_person(
         **problem(428, "If-Match is missing"),
     },
 )
+@audited(Action.update, PERSON)
 async def update_person(
     person_id: uuid.UUID,
     body: PersonUpdate,
@@ -132,7 +137,6 @@ async def update_person(
     person = await service.get_person(session, person_id, lock=True)
     check_if_match(if_match, person.version)
     person = await service.update_person(session, person, body, settings)
-    await audit_service.record(session, principal, "update", [audit_service.person(person.id)])
     out = PersonOut.model_validate(person)
     response.headers["ETag"] = etag_for(out.version)
     return out
@@ -148,6 +152,7 @@ async def update_person(
         **problem(409, "Not possible from the current status"),
     },
 )
+@audited(Action.status_change, STATUS_EVENT)
 async def record_status_event(
     person_id: uuid.UUID,
     body: StatusEventCreate,
@@ -161,18 +166,10 @@ async def record_status_event(
         event = await service.record_status_event(
             session, person, body, principal.subject, settings
         )
-        await audit_service.record(
-            session,
-            principal,
-            "status_change",
-            [audit_service.Touched("status_event", event.id, person.id)],
-        )
         return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
-    return await idempotent(
-        session, principal, idempotency_key, operation, body, run, reveals="status_event"
-    )
+    return await idempotent(session, principal, idempotency_key, operation, body, run)
 
 
 def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
@@ -195,15 +192,10 @@ def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:
     description="`person_status` is the person's status now.",
     responses=NOT_FOUND,
 )
+@audited(Action.read, STATUS_EVENT)
 async def list_status_events(
     person_id: uuid.UUID, session: DbSession, principal: Reader
 ) -> Page[StatusEventOut]:
     person = await service.get_person(session, person_id)
     events = await service.list_status_events(session, person.id)
-    await audit_service.record(
-        session,
-        principal,
-        "read",
-        [audit_service.Touched("status_event", e.id, person.id) for e in events],
-    )
     return Page(items=[_status_event_out(e, person.status) for e in events])

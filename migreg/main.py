@@ -7,21 +7,24 @@ from typing import Annotated
 
 import typer
 
+from migreg.dev import dev_ports, run_dev
+from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
 from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
-from shared.cli.local import local_auth_settings
 from shared.migrate import SERVICES
 
 app = typer.Typer(
     help="Migrant Registry: run, migrate and operate the system.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(audit_app, name="audit")
 
-PORTS = {"registry": 8001, "consular": 8002, "notifications": 8003}
+# Command groups, one line each: `migreg <name> ...`.
+for group, name in ((db_app, "db"), (audit_app, "audit")):
+    app.add_typer(group, name=name)
+
+PORTS = dev_ports(8001)  # the same ports as `migreg dev`
 
 
 def _check_service(service: str) -> str:
@@ -138,8 +141,6 @@ def dev(
     Uses DATABASE_URL (a server; one database per service is created on it) or
     per-service URLs when set, else an embedded PostgreSQL under .var/.
     """
-    from shared.cli.dev import run_dev
-
     raise typer.Exit(run_dev(fresh=fresh, demo=demo, base_port=base_port))
 
 

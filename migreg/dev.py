@@ -1,12 +1,12 @@
-"""``migreg dev``: the whole system on one machine, stopped cleanly by Ctrl-C."""
+"""``migreg dev``: the whole system on one machine, kept running, stopped cleanly by Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -15,15 +15,33 @@ import httpx
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
+from migreg.local import dev_secret, home, local_auth_settings
+from migreg.preflight import Refused, require_free_ports, require_reachable, sole_run
+from migreg.supervisor import ProcessSpec, Supervisor
 from shared.auth.tokens import issue_token
-from shared.cli.local import dev_secret, home, local_auth_settings
 from shared.embedded_pg import DatabaseServer, service_database_urls, start_embedded
 from shared.migrate import SERVICES, upgrade
 
+# The processes of a local run: name, ``migreg`` arguments, and its port as an offset
+# from --base-port (None: it serves no HTTP). Adding a process is adding a line.
+PROCESSES: tuple[tuple[str, tuple[str, ...], int | None], ...] = (
+    ("registry", ("serve", "registry"), 0),
+    ("consular", ("serve", "consular"), 1),
+    ("notifications", ("serve", "notifications"), 2),
+    ("worker", ("worker", "notifications"), None),
+)
+
 
 def dev_ports(base_port: int) -> dict[str, int]:
-    """registry on the base port, consular on the next, notifications on the one after."""
-    return {service: base_port + offset for offset, service in enumerate(SERVICES)}
+    """Each process that serves HTTP and its port (registry on the base port)."""
+    return {name: base_port + offset for name, _, offset in PROCESSES if offset is not None}
+
+
+def _specs(ports: Mapping[str, int]) -> list[ProcessSpec]:
+    return [
+        ProcessSpec(name, (*args, "--port", str(ports[name])) if name in ports else args)
+        for name, args, _ in PROCESSES
+    ]
 
 
 console = Console(stderr=True)
@@ -36,6 +54,12 @@ SAMPLE_TOKENS: tuple[tuple[str, dict[str, str]], ...] = (
     ("auditor", {}),
     ("admin", {}),
 )
+
+
+def _require_configured_databases() -> None:
+    for variable in ("DATABASE_URL", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)):
+        if url := os.environ.get(variable):
+            require_reachable(variable, url)
 
 
 def _database_server() -> DatabaseServer:
@@ -58,16 +82,16 @@ def _load_demo(service: str, url: str) -> None:
 
 
 def _child_env(urls: Mapping[str, str], ports: Mapping[str, int]) -> dict[str, str]:
+    from services.registry.audit.checkpoints import local_checkpoint_env
+
     env = dict(os.environ, MIGREG_AUTH_DEV_SECRET=dev_secret())
+    # Signed audit checkpoints outside the database, with a key made once in .var/.
+    env.update(local_checkpoint_env(home()))
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
         for peer in SERVICES:
             env[f"{service.upper()}_{peer.upper()}_URL"] = f"http://127.0.0.1:{ports[peer]}"
     return env
-
-
-def _start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "shared.cli.main", *args], env=dict(env))
 
 
 def _wait_ready(port: int, deadline: float) -> bool:
@@ -84,7 +108,10 @@ def _wait_ready(port: int, deadline: float) -> bool:
 
 def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
     settings = local_auth_settings()
-    console.print("\n[bold green]Migrant Registry is running.[/] Ctrl-C stops everything.\n")
+    console.print(
+        "\n[bold green]Migrant Registry is running.[/] A process that stops is started "
+        "again; Ctrl-C stops everything.\n"
+    )
     for service, port in ports.items():
         console.print(
             f"  {service:<14} http://127.0.0.1:{port}   docs: http://127.0.0.1:{port}/docs"
@@ -104,18 +131,6 @@ def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
         print(f"export TOKEN_{role.upper()}={token}", flush=True)
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-
 def _interrupt_on_sigterm() -> None:
     # A supervisor's SIGTERM stops the system as cleanly as Ctrl-C does.
     def handler(signum: int, frame: object) -> None:
@@ -128,33 +143,41 @@ def _interrupt_on_sigterm() -> None:
 
 def run_dev(*, fresh: bool, demo: bool, base_port: int = 8001) -> int:
     _interrupt_on_sigterm()
-    server = _database_server()
-    children: list[subprocess.Popen[bytes]] = []
+    ports = dev_ports(base_port)
     try:
-        if fresh:
-            for service in SERVICES:
-                server.drop_database(f"migreg_{service}")
-        urls = service_database_urls(server)
-        for service, url in urls.items():
-            upgrade(service, url)
-            if demo:
-                _load_demo(service, url)
-        ports = dev_ports(base_port)
-        env = _child_env(urls, ports)
-        children = [_start(["serve", s, "--port", str(ports[s])], env) for s in SERVICES]
-        children.append(_start(["worker", "notifications"], env))
-        deadline = time.monotonic() + 120
-        if not all(_wait_ready(ports[s], deadline) for s in SERVICES):
-            console.print("[red]A service did not become ready; see its log above.[/]")
-            return 1
-        _print_ready(ports, urls)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        console.print("[red]A service stopped unexpectedly; stopping the rest.[/]")
+        with contextlib.ExitStack() as held:
+            # Checked before anything starts: a refusal leaves the first run untouched.
+            require_free_ports(ports.values())
+            held.enter_context(sole_run(home()))
+            _require_configured_databases()
+            return _run(held, fresh=fresh, demo=demo, ports=ports)
+    except Refused as exc:
+        print(exc, file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
-        console.print("\nStopping…")
+        console.print("\nStopped.")
         return 0
-    finally:
-        _stop(children)
-        server.stop()
+
+
+def _run(held: contextlib.ExitStack, *, fresh: bool, demo: bool, ports: dict[str, int]) -> int:
+    server = _database_server()
+    held.callback(server.stop)
+    if fresh:
+        for service in SERVICES:
+            server.drop_database(f"migreg_{service}")
+    urls = service_database_urls(server)
+    for service, url in urls.items():
+        upgrade(service, url)
+        if demo:
+            _load_demo(service, url)
+    supervisor = Supervisor(_specs(ports), _child_env(urls, ports), console)
+    held.callback(supervisor.stop_all)
+    supervisor.start_all()
+    deadline = time.monotonic() + 120
+    if not all(_wait_ready(port, deadline) for port in ports.values()):
+        console.print("[red]A service did not become ready; see its log above.[/]")
+        return 1
+    _print_ready(ports, urls)
+    while True:
+        supervisor.tend()
+        time.sleep(0.5)

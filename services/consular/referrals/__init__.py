@@ -1,0 +1,1 @@
+"""Referrals of a case to partner organizations (IOM, NGOs, lawyers, shelters)."""
