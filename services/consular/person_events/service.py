@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.cases import timeline
-from services.consular.cases.clock_columns import is_unfinished
 from services.consular.cases.models import Case
+from services.consular.cases.sla import is_unfinished
 from services.consular.person_events.schemas import PersonReturnIn
 from shared.auth.principal import Principal
 
