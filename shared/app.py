@@ -4,37 +4,41 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from shared.auth.dependencies import authenticate
 from shared.auth.keys import KeyStore
 from shared.auth.whoami import router as whoami_router
 from shared.db import make_engine, make_sessionmaker
-from shared.errors import install_problem_handlers
+from shared.errors import (
+    BadRequest,
+    DatabaseUnavailable,
+    Forbidden,
+    InvalidInput,
+    Unauthorized,
+    install_problem_handlers,
+    problems,
+)
 from shared.health import router as health_router
 from shared.http import Peers
 from shared.limits import RequestLimitMiddleware
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
+from shared.openapi import describe_callers, install_openapi, operation_id
 from shared.outbox.gauges import outbox_gauges
 from shared.outbox.router import outbox_router
 from shared.outbox.setup import OutboxSpec
+from shared.query import refuse_repeated_scalars
 from shared.ratelimit import RateLimiter
 from shared.settings import ServiceSettings
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 MetricsRefresher = Callable[[FastAPI], Awaitable[None]]
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {"application/problem+json": {}}}
-    for status, text in (
-        (401, "No valid bearer token"),
-        (403, "Not allowed for this role"),
-        (422, "Invalid input: which field and why"),
-    )
-}
+# What any /v1 operation may answer, whatever else it raises.
+V1_PROBLEMS = problems(BadRequest, Unauthorized, Forbidden, InvalidInput, DatabaseUnavailable)
 
 
 def create_service_app(
@@ -72,12 +76,14 @@ def create_service_app(
             await engine.dispose()
 
     configure_logging(name, settings.log_level)
-    app = FastAPI(
+    # Swagger UI and ReDoc are served with their assets from the package, never
+    # a CDN: a ministry network has no internet.
+    app = FastAPIOffline(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        responses=PROBLEM_RESPONSES,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.service_name = name
@@ -95,9 +101,14 @@ def create_service_app(
     app.add_middleware(RequestLimitMiddleware, limits=settings.request_limits())
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(health_router)
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)])
-    v1.include_router(whoami_router)
-    for router in routers:
+    v1 = APIRouter(
+        prefix="/v1",
+        dependencies=[Depends(authenticate), Depends(refuse_repeated_scalars)],
+        responses=V1_PROBLEMS,
+    )
+    for router in [whoami_router, *routers]:
+        describe_callers(router)
         v1.include_router(router)
     app.include_router(v1)
+    install_openapi(app)
     return app

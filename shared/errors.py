@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
@@ -12,6 +13,7 @@ import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -28,6 +30,8 @@ class ProblemError(Exception):
 
     Domain modules subclass it (``errors.py``) and set ``status`` and ``slug``;
     ``extra`` carries machine-readable members (an existing id, allowed states).
+    The first line of a subclass's docstring is its OpenAPI description (see
+    ``problems``), so a route's documented answers come from what it raises.
     """
 
     status: int = 400
@@ -47,44 +51,161 @@ class ProblemError(Exception):
         self.headers = dict(headers or {})
 
 
+class BadRequest(ProblemError):
+    """The body could not be read: not UTF-8 JSON."""
+
+    status, slug = 400, "bad-request"
+
+
 class NotFound(ProblemError):
+    """No such resource, or not one this caller may see."""
+
     status, slug = 404, "not-found"
 
 
 class Conflict(ProblemError):
+    """The request conflicts with the resource's current state."""
+
     status, slug = 409, "conflict"
 
 
 class Forbidden(ProblemError):
+    """The caller's roles or scopes do not allow this."""
+
     status, slug = 403, "forbidden"
 
 
 class Unauthorized(ProblemError):
+    """No valid bearer token."""
+
     status, slug = 401, "unauthorized"
 
 
+_LOCATIONS = ("body", "query", "path", "header")
+VALIDATION_TITLE = "Your request is not valid"
+
+
 class InvalidInput(ProblemError):
-    """A rule on a field that pydantic cannot check alone (a PIN that disagrees
-    with the birth date, say); ``field`` names it like validation errors do."""
+    """Invalid input: `errors` names each field and why.
+
+    Raised for a rule on a field that pydantic cannot check alone (a PIN that
+    disagrees with the birth date, say); ``field`` names it like validation
+    errors do, and a leading "query"/"path"/"header" says where it was sent."""
 
     status, slug = 422, "validation-error"
+    # The same title as a request pydantic refused: one type, one title (RFC 9457).
+    title = VALIDATION_TITLE
 
     def __init__(self, field: str | Sequence[str], reason: str, **kwargs: Any) -> None:
         loc = [field] if isinstance(field, str) else list(field)
         super().__init__(f"{'.'.join(loc)}: {reason}", **kwargs)
-        self.extra.setdefault("errors", []).append({"field": ".".join(loc), "reason": reason})
+        where = loc[0] if len(loc) > 1 and loc[0] in _LOCATIONS else "body"
+        self.extra.setdefault("errors", []).append(
+            {"field": ".".join(loc), "in": where, "reason": reason}
+        )
 
 
 class PreconditionRequired(ProblemError):
+    """`If-Match` is missing: send the ETag you read."""
+
     status, slug = 428, "precondition-required"
 
 
 class PreconditionFailed(ProblemError):
+    """The resource changed since you read it (`current_etag` is its ETag now)."""
+
     status, slug = 412, "precondition-failed"
 
 
+class DatabaseUnavailable(ProblemError):
+    """The database is unavailable; retry after `Retry-After` seconds."""
+
+    status, slug = 503, "database-unavailable"
+
+
 class PeerUnavailable(ProblemError):
+    """Another service this one needs did not answer; nothing was saved. Retry later."""
+
     status, slug = 503, "peer-unavailable"
+
+
+class FieldError(BaseModel):
+    """One invalid field in a 422 answer."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    field: str = Field(description="The field's name; nested fields are dotted (`params.pin`).")
+    in_: str = Field(
+        alias="in",
+        description="Where the field was sent: `body`, `query`, `path` or `header`.",
+    )
+    reason: str = Field(description="Why the value was refused, in English.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: the body of every 4xx and 5xx answer
+    (`Content-Type: application/problem+json`). Members after `request_id` appear
+    only on the problems that carry them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(
+        description="A URI naming the kind of problem; stable, safe to branch on.",
+        examples=[PROBLEM_BASE + "pin-already-registered"],
+    )
+    title: str = Field(description="A short human summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code, repeated.", ge=400, le=599)
+    detail: str = Field(description="What went wrong in this request, for a person to read.")
+    instance: str | None = Field(default=None, description="The request path.")
+    request_id: str | None = Field(
+        default=None, description="The request's id, as in the `X-Request-ID` header and logs."
+    )
+    errors: list[FieldError] | None = Field(
+        default=None, description="422 only: each invalid field and why."
+    )
+    id: str | None = Field(
+        default=None, description="409 duplicate: the id of the record that already exists."
+    )
+    current: str | None = Field(
+        default=None, description="409 workflow: the status the resource is in now."
+    )
+    allowed: list[str] | None = Field(
+        default=None, description="409 workflow: the statuses allowed from `current`."
+    )
+    current_etag: str | None = Field(
+        default=None, description="412: the resource's ETag now; read it again before retrying."
+    )
+    person_id: str | None = Field(
+        default=None, description="409 already linked: the person the case is linked to."
+    )
+    superseded_by: str | None = Field(
+        default=None, description="409 already corrected: the movement that replaced this one."
+    )
+    code: str | None = Field(default=None, description="409 duplicate: the code already taken.")
+
+
+def problems(*errors: type[ProblemError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the errors a route raises: one problem+json entry
+    per status, described by each error class's docstring."""
+    described: dict[int, list[str]] = {}
+    if any(error.status == InvalidInput.status for error in errors):
+        errors = (InvalidInput, *errors)
+    for error in errors:
+        text = _describe(error)
+        if text not in described.setdefault(error.status, []):
+            described[error.status].append(text)
+    return {
+        status: {
+            "description": " ".join(texts),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status, texts in sorted(described.items())
+    }
+
+
+def _describe(error: type[ProblemError]) -> str:
+    summary = (inspect.getdoc(error) or error.slug).split("\n\n")[0].replace("\n", " ")
+    return f"{summary} (type `{error.slug}`)"
 
 
 def problem_response(
@@ -148,8 +269,8 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         422,
         summary or "invalid request",
-        slug="validation-error",
-        title="Your request is not valid",
+        slug=InvalidInput.slug,
+        title=VALIDATION_TITLE,
         extra={"errors": errors},
         instance=request.url.path,
     )
@@ -196,7 +317,7 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
     return problem_response(
         503,
         "The database is unavailable; try again shortly.",
-        slug="database-unavailable",
+        slug=DatabaseUnavailable.slug,
         headers={"Retry-After": str(retry_after)},
         instance=request.url.path,
     )

@@ -9,10 +9,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.errors import problem_response
+from shared.errors import ProblemError, problem_response, problems
 from shared.migrate import head_revisions
 
 router = APIRouter(tags=["health"])
+
+
+class NotReady(ProblemError):
+    """The database is not reachable, or its schema is not at the newest migration."""
+
+    status, slug = 503, "not-ready"
+
+
 log = logging.getLogger("migreg.metrics")
 
 
@@ -21,7 +29,11 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database answers and its schema is at the newest migration")
+@router.get(
+    "/readyz",
+    summary="The database answers and its schema is at the newest migration",
+    responses=problems(NotReady),
+)
 async def readyz(request: Request) -> Response:
     service: str = request.app.state.service_name
     try:
@@ -30,7 +42,7 @@ async def readyz(request: Request) -> Response:
             current = {row[0] for row in rows}
     except SQLAlchemyError:
         return problem_response(
-            503, "The database is not reachable or not migrated.", slug="not-ready"
+            503, "The database is not reachable or not migrated.", slug=NotReady.slug
         )
     heads = head_revisions(service)
     if current != heads:
@@ -38,7 +50,7 @@ async def readyz(request: Request) -> Response:
             503,
             f"Migrations are not at head (at {sorted(current)}, "
             f"head {sorted(heads)}); run `migreg db upgrade {service}`.",
-            slug="not-ready",
+            slug=NotReady.slug,
         )
     return Response('{"status":"ready"}', media_type="application/json")
 

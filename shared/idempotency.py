@@ -4,7 +4,12 @@ a 422. Border posts lose connectivity and retry, so this is not optional.
 
 The record is written in the request's own transaction, so a stored answer
 exists exactly when the work it describes was committed. A concurrent retry
-with the same key waits on the unique row and then replays.
+with the same key waits on the unique row and then replays. A replay first asks
+the route whether the caller may still see what the answer describes (a case
+transferred away since is a 404, not the old answer).
+
+Every service's creating routes call ``idempotent`` the same way; each service
+database holds the one ``idempotency_records`` table declared here.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from typing import Annotated, Any
 
 from fastapi import Header
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.auth.principal import Principal
 from shared.errors import ProblemError
 
 IdempotencyKey = Annotated[
@@ -29,17 +36,22 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="Send the same key when retrying: the first answer is replayed.",
+        description="Optional; send the same key when retrying a create: the first answer "
+        "is replayed (`Idempotent-Replayed: true`) while you may still see what it describes "
+        "(404 otherwise), and the same key with another body is a 422.",
     ),
 ]
 
 
 class IdempotencyKeyReused(ProblemError):
+    """This `Idempotency-Key` was already used with a different body."""
+
     status, slug = 422, "idempotency-key-reused"
 
 
 def idempotency_table(metadata: MetaData) -> Table:
-    """The service's own table of remembered answers (one per service database)."""
+    """The table of remembered answers, added to a service's ``metadata`` (each
+    service database has its own)."""
     return Table(
         "idempotency_records",
         metadata,
@@ -67,47 +79,57 @@ class StoredResponse:
         return JSONResponse(self.body, status_code=self.status, headers=headers)
 
 
+# Answers a replayed (2xx) body: raises a 404 problem when the caller may no longer
+# see what it describes, and records the re-read where reads are audited.
+Revisit = Callable[[Any], Awaitable[None]]
+
+# The same table in every service database; queries need no service's metadata.
+_records = idempotency_table(MetaData())
+
+
 def request_hash(payload: Any) -> str:
     canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def run_idempotent(
+async def idempotent(
     session: AsyncSession,
-    table: Table,
-    *,
+    principal: Principal,
     key: str | None,
-    caller: str,
     operation: str,
-    payload: Any,
+    body: BaseModel,
     run: Callable[[], Awaitable[StoredResponse]],
+    *,
+    revisit: Revisit,
 ) -> JSONResponse:
-    """Run ``run`` once per (caller, operation, key); replay its answer after that."""
+    """Run ``run`` once per (caller, operation, key); replay its answer after
+    that, once ``revisit`` has accepted the caller seeing it again."""
     if key is None:
         return (await run()).to_response()
-    digest = request_hash(payload)
-    ident = {"caller": caller, "operation": operation, "key": key}
+    ident = {"caller": principal.subject, "operation": operation, "key": key}
+    digest = request_hash(body.model_dump(mode="json"))
     claimed = await session.execute(
-        insert(table)
+        insert(_records)
         .values(**ident, request_hash=digest)
         .on_conflict_do_nothing()
-        .returning(table.c.key)
+        .returning(_records.c.key)
     )
     if claimed.first() is None:
-        return await _replay(session, table, ident, digest)
+        stored = await _stored(session, ident, digest)
+        if stored.status < 300:
+            await revisit(stored.body)
+        return stored.to_response(replayed=True)
     stored = await run()
     await session.execute(
-        table.update()
+        _records.update()
         .filter_by(**ident)
         .values(status=stored.status, body=stored.body, headers=stored.headers)
     )
     return stored.to_response()
 
 
-async def _replay(
-    session: AsyncSession, table: Table, ident: dict[str, str], digest: str
-) -> JSONResponse:
-    row = (await session.execute(select(table).filter_by(**ident))).mappings().one()
+async def _stored(session: AsyncSession, ident: dict[str, str], digest: str) -> StoredResponse:
+    row = (await session.execute(select(_records).filter_by(**ident))).mappings().one()
     if row["request_hash"] != digest:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used with a different request body; "
@@ -122,6 +144,4 @@ async def _replay(
                 ]
             },
         )
-    return StoredResponse(row["status"], row["body"], row["headers"] or {}).to_response(
-        replayed=True
-    )
+    return StoredResponse(row["status"], row["body"], row["headers"] or {})

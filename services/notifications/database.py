@@ -12,7 +12,7 @@ class Base(DeclarativeBase):
     metadata = service_metadata()
 
 
-IDEMPOTENCY = idempotency_table(Base.metadata)
+idempotency_records = idempotency_table(Base.metadata)
 
 # Reference tables keep their rows between tests (seeded by migrations).
 REFERENCE_TABLES: frozenset[str] = frozenset({"templates"})

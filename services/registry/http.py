@@ -1,25 +1,12 @@
-"""What every registry router shares: problem+json response declarations and
-the running app's settings as a dependency."""
+"""What every registry router shares: the running app's settings as a dependency."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from services.registry.settings import RegistrySettings
-
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-Responses = dict[int | str, dict[str, Any]]
-
-
-def problem(status: int, description: str) -> Responses:
-    """One OpenAPI ``responses`` entry for an error answered as problem+json."""
-    return {status: {"description": description, **PROBLEM}}
-
-
-def not_found(what: str = "person") -> Responses:
-    return problem(404, f"No such {what}")
 
 
 def _app_settings(request: Request) -> RegistrySettings:

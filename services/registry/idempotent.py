@@ -1,37 +1,28 @@
-"""The registry's creating POSTs, made idempotent with ``Idempotency-Key``."""
+"""What the registry's creating POSTs hand to ``shared.idempotency.idempotent``:
+the stored 201 answer, and the re-check a replay passes before it is answered."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import uuid
+from typing import Any
 
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.database import idempotency_records
-from shared.auth.principal import Principal
-from shared.idempotency import StoredResponse, run_idempotent
+from services.registry.persons import service as persons
+from shared.idempotency import Revisit, StoredResponse
 
 
-async def idempotent(
-    session: AsyncSession,
-    principal: Principal,
-    key: str | None,
-    operation: str,
-    body: BaseModel,
-    run: Callable[[], Awaitable[StoredResponse]],
-) -> JSONResponse:
-    """Run ``run`` once per key. (A replay is audited as a read by the route's
-    audit declaration: it hands the record out again.)"""
-    return await run_idempotent(
-        session,
-        idempotency_records,
-        key=key,
-        caller=principal.subject,
-        operation=operation,
-        payload=body.model_dump(mode="json"),
-        run=run,
-    )
+def revisit(session: AsyncSession) -> Revisit:
+    """A replay hands the record out again: its person must still be there (404
+    otherwise). The route's audit declaration records the replay as a read."""
+
+    async def check(answer: Any) -> None:
+        resource_id = uuid.UUID(answer["id"])
+        person_id = uuid.UUID(answer["person_id"]) if "person_id" in answer else resource_id
+        await persons.get_person(session, person_id)
+
+    return check
 
 
 def created(

@@ -53,4 +53,6 @@ def require(
         wanted = ", ".join([*(r.value for r in roles), *(f"scope {s}" for s in scopes)])
         raise Forbidden(f"This needs one of: {wanted}.")
 
+    # Read by shared.openapi to say in each operation's description who may call it.
+    check.admits = (tuple(roles), tuple(scopes))  # type: ignore[attr-defined]
     return check

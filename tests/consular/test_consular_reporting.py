@@ -74,7 +74,8 @@ async def test_statistics_refuse_bad_dimensions_and_case_workers(
 ) -> None:
     bad = await consular.get("/v1/case-statistics", params={"by": "name"}, headers=ANALYST)
     assert bad.status_code == 422
-    assert bad.json()["errors"][0]["field"] == "query.by"
+    assert bad.json()["errors"][0]["field"] == "by.0"
+    assert bad.json()["errors"][0]["in"] == "query"
     officer = await consular.get("/v1/case-statistics", headers=MOSCOW)
     assert officer.status_code == 403
 

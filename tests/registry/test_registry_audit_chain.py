@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from pathlib import Path
 
@@ -196,6 +197,14 @@ async def test_the_registry_files_checkpoints_at_the_configured_interval(
                     break
                 await asyncio.sleep(0.1)
             assert len(files) == expected
+        # What the MigregAuditCheckpointOverdue alert watches (deploy/k8s/base/monitoring.yaml).
+        scraped = (await client.get("/metrics")).text
+        current = [
+            float(line.split()[-1])
+            for line in scraped.splitlines()
+            if line.startswith("registry_audit_checkpoint_current_timestamp_seconds ")
+        ]
+        assert current and time.time() - current[0] < 60
     newest = json.loads(await asyncio.to_thread(files[-1].read_text))
     assert newest["seq"] == 2 and len(newest["signature"]) > 40
     result = verify_chain(settings.database_url)

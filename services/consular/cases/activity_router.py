@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 
 from services.consular.access import CaseReader, CaseWorker
 from services.consular.cases import activity, timeline
-from services.consular.cases.http import NOT_FOUND, WRITE, CaseId, answer
+from services.consular.cases.http import WRITE_PROBLEMS, CaseId, answer
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.schemas import (
     AssignmentIn,
@@ -18,6 +18,7 @@ from services.consular.cases.schemas import (
 )
 from services.consular.clock import Now
 from shared.db import DbSession
+from shared.errors import NotFound, problems
 from shared.etag import IfMatch
 from shared.pagination import Cursor, Limit
 
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/cases", tags=["cases"])
     status_code=status.HTTP_201_CREATED,
     response_model=TimelineEventOut,
     summary="Add a note to the timeline",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def add_note(
     case_id: CaseId, body: NoteIn, session: DbSession, principal: CaseWorker, now: Now
@@ -43,7 +44,7 @@ async def add_note(
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Assign the case to an officer of its consulate (If-Match required)",
-    responses=WRITE,
+    responses=problems(*WRITE_PROBLEMS),
 )
 async def assign(
     case_id: CaseId,
@@ -62,7 +63,7 @@ async def assign(
     "/{case_id}/timeline",
     response_model=Timeline,
     summary="Everything that happened to the case, in order",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def read_timeline(
     case_id: CaseId,

@@ -11,10 +11,14 @@ SENSITIVE_NOTICE = (
 
 
 class TransitionConflict(Conflict):
+    """Not allowed from the current status; `current` and `allowed` say what is."""
+
     slug = "transition-not-allowed"
 
 
 class AlreadyLinked(Conflict):
+    """The case is already linked to a registered person (`person_id`)."""
+
     slug = "already-linked"
 
     def __init__(self, person_id: object) -> None:
@@ -25,6 +29,8 @@ class AlreadyLinked(Conflict):
 
 
 class RegistryUnavailable(PeerUnavailable):
+    """The registry could not confirm the person; nothing was saved. Retry later."""
+
     slug = "registry-unavailable"
 
 

@@ -4,14 +4,22 @@ the timeline are in ``activity_router``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.consular.access import CaseReader, CaseWorker, Overseer, StatusReader, Supervisor
 from services.consular.cases import service, summary, transitions
-from services.consular.cases.http import NOT_FOUND, REGISTRY, WRITE, CaseId, answer
+from services.consular.cases.errors import AlreadyLinked, TransitionConflict
+from services.consular.cases.http import (
+    REGISTRY_PROBLEMS,
+    WRITE_PROBLEMS,
+    CaseId,
+    answer,
+    workflow_description,
+)
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.schemas import (
     CaseCreate,
@@ -26,11 +34,15 @@ from services.consular.cases.summary import SlaSummary
 from services.consular.cases.views import case_view, case_views
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority
 from services.consular.clock import Now
-from services.consular.database import idempotency_records
-from services.consular.problems import problem
 from shared.db import DbSession
+from shared.errors import Forbidden, NotFound, problems
 from shared.etag import IfMatch, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -41,7 +53,7 @@ router = APIRouter(prefix="/cases", tags=["cases"])
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
     summary="Open a protection case",
-    responses={**REGISTRY, 403: problem("Officers open cases only for their own consulate")},
+    responses=problems(*REGISTRY_PROBLEMS, Forbidden, IdempotencyKeyReused),
 )
 async def open_case(
     body: CaseCreate,
@@ -57,14 +69,11 @@ async def open_case(
         headers = {"Location": f"/v1/cases/{case.id}", "ETag": etag_for(view.version)}
         return StoredResponse(201, view.model_dump(mode="json"), headers)
 
-    return await run_idempotent(
-        session,
-        idempotency_records,
-        key=idempotency_key,
-        caller=principal.subject,
-        operation="POST /v1/cases",
-        payload=body.model_dump(mode="json"),
-        run=run,
+    async def revisit(answer: Any) -> None:
+        await load_case(session, uuid.UUID(answer["id"]), principal)
+
+    return await idempotent(
+        session, principal, idempotency_key, "POST /v1/cases", body, run, revisit=revisit
     )
 
 
@@ -119,7 +128,7 @@ async def sla_summary(session: DbSession, principal: Overseer, now: Now) -> SlaS
     "/by-number/{case_number}/status",
     response_model=CaseStatusOut,
     summary="A case's status by its number (family SMS queries)",
-    responses={404: problem("No case with this number")},
+    responses=problems(NotFound),
 )
 async def case_status(
     case_number: Annotated[
@@ -139,7 +148,9 @@ async def case_status(
     )
 
 
-@router.get("/{case_id}", response_model=CaseOut, summary="Read a case", responses=NOT_FOUND)
+@router.get(
+    "/{case_id}", response_model=CaseOut, summary="Read a case", responses=problems(NotFound)
+)
 async def read_case(
     case_id: CaseId, session: DbSession, principal: CaseReader, now: Now, response: Response
 ) -> CaseOut:
@@ -151,7 +162,8 @@ async def read_case(
     "/{case_id}/transitions",
     response_model=CaseOut,
     summary="Move a case to its next status",
-    responses={**WRITE, 409: problem("Not allowed from the current status; names `allowed`")},
+    description=workflow_description(),
+    responses=problems(*WRITE_PROBLEMS, TransitionConflict),
 )
 async def transition(
     case_id: CaseId,
@@ -170,7 +182,7 @@ async def transition(
     "/{case_id}/link-person",
     response_model=CaseOut,
     summary="Link the case to the person now registered (If-Match required)",
-    responses={**WRITE, **REGISTRY, 409: problem("Already linked")},
+    responses=problems(*WRITE_PROBLEMS, *REGISTRY_PROBLEMS, AlreadyLinked),
 )
 async def link_person(
     case_id: CaseId,
@@ -192,7 +204,7 @@ async def link_person(
     "/{case_id}/transfer",
     response_model=CaseOut,
     summary="Move the case to another consulate (supervisors)",
-    responses=WRITE,
+    responses=problems(*WRITE_PROBLEMS),
 )
 async def transfer(
     case_id: CaseId,

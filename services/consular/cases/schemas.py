@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import phonenumbers
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.consular.cases.sla import ClockState, SlaState
 from services.consular.cases.workflow import CaseCategory, CaseStatus, Priority, Resolution
+from shared.openapi import NamedEnum
 from shared.schemas import FreeText, InputBody
 
-ReportedBy = Literal["self", "family", "employer", "ngo", "host_authority", "hotline"]
+ReportedBy = Annotated[
+    Literal["self", "family", "employer", "ngo", "host_authority", "hotline"],
+    NamedEnum("ReportedBy", "Who told the consulate about the case."),
+]
 ConsulateCode = Field(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])
 Text = Field(min_length=1, max_length=4000)
 
@@ -84,15 +96,27 @@ class CaseCreate(InputBody):
         }
     )
 
-    consulate: str = ConsulateCode
-    person_id: uuid.UUID | None = None
-    person: PersonDetails | None = None
+    consulate: str = Field(
+        pattern=r"^[A-Z]{2}-[A-Z]{3}$",
+        examples=["RU-MOW"],
+        description="The consulate that works the case; officers may name only their own",
+    )
+    person_id: uuid.UUID | None = Field(
+        default=None, description="A registered person (checked with the registry)"
+    )
+    person: PersonDetails | None = Field(
+        default=None, description="Or: details of someone not yet registered (not both)"
+    )
     category: CaseCategory
     priority: Priority
-    description: FreeText = Field(min_length=1, max_length=10_000)
+    description: FreeText = Field(min_length=1, max_length=10_000, description="What happened")
     reported_by: ReportedBy | None = None
-    location: Location | None = None
-    notify_family: bool = False
+    location: Location | None = Field(default=None, description="Where the person is now")
+    notify_family: StrictBool = Field(
+        default=False,
+        description="Send the family a templated SMS; refused (422) for sensitive categories "
+        "(death, trafficking, violence, missing_person)",
+    )
 
     _description = field_validator("description")(strip_required)
 
@@ -200,10 +224,16 @@ class TransitionIn(InputBody):
         }
     )
 
-    to: CaseStatus
-    note: FreeText | None = Field(default=None, max_length=4000)
-    resolution: Resolution | None = None
-    notify_family: bool = False
+    to: CaseStatus = Field(description="The next status; the operation lists the allowed moves")
+    note: FreeText | None = Field(
+        default=None, max_length=4000, description="Why, for the timeline (at most 4000)"
+    )
+    resolution: Resolution | None = Field(
+        default=None, description="Required when `to` is `resolved`; refused otherwise"
+    )
+    notify_family: StrictBool = Field(
+        default=False, description="On `resolved` only: send the family a templated SMS"
+    )
 
 
 class NoteIn(InputBody):

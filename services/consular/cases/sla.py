@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, cast
+from typing import Annotated, Literal, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,8 +46,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.cases.models import Case
 from services.consular.cases.workflow import FINISHED_STATUSES, CaseStatus
+from shared.openapi import NamedEnum
 
-SlaState = Literal["green", "amber", "red", "paused", "met", "breached"]
+SlaState = Annotated[
+    Literal["green", "amber", "red", "paused", "met", "breached"],
+    NamedEnum(
+        "SlaState",
+        "Against the deadline: `green`, `amber` (most of the time used), `red` (past it), "
+        "`paused` (waiting on someone outside), `met` or `breached` (finished).",
+    ),
+]
 # The three-colour reading of a live case, pause or not: a paused case keeps the colour
 # it had when the clock stopped (its active time does not grow while paused).
 ClockState = Literal["green", "amber", "red"]

@@ -14,9 +14,8 @@ from services.consular.consulates.schemas import (
     ConsulateOut,
     ConsulateUpdate,
 )
-from services.consular.problems import problem
 from shared.db import DbSession
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
@@ -41,7 +40,7 @@ async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateLis
     "/covering",
     response_model=ConsulateOut,
     summary="The consulate that serves a country and city (its hotline goes to families)",
-    responses={404: problem("No consulate serves this country")},
+    responses=problems(NotFound),
 )
 async def covering(
     session: DbSession,
@@ -59,7 +58,7 @@ async def covering(
     "/{code}",
     response_model=ConsulateOut,
     summary="One consulate",
-    responses={404: problem("No such consulate")},
+    responses=problems(NotFound),
 )
 async def read_consulate(
     code: Code, session: DbSession, principal: Anyone, response: Response
@@ -72,7 +71,7 @@ async def read_consulate(
     status_code=status.HTTP_201_CREATED,
     response_model=ConsulateOut,
     summary="Add a consulate (administrators)",
-    responses={409: problem("The code is taken")},
+    responses=problems(Conflict),
 )
 async def create_consulate(
     body: ConsulateCreate, session: DbSession, principal: Admin, response: Response
@@ -86,11 +85,7 @@ async def create_consulate(
     "/{code}",
     response_model=ConsulateOut,
     summary="Change a consulate's details (administrators; If-Match required)",
-    responses={
-        404: problem("No such consulate"),
-        412: problem("Stale If-Match"),
-        428: problem("If-Match missing"),
-    },
+    responses=problems(NotFound, PreconditionFailed, PreconditionRequired),
 )
 async def update_consulate(
     code: Code,

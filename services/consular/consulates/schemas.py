@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.consular.cases.schemas import check_country, check_e164
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody
+
+Kind = Annotated[
+    Literal["embassy", "consulate_general", "consulate"],
+    NamedEnum("ConsulateKind", "The kind of mission."),
+]
 
 
 class ConsulateOut(BaseModel):
@@ -36,7 +42,7 @@ class ConsulateOut(BaseModel):
     city: str
     hotline: str | None
     time_zone: str
-    kind: Literal["embassy", "consulate_general", "consulate"]
+    kind: Kind
     version: int
 
 
@@ -53,9 +59,6 @@ def _check_time_zone(value: str) -> str:
 
 def _check_hotline(value: str | None) -> str | None:
     return None if value is None else check_e164(value)
-
-
-Kind = Literal["embassy", "consulate_general", "consulate"]
 
 
 class ConsulateCreate(InputBody):

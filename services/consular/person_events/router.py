@@ -7,11 +7,10 @@ from fastapi.responses import JSONResponse
 
 from services.consular.access import EventSource
 from services.consular.clock import Now
-from services.consular.database import idempotency_records
 from services.consular.person_events import service
 from services.consular.person_events.schemas import PersonReturnIn, PersonReturnOut
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
+from shared.idempotency import IdempotencyKey, StoredResponse, idempotent
 
 router = APIRouter(tags=["person events"])
 
@@ -32,12 +31,9 @@ async def person_returned(
         cases = await service.record_return(session, principal, body, now)
         return StoredResponse(200, PersonReturnOut(cases=cases).model_dump(mode="json"))
 
-    return await run_idempotent(
-        session,
-        idempotency_records,
-        key=idempotency_key,
-        caller=principal.subject,
-        operation="POST /v1/person-returns",
-        payload=body.model_dump(mode="json"),
-        run=run,
+    async def revisit(_answer: object) -> None:
+        return None  # the answer names only case ids the caller itself was told
+
+    return await idempotent(
+        session, principal, idempotency_key, "POST /v1/person-returns", body, run, revisit=revisit
     )

@@ -7,10 +7,10 @@ import uuid
 from fastapi import APIRouter, status
 
 from services.consular.access import CaseReader, CaseWorker
-from services.consular.cases.http import NOT_FOUND, CaseId
+from services.consular.cases.http import CaseId
 from services.consular.clock import Now
-from services.consular.problems import problem
 from services.consular.referrals import service
+from services.consular.referrals.errors import ReferralMoveRefused, ReferralNotFound
 from services.consular.referrals.schemas import (
     ReferralIn,
     ReferralList,
@@ -18,6 +18,7 @@ from services.consular.referrals.schemas import (
     ReferralStatusIn,
 )
 from shared.db import DbSession
+from shared.errors import NotFound, problems
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/cases", tags=["cases"])
     status_code=status.HTTP_201_CREATED,
     response_model=ReferralOut,
     summary="Refer the case to a partner organization",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def refer(
     case_id: CaseId, body: ReferralIn, session: DbSession, principal: CaseWorker, now: Now
@@ -39,7 +40,7 @@ async def refer(
     "/{case_id}/referrals",
     response_model=ReferralList,
     summary="The case's referrals",
-    responses=NOT_FOUND,
+    responses=problems(NotFound),
 )
 async def list_referrals(
     case_id: CaseId, session: DbSession, principal: CaseReader
@@ -52,7 +53,7 @@ async def list_referrals(
     "/{case_id}/referrals/{referral_id}/status",
     response_model=ReferralOut,
     summary="Record the partner's answer or completion",
-    responses={**NOT_FOUND, 409: problem("Not allowed from the referral's status")},
+    responses=problems(NotFound, ReferralNotFound, ReferralMoveRefused),
 )
 async def update_referral(
     case_id: CaseId,

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.consular.cases.schemas import Text, strip_required
+from shared.openapi import NamedEnum
 from shared.schemas import FreeText, InputBody
 
-OrganizationType = Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"]
-ReferralStatus = Literal["proposed", "accepted", "declined", "completed"]
+OrganizationType = Annotated[
+    Literal["iom", "ngo", "lawyer", "host_authority", "shelter", "other"],
+    NamedEnum("OrganizationType", "The kind of partner organization a case is referred to."),
+]
+ReferralStatus = Annotated[
+    Literal["proposed", "accepted", "declined", "completed"],
+    NamedEnum(
+        "ReferralStatus",
+        "A referral's status: `proposed` moves to `accepted` or `declined`; "
+        "`accepted` moves to `completed`.",
+    ),
+]
 
 
 class ReferralIn(InputBody):

@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BeforeValidator
 
 from services.consular.access import StatisticsReader
 from services.consular.statistics import service
 from services.consular.statistics.schemas import CaseStatistics, Dimension
 from shared.db import DbSession
 from shared.errors import InvalidInput
+from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
 router = APIRouter(tags=["statistics"])
 
-_KNOWN: tuple[str, ...] = get_args(Dimension)
-
-
-def _dimensions(by: str) -> list[Dimension]:
-    names = [part.strip() for part in by.split(",") if part.strip()]
-    unknown = [n for n in names if n not in _KNOWN]
-    if not names or unknown:
-        raise InvalidInput(
-            ("query", "by"), f"a comma list of {', '.join(_KNOWN)}; not {', '.join(unknown)}"
-        )
-    unique = list(dict.fromkeys(names))
-    return [n for n in unique if n in _KNOWN]  # type: ignore[misc]
-
 
 @router.get(
     "/case-statistics",
+    operation_id="statistics-cases",
     response_model=CaseStatistics,
     summary="Case counts by category, consulate, status and month, small cells suppressed",
 )
@@ -39,12 +29,16 @@ async def case_statistics(
     principal: StatisticsReader,
     request: Request,
     by: Annotated[
-        str,
+        list[Dimension],
         Query(
-            pattern=r"^[a-z,_ ]{1,100}$",
-            description="Comma list of category, consulate, status, month",
+            min_length=1,
+            max_length=4,
+            json_schema_extra={"uniqueItems": True},
+            description="Breakdown keys (default `consulate`): repeat the parameter "
+            "(`by=category&by=month`) or separate them with commas; a repeat counts once.",
         ),
-    ] = "consulate",
+        BeforeValidator(split_commas),
+    ] = ["consulate"],  # noqa: B006 (FastAPI copies defaults per request)
     opened_from: Annotated[
         IsoDate | None, Query(description="Only cases opened on or after this day (UTC)")
     ] = None,
@@ -56,5 +50,5 @@ async def case_statistics(
         raise InvalidInput(("query", "opened_to"), "earlier than opened_from")
     threshold: int = request.app.state.settings.statistics_suppression_threshold
     return await service.case_statistics(
-        session, _dimensions(by), threshold, opened_from, opened_to
+        session, list(dict.fromkeys(by)), threshold, opened_from, opened_to
     )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Dimension = Literal["category", "consulate", "status", "month"]
+from shared.openapi import NamedEnum
+
+Dimension = Annotated[
+    Literal["category", "consulate", "status", "month"],
+    NamedEnum("Dimension", "A breakdown key: each cell then carries this member."),
+]
 
 
 class Cell(BaseModel):

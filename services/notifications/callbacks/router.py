@@ -21,11 +21,12 @@ from services.notifications.callbacks.schemas import (
     InboundIn,
     InboundOut,
 )
-from services.notifications.callbacks.signature import verify
+from services.notifications.callbacks.signature import BadSignature, verify
 from services.notifications.inbound import service as inbound
+from services.notifications.messages.errors import MessageNotFound
 from services.notifications.settings import NotificationsSettings
 from shared.db import DbSession
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, problems
 
 router = APIRouter(prefix="/provider-callbacks", tags=["provider callbacks"])
 
@@ -35,8 +36,6 @@ Signature = Annotated[
 ]
 
 M = TypeVar("M", bound=BaseModel)
-
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -67,7 +66,7 @@ async def _signed(request: Request, signature: str | None, model: type[M]) -> M:
     "/delivery-reports",
     response_model=DeliveryReportOut,
     openapi_extra=_body_schema(DeliveryReportIn),
-    responses={404: {"description": "No such message", **_PROBLEM}},
+    responses=problems(BadSignature, MessageNotFound),
     summary="A provider's delivery report (signed)",
 )
 async def delivery_report(
@@ -83,6 +82,7 @@ async def delivery_report(
     "/inbound",
     response_model=InboundOut,
     openapi_extra=_body_schema(InboundIn),
+    responses=problems(BadSignature),
     summary="An SMS a family sent us (signed)",
 )
 async def inbound_sms(

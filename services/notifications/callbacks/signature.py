@@ -9,6 +9,8 @@ from shared.errors import Unauthorized
 
 
 class BadSignature(Unauthorized):
+    """`X-Signature` is missing or does not match the raw body."""
+
     slug = "bad-signature"
 
 

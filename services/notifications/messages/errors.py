@@ -6,4 +6,6 @@ from shared.errors import NotFound
 
 
 class MessageNotFound(NotFound):
+    """No such message among the caller's."""
+
     slug = "message-not-found"

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.notifications.access import Reader, Sender
-from services.notifications.database import IDEMPOTENCY
 from services.notifications.messages import service
+from services.notifications.messages.errors import MessageNotFound
 from services.notifications.messages.models import Message
 from services.notifications.messages.schemas import (
     MessageAccepted,
@@ -24,13 +24,16 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.schemas import stringify
 from shared.auth.principal import Role
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse, run_idempotent
+from shared.errors import problems
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/messages", tags=["messages"])
-
-
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 def _accepted(message: Message) -> MessageAccepted:
@@ -53,6 +56,7 @@ def _accepted(message: Message) -> MessageAccepted:
     "",
     status_code=202,
     response_model=MessageAccepted,
+    responses=problems(IdempotencyKeyReused),
     summary="Queue a templated SMS (answered only once it is stored)",
 )
 async def send_message(
@@ -81,21 +85,21 @@ async def send_message(
         accepted = _accepted(message).model_dump(mode="json")
         return StoredResponse(202, accepted, {"Location": f"/v1/messages/{message.id}"})
 
-    return await run_idempotent(
-        session,
-        IDEMPOTENCY,
-        key=idempotency_key,
-        caller=principal.subject,
-        operation="POST /v1/messages",
-        payload=body.model_dump(mode="json"),
-        run=run,
+    async def revisit(answer: Any) -> None:
+        # Only its sender (or an administrator) may see a message again.
+        await service.get_message(
+            session, uuid.UUID(answer["id"]), caller=principal.subject, is_admin=False
+        )
+
+    return await idempotent(
+        session, principal, idempotency_key, "POST /v1/messages", body, run, revisit=revisit
     )
 
 
 @router.get(
     "/{message_id}",
     response_model=MessageOut,
-    responses={404: {"description": "Not one of your messages", **_PROBLEM}},
+    responses=problems(MessageNotFound),
     summary="A message's status and its full history",
 )
 async def get_message(message_id: uuid.UUID, session: DbSession, principal: Reader) -> MessageOut:

@@ -6,12 +6,21 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
-from services.notifications.templates.schemas import Language, Params, TemplateKey
+from services.notifications.templates.schemas import Language, Params, SmsEncoding, TemplateKey
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody
 
-Status = Literal["queued", "sent", "delivered", "failed", "expired", "suppressed"]
+Status = Annotated[
+    Literal["queued", "sent", "delivered", "failed", "expired", "suppressed"],
+    NamedEnum(
+        "MessageStatus",
+        "`queued` (waiting or retrying) → `sent` (the operator took it) → `delivered`; "
+        "or finally `failed`, `expired` (not sent in time) or `suppressed` (no consent, "
+        "or the number opted out).",
+    ),
+]
 
 
 class MessageIn(InputBody):
@@ -33,19 +42,28 @@ class MessageIn(InputBody):
     to: Annotated[str, StringConstraints(max_length=20)] = Field(
         description="E.164, e.g. +996700123456"
     )
-    template: TemplateKey
+    template: TemplateKey = Field(
+        description="The template's key (`GET /v1/templates` lists them), e.g. `case_opened`"
+    )
     language: Language
-    params: Params = Field(default_factory=dict)
+    params: Params = Field(
+        default_factory=dict,
+        description="A value for every `{placeholder}` in the template's body (strings of at "
+        "most 300 characters or integers): a missing one is a 422 on `params.<name>`. "
+        "Required in practice for every template that has placeholders; extra names are "
+        "refused too.",
+        examples=[{"case_number": "RU-MOW-2026-000123", "hotline": "+74951234567"}],
+    )
     reference: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="Your own reference (a case id, say), to list messages by"
     )
-    urgent: bool = Field(False, description="Ignores quiet hours and the daily cap")
+    urgent: StrictBool = Field(False, description="Ignores quiet hours and the daily cap")
 
 
 class MessageAccepted(BaseModel):
     id: uuid.UUID
     status: Status
-    encoding: Literal["GSM-7", "UCS-2"]
+    encoding: SmsEncoding
     segments: int
     to: str
     template: str

@@ -6,4 +6,6 @@ from shared.errors import NotFound
 
 
 class TemplateNotFound(NotFound):
+    """No such template."""
+
     slug = "template-not-found"

@@ -74,7 +74,9 @@ def render(body: str, params: Mapping[str, str]) -> str:
     if missing:
         error = InvalidInput(("params", missing[0]), "missing: the template needs this value")
         for name in missing[1:]:
-            error.extra["errors"].append({"field": f"params.{name}", "reason": "missing"})
+            error.extra["errors"].append(
+                {"field": f"params.{name}", "in": "body", "reason": "missing"}
+            )
         raise error
     unknown = sorted(set(params) - set(wanted))
     if unknown:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
 from services.notifications.access import Admin, Reader
 from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
+from services.notifications.templates.errors import TemplateNotFound
 from services.notifications.templates.rendering import render
 from services.notifications.templates.schemas import (
     Language,
@@ -21,19 +22,12 @@ from services.notifications.templates.schemas import (
     stringify,
 )
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
 KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
-
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such template", "content": {"application/problem+json": {}}}
-}
-_PRECONDITIONS: dict[int | str, dict[str, Any]] = {
-    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
-    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
-}
 
 
 @router.get("", response_model=TemplateList, summary="Current SMS templates per key and language")
@@ -45,7 +39,7 @@ async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
 @router.get(
     "/{key}/{language}",
     response_model=TemplateOut,
-    responses=_NOT_FOUND,
+    responses=problems(TemplateNotFound),
     summary="The current version of one template (its ETag is needed to edit it)",
 )
 async def get_template(
@@ -63,7 +57,10 @@ async def get_template(
 @router.put(
     "/{key}/{language}",
     response_model=TemplateOut,
-    responses={201: {"description": "A new template", "model": TemplateOut}, **_PRECONDITIONS},
+    responses={
+        201: {"description": "A new template", "model": TemplateOut},
+        **problems(PreconditionFailed, PreconditionRequired),
+    },
     summary="Store a new version of a template (If-Match needed when it exists)",
 )
 async def put_template(
@@ -91,7 +88,7 @@ async def put_template(
 @router.post(
     "/{key}/{language}/preview",
     response_model=PreviewOut,
-    responses=_NOT_FOUND,
+    responses=problems(TemplateNotFound),
     summary="Render a template: text, encoding and number of SMS segments",
 )
 async def preview_template(

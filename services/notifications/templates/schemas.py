@@ -17,9 +17,21 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shared.openapi import NamedEnum
 from shared.schemas import FreeText, InputBody
 
-Language = Literal["ky", "ru", "en"]
+Language = Annotated[
+    Literal["ky", "ru", "en"],
+    NamedEnum("Language", "The SMS language: Kyrgyz, Russian or English."),
+]
+SmsEncoding = Annotated[
+    Literal["GSM-7", "UCS-2"],
+    NamedEnum(
+        "SmsEncoding",
+        "GSM-7 (160 characters per single SMS, 153 per part) or UCS-2 (70, 67 per part), "
+        "chosen by the text's characters.",
+    ),
+]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 _PARAM_RULE = "must be a string (at most 300 characters) or an integer"
 
@@ -49,11 +61,13 @@ def stringify(params: dict[str, str | int]) -> dict[str, str]:
 class TemplateOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    key: str
+    key: str = Field(description="What the template is for, e.g. `case_opened`")
     language: Language
-    version: int
-    body: str
-    created_at: datetime
+    version: int = Field(description="Grows by one with each stored edit; the ETag carries it")
+    body: str = Field(
+        description="The text with `{placeholder}` names, each needed in a message's `params`"
+    )
+    created_at: datetime = Field(description="When this version was stored (UTC)")
 
 
 class TemplateList(BaseModel):
@@ -87,7 +101,7 @@ class PreviewIn(InputBody):
 
 class PreviewOut(BaseModel):
     text: str
-    encoding: Literal["GSM-7", "UCS-2"]
+    encoding: SmsEncoding
     segments: int
     units: int = Field(description="Septets for GSM-7, UTF-16 code units for UCS-2")
     characters: int

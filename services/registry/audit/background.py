@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry.audit import checkpoints
@@ -18,6 +19,13 @@ from services.registry.audit.sealer import head, seal
 from services.registry.settings import RegistrySettings
 
 log = logging.getLogger("migreg.audit")
+
+# When the newest checkpoint was last found to cover the head (written now, or
+# the head had not moved): an alert fires when this stops advancing.
+CHECKPOINT_CURRENT = Gauge(
+    "registry_audit_checkpoint_current_timestamp_seconds",
+    "When a signed checkpoint last covered the head of the audit chain",
+)
 
 
 async def checkpoint_if_due(
@@ -30,9 +38,11 @@ async def checkpoint_if_due(
     last = checkpoints.newest_time(directory)
     interval = timedelta(seconds=settings.audit_checkpoint_interval_seconds)
     if last is not None and now - last < interval:
+        CHECKPOINT_CURRENT.set(last.timestamp())
         return None
     async with engine.connect() as conn:
         current = await head(conn)
+    CHECKPOINT_CURRENT.set(now.timestamp())
     if current is None or checkpoints.newest_seq(directory) == current.seq:
         return None
     return checkpoints.write(directory, checkpoints.Checkpoint(current.seq, current.hash, now), key)

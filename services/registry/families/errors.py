@@ -8,6 +8,8 @@ from shared.errors import Conflict, NotFound
 
 
 class FamilyMemberNotFound(NotFound):
+    """This person has no family member with this id."""
+
     slug = "family-member-not-found"
 
     def __init__(self, member_id: uuid.UUID) -> None:
@@ -15,4 +17,6 @@ class FamilyMemberNotFound(NotFound):
 
 
 class NoConsentToWithdraw(Conflict):
+    """There is no consent to withdraw."""
+
     slug = "no-consent-to-withdraw"

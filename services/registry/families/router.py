@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from services.registry.access import AtRiskReader, ContactsReader, Reader, Registrar
 from services.registry.audit.declare import FAMILY_MEMBER, Action, Resource, audited
 from services.registry.families import service
+from services.registry.families.errors import FamilyMemberNotFound, NoConsentToWithdraw
 from services.registry.families.schemas import (
     AtRiskChild,
     ConsentWithdrawal,
@@ -18,18 +19,25 @@ from services.registry.families.schemas import (
     FamilyMemberOut,
     FamilyMemberUpdate,
 )
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.persons import service as persons
+from services.registry.persons.errors import PersonNotFound
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["families"])
 at_risk_router = APIRouter(tags=["families"])
 
-NOT_FOUND = not_found("person or family member")
+NOT_FOUND = problems(PersonNotFound, FamilyMemberNotFound)
 # Contacts and at-risk children name the family member as ``family_member_id``;
 # an at-risk child also names the migrant parent, who is read too.
 NAMED_MEMBER = Resource("family_member", id_field="family_member_id")
@@ -41,7 +49,7 @@ PARENT = Resource("person", id_field="person_id", person_field=None)
     status_code=status.HTTP_201_CREATED,
     response_model=FamilyMemberOut,
     summary="Add a family member",
-    responses=NOT_FOUND,
+    responses=problems(PersonNotFound, IdempotencyKeyReused),
 )
 @audited(Action.create, FAMILY_MEMBER)
 async def add_family_member(
@@ -61,14 +69,22 @@ async def add_family_member(
         )
 
     operation = f"POST /v1/persons/{person_id}/family-members"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
+    )
 
 
 @router.get(
     "/family-members",
     response_model=Page[FamilyMemberOut],
     summary="A person's family members (with caregivers and at-risk flags)",
-    responses=NOT_FOUND,
+    responses=problems(PersonNotFound),
 )
 @audited(Action.read, FAMILY_MEMBER)
 async def list_family_members(
@@ -105,11 +121,9 @@ async def read_family_member(
     "/family-members/{member_id}",
     response_model=FamilyMemberOut,
     summary="Change a family member's phone, language, caregiver or give SMS consent",
-    responses={
-        **NOT_FOUND,
-        **problem(412, "Changed since you read it"),
-        **problem(428, "If-Match is missing"),
-    },
+    responses=problems(
+        PersonNotFound, FamilyMemberNotFound, PreconditionFailed, PreconditionRequired
+    ),
 )
 @audited(Action.update, FAMILY_MEMBER)
 async def update_family_member(
@@ -136,7 +150,9 @@ async def update_family_member(
     status_code=status.HTTP_201_CREATED,
     response_model=FamilyMemberOut,
     summary="Record that a family member withdrew SMS consent",
-    responses={**NOT_FOUND, **problem(409, "No consent to withdraw")},
+    responses=problems(
+        PersonNotFound, FamilyMemberNotFound, NoConsentToWithdraw, IdempotencyKeyReused
+    ),
 )
 @audited(Action.withdraw_consent, FAMILY_MEMBER)
 async def withdraw_consent(
@@ -156,14 +172,22 @@ async def withdraw_consent(
         return created(out)
 
     operation = f"POST /v1/persons/{person_id}/family-members/{member_id}/consent-withdrawals"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
+    )
 
 
 @router.get(
     "/family-contacts",
     response_model=Page[FamilyContact],
     summary="Family members who agreed to SMS: the minimum a notification needs",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
 @audited(Action.read, NAMED_MEMBER)
 async def family_contacts(

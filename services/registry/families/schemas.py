@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from services.registry.persons.schemas import CyrillicName, Language, Sex
+from services.registry.persons.schemas import (
+    PIN_DESCRIPTION,
+    PIN_PATTERN,
+    CyrillicName,
+    Language,
+    Sex,
+)
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
 from shared.schemas import IsoDate, IsoDateTime
 
-Relation = Literal["spouse", "child", "parent", "sibling", "guardian", "other"]
-ConsentMethod = Literal["in_person", "written", "phone", "sms"]
+Relation = Annotated[
+    Literal["spouse", "child", "parent", "sibling", "guardian", "other"],
+    NamedEnum("Relation", "How the family member is related to the migrant."),
+]
+ConsentMethod = Annotated[
+    Literal["in_person", "written", "phone", "sms"],
+    NamedEnum("ConsentMethod", "How SMS consent was given."),
+]
 
 
 class FamilyMemberCreate(Body):
@@ -40,10 +53,17 @@ class FamilyMemberCreate(Body):
     first_name: str = CyrillicName
     birth_date: IsoDate
     sex: Sex | None = None
-    pin: str | None = Field(default=None, max_length=32)
+    pin: str | None = Field(
+        default=None,
+        max_length=32,
+        description=PIN_DESCRIPTION,
+        json_schema_extra={"pattern": PIN_PATTERN},
+    )
     phone: str | None = Field(default=None, max_length=32, description="Any common format")
     language: Language = "ky"
-    sms_consent: bool = Field(default=False, description="Agreed to receive SMS about the migrant")
+    sms_consent: StrictBool = Field(
+        default=False, description="Agreed to receive SMS about the migrant"
+    )
     sms_consent_method: ConsentMethod | None = Field(
         default=None, description="How consent was given (default in_person)"
     )

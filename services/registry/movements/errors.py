@@ -8,11 +8,15 @@ from shared.errors import Conflict, NotFound
 
 
 class ImpossibleSequence(Conflict):
+    """An impossible sequence of movements (a return before any departure, say): see `detail`."""
+
     slug = "impossible-movement-sequence"
     title = "Impossible sequence of movements"
 
 
 class MovementNotFound(NotFound):
+    """This person has no movement with this id."""
+
     slug = "movement-not-found"
 
     def __init__(self, movement_id: uuid.UUID) -> None:
@@ -20,6 +24,8 @@ class MovementNotFound(NotFound):
 
 
 class AlreadySuperseded(Conflict):
+    """The movement was already corrected; `superseded_by` names its replacement."""
+
     slug = "movement-already-corrected"
 
     def __init__(self, superseded_by: uuid.UUID | None) -> None:

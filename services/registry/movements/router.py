@@ -10,9 +10,14 @@ from fastapi.responses import JSONResponse
 
 from services.registry.access import Reader, Registrar
 from services.registry.audit.declare import MOVEMENT, Action, Resource, audited
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.movements import service
+from services.registry.movements.errors import (
+    AlreadySuperseded,
+    ImpossibleSequence,
+    MovementNotFound,
+)
 from services.registry.movements.schemas import (
     DepartureCreate,
     MovementCorrection,
@@ -20,18 +25,22 @@ from services.registry.movements.schemas import (
     ReturnCreate,
 )
 from services.registry.persons import service as persons
+from services.registry.persons.errors import PersonNotFound
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.db import DbSession
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.errors import problems
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons/{person_id}", tags=["movements"])
 
-WRITE_RESPONSES = {
-    **not_found("person (or movement)"),
-    **problem(409, "An impossible sequence; `detail` says why"),
-}
+RECORD_PROBLEMS = problems(PersonNotFound, ImpossibleSequence, IdempotencyKeyReused)
 
 
 # A correction's answer is the replacement; the row it corrected changed too.
@@ -61,7 +70,15 @@ async def _record_movement(
 
     kind = "departures" if isinstance(body, DepartureCreate) else "returns"
     operation = f"POST /v1/persons/{person_id}/{kind}"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
+    )
 
 
 @router.post(
@@ -69,7 +86,7 @@ async def _record_movement(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a departure abroad",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
 @audited(Action.create, MOVEMENT)
 async def record_departure(
@@ -88,7 +105,7 @@ async def record_departure(
     status_code=status.HTTP_201_CREATED,
     response_model=MovementOut,
     summary="Record a return home",
-    responses=WRITE_RESPONSES,
+    responses=RECORD_PROBLEMS,
 )
 @audited(Action.create, MOVEMENT)
 async def record_return(
@@ -106,7 +123,7 @@ async def record_return(
     "/movements",
     response_model=Page[MovementOut],
     summary="A person's departures and returns, oldest first",
-    responses=not_found(),
+    responses=problems(PersonNotFound),
 )
 @audited(Action.read, MOVEMENT)
 async def list_movements(
@@ -129,7 +146,13 @@ async def list_movements(
     response_model=MovementOut,
     summary="Correct (or withdraw) a movement; the old row is kept, marked superseded",
     description="Returns the replacement movement, or the withdrawn one when `withdraw` is true.",
-    responses=WRITE_RESPONSES,
+    responses=problems(
+        PersonNotFound,
+        MovementNotFound,
+        ImpossibleSequence,
+        AlreadySuperseded,
+        IdempotencyKeyReused,
+    ),
 )
 @audited(Action.correct, MOVEMENT, CORRECTED)
 async def correct_movement(
@@ -149,4 +172,12 @@ async def correct_movement(
         return created(service.to_out(new or old))
 
     operation = f"POST /v1/persons/{person_id}/movements/{movement_id}/corrections"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
+    )

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
 from shared.schemas import IsoDate
 
-Purpose = Literal["work", "study", "family", "other"]
-ReturnReason = Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"]
+Purpose = Annotated[
+    Literal["work", "study", "family", "other"],
+    NamedEnum("Purpose", "Why the person left."),
+]
+ReturnReason = Annotated[
+    Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"],
+    NamedEnum("ReturnReason", "Why the person came back."),
+]
+MovementKind = Annotated[
+    Literal["departure", "return"],
+    NamedEnum("MovementKind", "A departure abroad or a return home."),
+]
 Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["RU"])
 Sector = Field(
     default=None, pattern=r"^[A-U]$", description="ISIC Rev.4 section letter (A-U)", examples=["F"]
@@ -20,8 +31,13 @@ Sector = Field(
 Occupation = Field(
     default=None, pattern=r"^[0-9]$", description="ISCO-08 major group (0-9)", examples=["7"]
 )
-Text200 = Field(default=None, min_length=1, max_length=200)
-Text120 = Field(default=None, min_length=1, max_length=120)
+City = Field(default=None, min_length=1, max_length=120, description="City abroad, as told")
+Employer = Field(default=None, min_length=1, max_length=200, description="Employer's name")
+Agency = Field(default=None, min_length=1, max_length=200, description="Recruitment agency, if any")
+Crossing = Field(
+    default=None, min_length=1, max_length=120, description="Border post or airport crossed"
+)
+ContractEnd = Field(default=None, description="ISO 8601 date the work contract ends")
 
 
 class DepartureCreate(Body):
@@ -43,16 +59,16 @@ class DepartureCreate(Body):
         },
     )
 
-    departed_on: IsoDate
+    departed_on: IsoDate = Field(description="ISO 8601 date the person left; not in the future")
     destination_country: str = Country
-    destination_city: str | None = Text120
+    destination_city: str | None = City
     purpose: Purpose | None = None
-    employer: str | None = Text200
+    employer: str | None = Employer
     sector: str | None = Sector
     occupation: str | None = Occupation
-    recruitment_agency: str | None = Text200
-    contract_end: IsoDate | None = None
-    border_crossing: str | None = Text120
+    recruitment_agency: str | None = Agency
+    contract_end: IsoDate | None = ContractEnd
+    border_crossing: str | None = Crossing
 
 
 class ReturnCreate(Body):
@@ -60,24 +76,28 @@ class ReturnCreate(Body):
         json_schema_extra={"examples": [{"returned_on": "2026-09-15", "reason": "contract_end"}]},
     )
 
-    returned_on: IsoDate
+    returned_on: IsoDate = Field(description="ISO 8601 date the person came back")
     reason: ReturnReason
-    border_crossing: str | None = Text120
+    border_crossing: str | None = Crossing
 
 
 class MovementChanges(Body):
     """The fields a correction changes; the rest are copied from the corrected row."""
 
-    date: IsoDate | None = None
-    destination_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    destination_city: str | None = Text120
+    model_config = ConfigDict(extra="forbid")
+
+    date: IsoDate | None = Field(default=None, description="ISO 8601 date of the movement")
+    destination_country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
+    )
+    destination_city: str | None = City
     purpose: Purpose | None = None
-    employer: str | None = Text200
+    employer: str | None = Employer
     sector: str | None = Sector
     occupation: str | None = Occupation
-    recruitment_agency: str | None = Text200
-    contract_end: IsoDate | None = None
-    border_crossing: str | None = Text120
+    recruitment_agency: str | None = Agency
+    contract_end: IsoDate | None = ContractEnd
+    border_crossing: str | None = Crossing
     return_reason: ReturnReason | None = None
 
 
@@ -95,7 +115,7 @@ class MovementCorrection(Body):
     )
 
     reason: str = Field(min_length=1, max_length=500, description="Why the record was wrong")
-    withdraw: bool = Field(
+    withdraw: StrictBool = Field(
         default=False, description="The movement never happened: supersede it with nothing"
     )
     changes: MovementChanges | None = None
@@ -106,7 +126,7 @@ class MovementOut(BaseModel):
 
     id: uuid.UUID
     person_id: uuid.UUID
-    kind: Literal["departure", "return"]
+    kind: MovementKind
     date: dt.date
     destination_country: str | None
     destination_city: str | None

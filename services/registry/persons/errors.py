@@ -9,6 +9,8 @@ from shared.errors import Conflict, NotFound
 
 
 class PersonNotFound(NotFound):
+    """No person with this id."""
+
     slug = "person-not-found"
 
     def __init__(self, person_id: uuid.UUID) -> None:
@@ -16,6 +18,8 @@ class PersonNotFound(NotFound):
 
 
 class PinAlreadyRegistered(Conflict):
+    """A person with this PIN is already registered; `id` names them."""
+
     slug = "pin-already-registered"
 
     def __init__(self, existing_id: uuid.UUID) -> None:
@@ -28,4 +32,6 @@ class PinAlreadyRegistered(Conflict):
 
 
 class StatusConflict(Conflict):
+    """Not possible from the person's current status."""
+
     slug = "status-conflict"

@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 
 from services.registry.access import Reader, Registrar
 from services.registry.audit.declare import PERSON, STATUS_EVENT, Action, audited
-from services.registry.http import AppSettings, not_found, problem
-from services.registry.idempotent import created, idempotent
+from services.registry.http import AppSettings
+from services.registry.idempotent import created, revisit
 from services.registry.persons import need_to_know, search, service
+from services.registry.persons.errors import PersonNotFound, PinAlreadyRegistered, StatusConflict
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
     PersonCreate,
@@ -23,13 +24,19 @@ from services.registry.persons.schemas import (
     StatusEventOut,
 )
 from shared.db import DbSession
+from shared.errors import PreconditionFailed, PreconditionRequired, problems
 from shared.etag import IfMatch, check_if_match, etag_for
-from shared.idempotency import IdempotencyKey, StoredResponse
+from shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    StoredResponse,
+    idempotent,
+)
 from shared.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
-NOT_FOUND = not_found()
+NOT_FOUND = problems(PersonNotFound)
 
 
 @router.post(
@@ -37,7 +44,7 @@ NOT_FOUND = not_found()
     status_code=status.HTTP_201_CREATED,
     response_model=PersonOut,
     summary="Register a migrant",
-    responses={**problem(409, "PIN already registered; `id` names the existing person")},
+    responses=problems(PinAlreadyRegistered, IdempotencyKeyReused),
 )
 @audited(Action.create, PERSON)
 async def register_person(
@@ -52,7 +59,15 @@ async def register_person(
         out = PersonOut.model_validate(person)
         return created(out, f"/v1/persons/{out.id}", etag_for(out.version))
 
-    return await idempotent(session, principal, idempotency_key, "POST /v1/persons", body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        "POST /v1/persons",
+        body,
+        run,
+        revisit=revisit(session),
+    )
 
 
 @router.get(
@@ -117,12 +132,9 @@ async def read_person(
     "/{person_id}",
     response_model=PersonOut,
     summary="Update a person (send If-Match with the ETag you read)",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "The new PIN belongs to another person"),
-        **problem(412, "The person changed since you read it"),
-        **problem(428, "If-Match is missing"),
-    },
+    responses=problems(
+        PersonNotFound, PinAlreadyRegistered, PreconditionFailed, PreconditionRequired
+    ),
 )
 @audited(Action.update, PERSON)
 async def update_person(
@@ -147,10 +159,7 @@ async def update_person(
     status_code=status.HTTP_201_CREATED,
     response_model=StatusEventOut,
     summary="Record that a person died, went missing, or was found",
-    responses={
-        **NOT_FOUND,
-        **problem(409, "Not possible from the current status"),
-    },
+    responses=problems(PersonNotFound, StatusConflict, IdempotencyKeyReused),
 )
 @audited(Action.status_change, STATUS_EVENT)
 async def record_status_event(
@@ -169,7 +178,15 @@ async def record_status_event(
         return created(_status_event_out(event, person.status))
 
     operation = f"POST /v1/persons/{person_id}/status-events"
-    return await idempotent(session, principal, idempotency_key, operation, body, run)
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        operation,
+        body,
+        run,
+        revisit=revisit(session),
+    )
 
 
 def _status_event_out(event: StatusEvent, person_status: str) -> StatusEventOut:

@@ -5,21 +5,61 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.persons.pin import KG_PIN_RULES
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody as Body
 from shared.schemas import IsoDate
 
-Sex = Literal["F", "M"]
-Language = Literal["ky", "ru", "en"]
-PersonStatus = Literal["in_country", "abroad", "returned", "deceased", "missing"]
+Sex = Annotated[Literal["F", "M"], NamedEnum("Sex", "F female, M male.")]
+Language = Annotated[
+    Literal["ky", "ru", "en"],
+    NamedEnum("Language", "The language SMS are sent in: Kyrgyz, Russian or English."),
+]
+PersonStatus = Annotated[
+    Literal["in_country", "abroad", "returned", "deceased", "missing"],
+    NamedEnum(
+        "PersonStatus",
+        "Where the person is: `in_country` (never left), `abroad` (last movement a "
+        "departure), `returned`, or reported `deceased` or `missing`.",
+    ),
+]
+StatusEventKind = Annotated[
+    Literal["deceased", "missing", "found"],
+    NamedEnum("StatusEventKind", "What was reported: died, went missing, or was found."),
+]
+# The shape only; the sex digit, birth date and checks are validated by ``pin``.
+PIN_PATTERN = rf"^[0-9]{{{KG_PIN_RULES.length}}}$"
+PIN_DESCRIPTION = (
+    f"National personal number: {KG_PIN_RULES.length} ASCII digits whose sex digit and "
+    "birth date must agree with `sex` and `birth_date`."
+)
 # Kyrgyz and Russian Cyrillic letters (with Ө Ү Ң), apostrophes, spaces, hyphens.
 CYRILLIC_NAME = r"^[А-ЯЁӨҮҢа-яёөүң][А-ЯЁӨҮҢа-яёөүң' -]*$"
-CyrillicName = Field(min_length=1, max_length=100, pattern=CYRILLIC_NAME)
-OptionalCyrillicName = Field(default=None, min_length=1, max_length=100, pattern=CYRILLIC_NAME)
-LatinName = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z][A-Za-z' -]*$")
+CyrillicName = Field(
+    min_length=1,
+    max_length=100,
+    pattern=CYRILLIC_NAME,
+    description="Cyrillic letters (Kyrgyz Ө Ү Ң included), spaces, hyphens and apostrophes",
+)
+OptionalCyrillicName = Field(
+    default=None,
+    min_length=1,
+    max_length=100,
+    pattern=CYRILLIC_NAME,
+    description="Cyrillic letters (Kyrgyz Ө Ү Ң included), spaces, hyphens and apostrophes",
+)
+LatinName = Field(
+    default=None,
+    min_length=1,
+    max_length=100,
+    pattern=r"^[A-Za-z][A-Za-z' -]*$",
+    description="As written in the passport, Latin letters",
+)
+BIRTH_DATE = "ISO 8601 date (YYYY-MM-DD); must agree with the PIN"
 
 
 class PersonCreate(Body):
@@ -46,8 +86,9 @@ class PersonCreate(Body):
 
     pin: str = Field(
         max_length=32,
-        description="National personal number (14 digits)",
+        description=PIN_DESCRIPTION,
         examples=["21403199012345"],
+        json_schema_extra={"pattern": PIN_PATTERN},
     )
     last_name: str = CyrillicName
     first_name: str = CyrillicName
@@ -55,12 +96,12 @@ class PersonCreate(Body):
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex
-    birth_date: IsoDate
+    birth_date: IsoDate = Field(description=BIRTH_DATE)
     phone: str | None = Field(
         default=None, max_length=32, description="Any common format; stored as E.164"
     )
     region: str = Field(description="ISO 3166-2 code of the home region", examples=["KG-O"])
-    locality: str | None = Field(default=None, max_length=120)
+    locality: str | None = Field(default=None, max_length=120, description="Town or village")
     language: Language = "ky"
 
 
@@ -99,17 +140,29 @@ class PersonUpdate(Body):
         json_schema_extra={"examples": [{"phone": "0700 123 456", "locality": "Ош"}]},
     )
 
-    pin: str | None = Field(default=None, examples=["21403199012345"])
+    pin: str | None = Field(
+        default=None,
+        max_length=32,
+        description=PIN_DESCRIPTION,
+        examples=["21403199012345"],
+        json_schema_extra={"pattern": PIN_PATTERN},
+    )
     last_name: str | None = OptionalCyrillicName
     first_name: str | None = OptionalCyrillicName
     patronymic: str | None = OptionalCyrillicName
     last_name_latin: str | None = LatinName
     first_name_latin: str | None = LatinName
     sex: Sex | None = None
-    birth_date: IsoDate | None = None
-    phone: str | None = Field(default=None, max_length=32)
-    region: str | None = Field(default=None, max_length=10)
-    locality: str | None = Field(default=None, max_length=120)
+    birth_date: IsoDate | None = Field(default=None, description=BIRTH_DATE)
+    phone: str | None = Field(
+        default=None, max_length=32, description="Any common format; stored as E.164; null clears"
+    )
+    region: str | None = Field(
+        default=None, max_length=10, description="ISO 3166-2 code of the home region"
+    )
+    locality: str | None = Field(
+        default=None, max_length=120, description="Town or village; null clears"
+    )
     language: Language | None = None
 
 
@@ -128,8 +181,8 @@ class StatusEventCreate(Body):
         },
     )
 
-    status: Literal["deceased", "missing", "found"]
-    date: IsoDate
+    status: StatusEventKind
+    date: IsoDate = Field(description="When it happened (ISO 8601 date)")
     source: str = Field(min_length=1, max_length=200, description="Who reported it")
 
 
@@ -138,7 +191,7 @@ class StatusEventOut(BaseModel):
 
     id: uuid.UUID
     person_id: uuid.UUID
-    status: Literal["deceased", "missing", "found"]
+    status: StatusEventKind
     date: dt.date
     source: str
     recorded_by: str

@@ -5,24 +5,28 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
 from services.registry.statistics import service
-from services.registry.statistics.schemas import BY_KEYS, FlowsOut, StockOut
+from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
 from shared.db import DbSession
+from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 By = Annotated[
-    str | None,
+    list[ByKey],
     Query(
-        max_length=200,
-        description=f"Comma-separated breakdown keys: {', '.join(BY_KEYS)}",
-        examples=["sex,destination_country"],
+        max_length=5,
+        json_schema_extra={"uniqueItems": True},
+        description="Breakdown keys, each at most once: repeat the parameter "
+        "(`by=sex&by=destination_country`) or separate them with commas.",
     ),
+    BeforeValidator(split_commas),
 ]
 SUPPRESSION = (
     "Cells under the suppression threshold keep their keys but show `count: null, "
@@ -43,7 +47,7 @@ async def stock(
     principal: Analyst,
     settings: AppSettings,
     on: Annotated[IsoDate | None, Query(description="Default: today")] = None,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> StockOut:
     keys = service.parse_by(by)
     day = on or today(settings)
@@ -66,7 +70,7 @@ async def flows(
     settings: AppSettings,
     start: Annotated[IsoDate, Query(alias="from")],
     to: IsoDate,
-    by: By = None,
+    by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> FlowsOut:
     keys = service.parse_by(by)
     threshold = settings.statistics_suppression_threshold

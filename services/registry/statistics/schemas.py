@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.movements.schemas import MovementKind
+from services.registry.persons.schemas import Sex
+from shared.openapi import NamedEnum
+
 # What a table may be broken down by (the ``by`` query parameter).
-ByKey = Literal["sex", "age_group", "region", "destination_country", "sector"]
+ByKey = Annotated[
+    Literal["sex", "age_group", "region", "destination_country", "sector"],
+    NamedEnum("ByKey", "A breakdown key: each cell then carries this member."),
+]
 BY_KEYS: tuple[ByKey, ...] = ("sex", "age_group", "region", "destination_country", "sector")
 
 
@@ -24,9 +31,11 @@ class Cell(BaseModel):
         }
     )
 
-    movement: Literal["departure", "return"] | None = None
-    sex: Literal["F", "M"] | None = None
-    age_group: str | None = Field(default=None, examples=["25-34"])
+    movement: MovementKind | None = None
+    sex: Sex | None = None
+    age_group: str | None = Field(
+        default=None, description="Age in whole years on the day counted", examples=["25-34"]
+    )
     region: str | None = Field(default=None, description="ISO 3166-2", examples=["KG-O"])
     destination_country: str | None = Field(
         default=None,
