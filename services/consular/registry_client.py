@@ -3,8 +3,8 @@
 Calls ``GET /v1/persons/{id}`` with a ``registry:read`` service token. An unknown id is
 the caller's mistake (422 on ``person_id``); anything else going wrong (unreachable,
 timeout, 5xx, a token the registry refuses, an answer we cannot read) is ours or the
-registry's, so it is a 503 and the caller may retry. Tests inject an ASGI transport
-to the real registry app via ``app.state.registry_transport``.
+registry's, so it is a 503 and the caller may retry. The call goes through the app's
+pooled client (``app.state.peers``); tests route it to the in-process registry app.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from starlette.datastructures import State
 from services.consular.cases.errors import RegistryUnavailable
 from services.consular.settings import ConsularSettings
 from shared.errors import InvalidInput
-from shared.http import peer_client, service_token
+from shared.http import Peers
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,11 @@ async def fetch_person(
     state: State, person_id: uuid.UUID, field: str = "person_id"
 ) -> RegistryPerson:
     settings: ConsularSettings = state.settings
-    transport: httpx.AsyncBaseTransport | None = getattr(state, "registry_transport", None)
-    token = service_token(settings, "consular", ("registry:read",))
+    peers: Peers = state.peers
     try:
-        async with peer_client(
-            settings.registry_url, settings, token=token, transport=transport
-        ) as client:
-            response = await client.get(f"/v1/persons/{person_id}")
+        response = await peers.client(settings.registry_url).get(
+            f"/v1/persons/{person_id}", headers=peers.auth_headers(("registry:read",))
+        )
     except httpx.HTTPError as exc:
         log.warning("registry unreachable: %s", type(exc).__name__)
         raise RegistryUnavailable(

@@ -9,10 +9,13 @@ from services.registry.audit.router import router as audit_router
 from services.registry.families.router import at_risk_router
 from services.registry.families.router import router as families_router
 from services.registry.movements.router import router as movements_router
+from services.registry.notices.handlers import HANDLERS as NOTICE_HANDLERS
+from services.registry.notices.models import OutboxItem
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
 from shared.app import create_service_app
+from shared.outbox.setup import OutboxSpec
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -31,4 +34,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             audit_router,
         ],
         startup=sealing,
+        # Departure SMS and returns reported to consular (services/registry/notices).
+        outbox=OutboxSpec(OutboxItem, NOTICE_HANDLERS),
     )
