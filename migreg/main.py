@@ -10,6 +10,8 @@ import typer
 from migreg.dev import dev_ports, run_dev
 from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
+from services.registry.demo.cli import app as demo_app
+from services.registry.imports.cli import app as import_app
 from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
@@ -21,7 +23,12 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 
 # Command groups, one line each: `migreg <name> ...`.
-for group, name in ((db_app, "db"), (audit_app, "audit")):
+for group, name in (
+    (db_app, "db"),
+    (audit_app, "audit"),
+    (demo_app, "demo"),
+    (import_app, "import"),
+):
     app.add_typer(group, name=name)
 
 PORTS = dev_ports(8001)  # the same ports as `migreg dev`

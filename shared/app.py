@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi_offline import FastAPIOffline
@@ -22,10 +22,14 @@ from shared.errors import (
     problems,
 )
 from shared.health import router as health_router
+from shared.http import Peers
 from shared.limits import RequestLimitMiddleware
 from shared.logging import configure_logging
 from shared.middleware import RequestContextMiddleware
 from shared.openapi import describe_callers, install_openapi, operation_id
+from shared.outbox.gauges import outbox_gauges
+from shared.outbox.router import outbox_router
+from shared.outbox.setup import OutboxSpec
 from shared.query import refuse_repeated_scalars
 from shared.ratelimit import RateLimiter
 from shared.settings import ServiceSettings
@@ -46,9 +50,11 @@ def create_service_app(
     routers: Sequence[APIRouter],
     startup: Startup | None = None,
     metrics_refreshers: Sequence[MetricsRefresher] = (),
+    outbox: OutboxSpec | None = None,
 ) -> FastAPI:
     """Build a service: routers under ``/v1`` behind authentication (deny by
-    default), problem+json errors, request ids, health and metrics."""
+    default), problem+json errors, request ids, health and metrics; with an
+    ``outbox``, its relay runs in the background and ``GET /v1/outbox`` lists it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,13 +68,17 @@ def create_service_app(
         )
         app.state.read_sessionmaker = make_sessionmaker(read_engine)
         app.state.key_store.prefetch()
+        # One pooled client per peer for the app's life (connections reused).
+        peers = app.state.peers = Peers(settings, name)
         try:
-            if startup is None:
+            async with AsyncExitStack() as stack:
+                if outbox is not None:
+                    await stack.enter_async_context(outbox.running(app, peers))
+                if startup is not None:
+                    await stack.enter_async_context(startup(app))
                 yield
-            else:
-                async with startup(app):
-                    yield
         finally:
+            await peers.aclose()
             await engine.dispose()
             await read_engine.dispose()
 
@@ -88,7 +98,11 @@ def create_service_app(
     app.state.rate_limiter = RateLimiter(settings)
     # Gauges read from the database are refreshed when /metrics is scraped: no
     # background task, nothing runs (or holds a lock) between scrapes.
-    app.state.metrics_refreshers = tuple(metrics_refreshers)
+    refreshers = [*metrics_refreshers]
+    if outbox is not None:
+        refreshers.append(outbox_gauges(outbox.model))
+        routers = [*routers, outbox_router(outbox.model)]
+    app.state.metrics_refreshers = tuple(refreshers)
     install_problem_handlers(app)
     # Outermost last: size limits run inside the request context (ids, metrics).
     app.add_middleware(RequestLimitMiddleware, limits=settings.request_limits())

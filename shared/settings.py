@@ -57,6 +57,14 @@ class ServiceSettings(BaseSettings):
     # A pre-issued service token; without one, the service mints its own
     # from the development secret (local runs only).
     service_token: str | None = None
+    # The outbox relay (shared/outbox), a background task of the service process.
+    outbox_relay: bool = True
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+    outbox_batch_size: int = Field(20, ge=1, le=500)
+    # A claimed row is leased this long; a handler may take half of it.
+    outbox_lease_seconds: float = Field(60.0, gt=0)
+    outbox_retry_base_seconds: float = Field(1.0, gt=0)
+    outbox_retry_max_seconds: float = Field(300.0, gt=0)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     # Request size limits (413 / 431); the ingress enforces the same in front.
     max_body_bytes: int = MIB

@@ -77,7 +77,9 @@ def _live_tests_are_marked(request: pytest.FixtureRequest) -> None:
         pytest.fail("a test that uses the `live` fixture must be marked @pytest.mark.e2e")
 
 
-COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING"}
+# In-process apps run no outbox relay in the background: a test drives it with
+# ``app.state.relay.run_once()`` (the live processes run theirs).
+COMMON_SETTINGS: dict[str, Any] = {"auth": AUTH, "log_level": "WARNING", "outbox_relay": False}
 
 
 @pytest.fixture(scope="session")

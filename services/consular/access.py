@@ -75,3 +75,7 @@ StatisticsReader = Annotated[
     Principal, Depends(require(Role.analyst, Role.consular_supervisor, Role.admin))
 ]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
+# The registry reporting a person's return (a service with ``cases:events``).
+EventSource = Annotated[
+    Principal, Depends(require(Role.consular_supervisor, scopes=("cases:events",)))
+]

@@ -23,4 +23,6 @@ def load_models() -> None:
     """Import every model module so ``Base.metadata`` is complete (Alembic, tests)."""
     from services.consular.cases import models as cases_models  # noqa: F401
     from services.consular.consulates import models  # noqa: F401
+    from services.consular.family import models as family_models  # noqa: F401
     from services.consular.referrals import models as referrals_models  # noqa: F401
+    from services.consular.tasks import models as task_models  # noqa: F401

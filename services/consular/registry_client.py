@@ -5,8 +5,8 @@ Calls ``GET /v1/persons/{id}`` with a ``registry:read`` service token, and
 vulnerable, must family SMS be held). An unknown id is
 the caller's mistake (422 on ``person_id``); anything else going wrong (unreachable,
 timeout, 5xx, a token the registry refuses, an answer we cannot read) is ours or the
-registry's, so it is a 503 and the caller may retry. Tests inject an ASGI transport
-to the real registry app via ``app.state.registry_transport``.
+registry's, so it is a 503 and the caller may retry. The call goes through the app's
+pooled client (``app.state.peers``); tests route it to the in-process registry app.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.datastructures import State
 from services.consular.cases.errors import RegistryUnavailable
 from services.consular.settings import ConsularSettings
 from shared.errors import InvalidInput
-from shared.http import peer_client, service_token
+from shared.http import Peers
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +69,11 @@ async def _ask(
     state: State, path: str, scopes: tuple[str, ...], field: str, model: type[Answer]
 ) -> Answer:
     settings: ConsularSettings = state.settings
-    transport: httpx.AsyncBaseTransport | None = getattr(state, "registry_transport", None)
-    token = service_token(settings, "consular", scopes)
+    peers: Peers = state.peers
     try:
-        async with peer_client(
-            settings.registry_url, settings, token=token, transport=transport
-        ) as client:
-            response = await client.get(path)
+        response = await peers.client(settings.registry_url).get(
+            path, headers=peers.auth_headers(scopes)
+        )
     except httpx.HTTPError as exc:
         log.warning("registry unreachable: %s", type(exc).__name__)
         raise RegistryUnavailable(

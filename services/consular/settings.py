@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -21,6 +22,14 @@ class ConsularSettings(ServiceSettings):
     sla_hours_high: float = Field(default=72, gt=0)
     sla_hours_normal: float = Field(default=240, gt=0)
     sla_hours_low: float = Field(default=720, gt=0)
+
+    # Family SMS: the language for a contact who has none recorded; how often (backing
+    # off to the maximum) an SMS's status is checked until final; how long a "sent"
+    # SMS is followed for its delivery report.
+    family_sms_language: Literal["ky", "ru", "en"] = "ky"
+    family_sms_check_seconds: float = Field(default=5, gt=0)
+    family_sms_check_max_seconds: float = Field(default=300, gt=0)
+    family_sms_delivery_wait_seconds: float = Field(default=3600, ge=0)
 
     def sla_budget(self, priority: Priority) -> timedelta:
         hours = {

@@ -11,10 +11,13 @@ from services.registry.families.router import router as families_router
 from services.registry.markers.router import router as markers_router
 from services.registry.markers.router import statistics_router as marker_statistics_router
 from services.registry.movements.router import router as movements_router
+from services.registry.notices.handlers import HANDLERS as NOTICE_HANDLERS
+from services.registry.notices.models import OutboxItem
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
 from shared.app import create_service_app
+from shared.outbox.setup import OutboxSpec
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -35,4 +38,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             audit_router,
         ],
         startup=sealing,
+        # Departure SMS and returns reported to consular (services/registry/notices).
+        outbox=OutboxSpec(OutboxItem, NOTICE_HANDLERS),
     )

@@ -31,4 +31,5 @@ def load_models() -> None:
     from services.registry.families import models as family_models  # noqa: F401
     from services.registry.markers import models as marker_models  # noqa: F401
     from services.registry.movements import models as movement_models  # noqa: F401
+    from services.registry.notices import models as notice_models  # noqa: F401
     from services.registry.persons import models  # noqa: F401

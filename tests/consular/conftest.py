@@ -26,9 +26,10 @@ REGISTRAR = bearer("registrar")
 @pytest.fixture(autouse=True)
 def registry_behind_consular(consular_app: FastAPI, registry_app: FastAPI) -> Iterator[None]:
     """Consular's person checks go to the real registry app, in process."""
-    consular_app.state.registry_transport = httpx.ASGITransport(app=registry_app)
+    registry_url = consular_app.state.settings.registry_url
+    consular_app.state.peers.route(registry_url, httpx.ASGITransport(app=registry_app))
     yield
-    consular_app.state.registry_transport = None
+    consular_app.state.peers.route(registry_url, None)
 
 
 @dataclass

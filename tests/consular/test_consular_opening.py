@@ -193,7 +193,7 @@ async def test_a_registry_refusing_our_token_is_a_503_and_nothing_is_written(
     # A consular instance misconfigured with a token the real registry rejects.
     app = create_app(consular_settings.model_copy(update={"service_token": "not-a-token"}))
     async with app.router.lifespan_context(app):
-        app.state.registry_transport = httpx.ASGITransport(app=registry_app)
+        app.state.peers.route(consular_settings.registry_url, httpx.ASGITransport(app=registry_app))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.post(

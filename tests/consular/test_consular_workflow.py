@@ -153,8 +153,12 @@ async def test_family_notification_on_resolution(consular: httpx.AsyncClient) ->
     case = await move(consular, case, "resolved", resolution="assisted", notify_family=True)
     assert case["notify_family"] is True
     events = (await consular.get(f"/v1/cases/{case['id']}/timeline", headers=MOSCOW)).json()
-    assert events["items"][-1]["kind"] == "family_notification_requested"
-    assert events["items"][-1]["data"] == {"on": "resolution"}
+    requested, not_sent, task = events["items"][-3:]
+    assert requested["kind"] == "family_notification_requested"
+    assert requested["data"] == {"on": "resolution"}
+    # An unregistered person has no known family contacts: the officer must call.
+    assert not_sent["kind"] == "family_sms_not_sent"
+    assert task["kind"] == "follow_up_task" and "not registered" in task["data"]["detail"]
     # Reopened and resolved again without it: the earlier intent does not carry over.
     reopened = await move(consular, case, "in_progress")
     assert reopened["notify_family"] is False

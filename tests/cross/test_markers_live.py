@@ -92,6 +92,6 @@ async def test_with_consular_down_an_officer_gets_a_503_never_a_guess(live: Live
         try:
             down = await _markers(registry, pid, MOSCOW)
         finally:
-            live.restart("consular")
+            live.serve("consular")
         assert down.status_code == 503 and down.headers["Retry-After"]
         assert down.json()["type"].endswith("peer-unavailable")

@@ -30,6 +30,8 @@ class FakeGateway:
     default: str = "ok"  # ok, slow, 500, 400, drop
     slow_seconds: float = 2.0
     script: deque[str] = field(default_factory=deque)  # behaviours for the next requests
+    # Numbers the gateway always refuses (400), like a disconnected subscriber.
+    refused_numbers: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -55,6 +57,7 @@ class FakeGateway:
         with self.lock:
             self.received.clear()
             self.script.clear()
+            self.refused_numbers.clear()
             self.default = "ok"
             self.slow_seconds = 2.0
             self._ids = itertools.count(1)
@@ -95,6 +98,8 @@ def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             number = gateway.record(Received(self.path, dict(self.headers), body))
             if behaviour == "slow":
                 time.sleep(gateway.slow_seconds)
+            if str(body.get("to", "")).lstrip("+") in gateway.refused_numbers:
+                behaviour = "400"
             if behaviour == "500":
                 self._answer(503, {"error": "try later"})
             elif behaviour == "400":

@@ -48,12 +48,23 @@ async def test_an_english_message_is_gsm7(notifications: httpx.AsyncClient) -> N
 async def test_a_missing_param_is_named(notifications: httpx.AsyncClient) -> None:
     response = await notifications.post(
         "/v1/messages",
-        json=message_body(params={"case_number": "RU-MOW-2026-000123"}),
+        json=message_body(params={"hotline": "+74951234567"}),
         headers=SENDER,
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["errors"][0]["field"] == "params.hotline"
+    assert response.json()["errors"][0]["field"] == "params.case_number"
+
+
+async def test_without_a_hotline_the_hotline_sentence_is_left_out(
+    notifications: httpx.AsyncClient,
+) -> None:
+    for params in ({"case_number": "KG-1"}, {"case_number": "KG-1", "hotline": " "}):
+        queued = await queue(notifications, language="ru", params=params)
+        message = await notifications.get(f"/v1/messages/{queued['id']}", headers=bearer("admin"))
+        assert message.json()["text"] == (
+            "Открыто обращение №KG-1. Чтобы узнать статус, отправьте этот номер."
+        )
 
 
 async def test_an_unknown_param_is_refused(notifications: httpx.AsyncClient) -> None:

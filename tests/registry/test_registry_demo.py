@@ -21,9 +21,11 @@ async def test_demo_loads_once_and_behaves_like_registered_data(
     assert len(people) == 120
     assert all("SYNTHETIC DEMO" in p["locality"] for p in people)
 
-    # Found by a misspelled Latin surname (ы written i, one letter off).
-    target = next(p for p in people if p["last_name_latin"].startswith("Abdykadyrov"))
-    misspelled = target["last_name_latin"].replace("Abdykadyrov", "Abdikadirow")
+    # Found by a misspelled Latin surname (ы written i, в written w).
+    target = next(
+        p for p in people if "y" in p["last_name_latin"] and p["last_name_latin"].endswith("ov")
+    )
+    misspelled = target["last_name_latin"].replace("y", "i")[:-1] + "w"
     found = await registry.get("/v1/persons", params={"q": misspelled}, headers=REGISTRAR)
     assert target["id"] in [p["id"] for p in found.json()["items"]]
 

@@ -76,7 +76,7 @@ async def test_a_number_is_not_a_statistics_date(registry: httpx.AsyncClient) ->
     response = await registry.get("/v1/statistics/stock", params={"on": "0"}, headers=analyst)
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "on"
-    good = await registry.get("/v1/statistics/stock", params={"on": "2026-01-01"}, headers=analyst)
+    good = await registry.get("/v1/statistics/stock", params={"on": "2026-01-31"}, headers=analyst)
     assert good.status_code == 200, good.text
 
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from fastapi import FastAPI
 
+from services.registry.audit.verify import psycopg_url
+from services.registry.clock import today
+from services.registry.demo.bulk import copy_people
+from services.registry.demo.synthetic import iter_people
+from services.registry.settings import RegistrySettings
 from tests.registry.conftest import REGISTRAR, MakePerson, come_back, depart
 from tests.support.tokens import bearer
 
@@ -18,7 +25,7 @@ YEAR_2025 = {"from": "2025-01-01", "to": "2025-12-31"}
 
 @pytest.fixture
 async def population(registry: httpx.AsyncClient, make_person: MakePerson) -> None:
-    """On 2025-06-01: six men abroad in Russia (construction, F); of three women
+    """On 2025-05-31: six men abroad in Russia (construction, F); of three women
     who left for Kazakhstan (trade, G) one is abroad, one came back, one died."""
     for _ in range(6):
         pid = (await make_person(sex="M", birth_date="1990-01-01", region="KG-O"))["id"]
@@ -69,7 +76,7 @@ def _counts(items: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
     ("key", "expected"),
     [
         ("sex", [("F", 1), ("M", 6)]),
-        ("age_group", [("25-34", 1), ("35-44", 6)]),
+        ("age_group", [("25-29", 1), ("35-39", 6)]),
         ("region", [("KG-C", 1), ("KG-O", 6)]),
         ("destination_country", [("KZ", 1), ("RU", 6)]),
         ("sector", [("F", 6), ("G", 1)]),
@@ -83,7 +90,7 @@ async def test_stock_by_each_key(
     expected: list[tuple[str, int]],
 ) -> None:
     threshold(1)
-    items = await _items(registry, "stock", on="2025-06-01", by=key)
+    items = await _items(registry, "stock", on="2025-05-31", by=key)
     assert _counts(items, key) == expected
     assert all(set(c) == {key, "count", "suppressed"} for c in items)
 
@@ -94,7 +101,7 @@ async def test_stock_by_each_key(
         ("sex", [("departure", "F", 3), ("departure", "M", 6), ("return", "F", 1)]),
         (
             "age_group",
-            [("departure", "25-34", 3), ("departure", "35-44", 6), ("return", "25-34", 1)],
+            [("departure", "25-29", 3), ("departure", "35-39", 6), ("return", "25-29", 1)],
         ),
         ("region", [("departure", "KG-C", 3), ("departure", "KG-O", 6), ("return", "KG-C", 1)]),
         (
@@ -121,17 +128,17 @@ async def test_stock_moves_with_the_date_and_combines_keys(
 ) -> None:
     threshold(1)
     # Before the deceased woman died and the other came back: all three abroad.
-    april = await _items(registry, "stock", on="2025-04-15", by="sex,destination_country")
+    april = await _items(registry, "stock", on="2025-04-30", by="sex,destination_country")
     assert _counts(april, "sex", "destination_country") == [("F", "KZ", 3), ("M", "RU", 6)]
-    assert _counts(await _items(registry, "stock", on="2024-03-01")) == [(1,)]
-    assert await _items(registry, "stock", on="2023-01-01") == []
+    assert _counts(await _items(registry, "stock", on="2024-03-31")) == [(1,)]
+    assert await _items(registry, "stock", on="2023-01-31") == []
 
 
 async def test_small_cells_are_withheld_at_the_default_threshold(
     registry: httpx.AsyncClient, population: None
 ) -> None:
     response = await registry.get(
-        "/v1/statistics/stock", params={"on": "2025-06-01", "by": "sex"}, headers=ANALYST
+        "/v1/statistics/stock", params={"on": "2025-05-31", "by": "sex"}, headers=ANALYST
     )
     body = response.json()
     assert body["suppression_threshold"] == 5 and body["by"] == ["sex"]
@@ -157,9 +164,12 @@ async def test_small_cells_are_withheld_at_the_default_threshold(
         ("stock", {"by": "sex,sex"}, "by"),
         ("stock", {"by": "name"}, "by"),
         ("flows", {"by": "pin", **YEAR_2025}, "by"),
-        ("flows", {"from": "2025-12-31", "to": "2025-01-01"}, "to"),
-        ("flows", {"to": "2025-01-01"}, "from"),
+        ("flows", {"from": "2025-12-01", "to": "2025-01-31"}, "to"),
+        ("flows", {"from": "2025-01-02", "to": "2025-01-31"}, "from"),
+        ("flows", {"from": "2025-06-01", "to": "2025-06-05"}, "to"),
         ("stock", {"on": "2025-13-01"}, "on"),
+        ("stock", {"on": "2025-06-30", "by": "sex,region,sector,occupation"}, "by"),
+        ("stock", {"on": "2025-06-29"}, "on"),
     ],
 )
 async def test_bad_statistics_queries_are_422_naming_the_parameter(
@@ -194,3 +204,82 @@ async def test_others_may_not_see_statistics(
 ) -> None:
     response = await registry.get("/v1/statistics/stock", headers=headers)
     assert response.status_code == 403
+
+
+async def test_tables_as_csv_and_sdmx_csv(
+    registry: httpx.AsyncClient, population: None, threshold: Callable[[int], None]
+) -> None:
+    threshold(1)
+    params = {"on": "2025-05-31", "by": "sex,age_group"}
+    plain = await registry.get(
+        "/v1/statistics/stock", params=params, headers={**ANALYST, "Accept": "text/csv"}
+    )
+    assert plain.headers["content-type"].startswith("text/csv")
+    assert plain.text.splitlines() == [
+        "sex,age_group,count,suppressed",
+        "F,25-29,1,false",
+        "M,35-39,6,false",
+    ]
+    sdmx_accept = {**ANALYST, "Accept": "application/vnd.sdmx.data+csv"}
+    sdmx = await registry.get(
+        "/v1/statistics/flows", params={**YEAR_2025, "by": "sector"}, headers=sdmx_accept
+    )
+    assert sdmx.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
+    lines = sdmx.text.splitlines()
+    assert lines[0] == (
+        "DATAFLOW,REF_AREA,FLOW,ECONOMIC_ACTIVITY,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS"
+    )
+    assert lines[1] == "KG_MIGREG:DF_LM_FLOWS(1.0),KG,OUT,ISIC4_F,2025,6,PS,A"
+    threshold(5)
+    withheld = await registry.get(
+        "/v1/statistics/stock", params={"on": "2025-05-31", "by": "region"}, headers=sdmx_accept
+    )
+    assert withheld.text.splitlines()[1:] == [
+        "KG_MIGREG:DF_LM_STOCK(1.0),KG-C,2025-05,,PS,C",
+        "KG_MIGREG:DF_LM_STOCK(1.0),KG-O,2025-05,,PS,C",
+    ]
+
+
+async def test_the_default_period_is_the_last_complete_month(
+    registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    stock = (await registry.get("/v1/statistics/stock", headers=ANALYST)).json()
+    flows = (await registry.get("/v1/statistics/flows", headers=ANALYST)).json()
+    on = date.fromisoformat(stock["on"])
+    assert on == today(registry_settings).replace(day=1) - timedelta(days=1)
+    assert (flows["from"], flows["to"]) == (on.replace(day=1).isoformat(), on.isoformat())
+
+
+async def test_a_withheld_cell_cannot_be_recovered_from_two_tables_of_the_same_period(
+    registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    with psycopg.connect(psycopg_url(registry_settings.database_url)) as conn:
+        copy_people(conn, iter_people(400, seed=11))
+        conn.commit()
+    on = {"on": "2026-09-30"}
+    joint = await _items(registry, "stock", by="sex,region", **on)
+    margin = await _items(registry, "stock", by="sex", **on)
+    other = await _items(registry, "stock", by="sex,destination_country", **on)
+    assert any(c["suppressed"] for c in joint), "the test needs a withheld cell"
+
+    # The attacker knows a sex's total from the margin, or from a breakdown of
+    # it that shows every cell, and subtracts what the joint table shows.
+    totals: dict[str, int] = {c["sex"]: c["count"] for c in margin if not c["suppressed"]}
+    for table in (joint, other):
+        for sex in ("F", "M"):
+            row = [c for c in table if c["sex"] == sex]
+            if all(not c["suppressed"] for c in row):
+                totals.setdefault(sex, sum(c["count"] for c in row))
+    for table in (joint, other):
+        for sex, total in totals.items():
+            row = [c for c in table if c["sex"] == sex]
+            hidden = [c for c in row if c["suppressed"]]
+            # One withheld cell in a row with a known total would be recovered;
+            # there are always none or several, so only their sum is known.
+            assert len(hidden) != 1, (sex, total, row)
+    # The same holds down each region / country column (the other margin).
+    by_region = await _items(registry, "stock", by="region", **on)
+    shown_regions = {c["region"] for c in by_region if not c["suppressed"]}
+    for region in shown_regions:
+        column = [c for c in joint if c["region"] == region]
+        assert sum(c["suppressed"] for c in column) != 1, column

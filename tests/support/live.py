@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -28,16 +29,30 @@ class LiveSystem:
     urls: dict[str, str]
     env: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # When set, each process's log (stderr) is appended to <log_dir>/<name>.log.
+    log_dir: Path | None = None
 
     def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen([sys.executable, "-m", "migreg", *args], env=self.env)
+        log = None if self.log_dir is None else (self.log_dir / f"{name}.log").open("ab")
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "migreg", *args], env=self.env, stderr=log
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child has its own copy
         self.processes[name] = process
         return process
 
-    def restart(self, name: str) -> None:
-        """Start a stopped service again on its old port, and wait until it is ready."""
-        port = self.urls[name].rsplit(":", 1)[1]
-        wait_ready(self.urls[name], self.start(name, ["serve", name, "--port", port]))
+    def serve(self, service: str) -> None:
+        """(Re)start a service on its port and wait until it is ready."""
+        port = self.urls[service].rsplit(":", 1)[1]
+        self.start(service, ["serve", service, "--port", port])
+        wait_ready(self.urls[service], self.processes[service])
+
+    def log(self, name: str) -> str:
+        assert self.log_dir is not None
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)
@@ -49,7 +64,9 @@ class LiveSystem:
             process.wait()
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    # Generous: three services importing at once on two busy cores can take a while.
+    # (A process that dies is reported at once.)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -65,7 +82,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) 
 
 @contextmanager
 def live_system(
-    database_urls: Mapping[str, str], extra_env: Mapping[str, str] | None = None
+    database_urls: Mapping[str, str],
+    extra_env: Mapping[str, str] | None = None,
+    log_dir: Path | None = None,
 ) -> Iterator[LiveSystem]:
     ports = {service: free_port() for service in SERVICES}
     urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
@@ -75,7 +94,7 @@ def live_system(
         env[f"{service.upper()}_DATABASE_URL"] = database_urls[service]
         for peer in SERVICES:
             env[f"{service.upper()}_{peer.upper()}_URL"] = urls[peer]
-    system = LiveSystem(urls=urls, env=env)
+    system = LiveSystem(urls=urls, env=env, log_dir=log_dir)
     try:
         for service in SERVICES:
             system.start(service, ["serve", service, "--port", str(ports[service])])

@@ -272,6 +272,10 @@ EventKind = Literal[
     "person_linked",
     "transferred",
     "family_notification_requested",
+    "family_sms",
+    "family_sms_not_sent",
+    "follow_up_task",
+    "person_returned",
 ]
 
 

@@ -29,6 +29,7 @@ from services.consular.cases.workflow import (
     Priority,
 )
 from services.consular.consulates.models import Consulate
+from services.consular.family import service as family
 from services.consular.registry_client import fetch_person, fetch_protection
 from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal
@@ -120,6 +121,7 @@ async def open_case(
         timeline.record(
             session, case, "family_notification_requested", now, principal, on="opening"
         )
+        family.request_notice(session, case, "case_opened", now, principal)
     return case
 
 

@@ -23,6 +23,7 @@ from services.consular.cases.workflow import (
     TransitionRefused,
     check_transition,
 )
+from services.consular.family import service as family
 from shared.auth.principal import Principal
 from shared.errors import InvalidInput
 from shared.etag import check_if_match
@@ -92,4 +93,5 @@ async def apply_transition(
         timeline.record(
             session, case, "family_notification_requested", at, principal, on="resolution"
         )
+        family.request_notice(session, case, "case_resolved", at, principal)
     return case

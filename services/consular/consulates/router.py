@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from services.consular.access import Admin, Anyone
 from services.consular.consulates import service
@@ -34,6 +34,24 @@ async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateLis
     # Consulate contacts are public information: any authenticated caller may read them.
     rows = await service.list_consulates(session)
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/covering",
+    response_model=ConsulateOut,
+    summary="The consulate that serves a country and city (its hotline goes to families)",
+    responses=problems(NotFound),
+)
+async def covering(
+    session: DbSession,
+    principal: Anyone,
+    country: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", examples=["RU"])],
+    city: Annotated[str | None, Query(max_length=100, examples=["Kazan"])] = None,
+) -> ConsulateOut:
+    consulate = await service.covering(session, country, city)
+    if consulate is None:
+        raise NotFound(f"No consulate serves {country.upper()}.")
+    return ConsulateOut.model_validate(consulate)
 
 
 @router.get(

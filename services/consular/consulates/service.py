@@ -57,3 +57,20 @@ async def update_consulate(
     consulate.version += 1
     await session.flush()
     return consulate
+
+
+async def covering(session: AsyncSession, country: str, city: str | None) -> Consulate | None:
+    """The post that serves a place: the one in that city, else the country's embassy,
+    else any post in the country (first by code); None when the country has none."""
+    rows = (
+        await session.scalars(
+            select(Consulate).where(Consulate.country == country.upper()).order_by(Consulate.code)
+        )
+    ).all()
+    wanted = (city or "").strip().casefold()
+    in_city = [c for c in rows if wanted and c.city.casefold() == wanted]
+    embassy = [c for c in rows if c.kind == "embassy"]
+    for candidates in (in_city, embassy, list(rows)):
+        if candidates:
+            return candidates[0]
+    return None

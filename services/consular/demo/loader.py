@@ -22,6 +22,7 @@ from services.consular.cases.schemas import CaseCreate, PersonDetails, Transitio
 from services.consular.cases.service import open_case
 from services.consular.cases.transitions import apply_transition
 from services.consular.cases.workflow import CaseStatus, Resolution
+from services.consular.consulates.models import Consulate
 from services.consular.settings import ConsularSettings
 from shared.auth.principal import Principal, Role
 from shared.db import make_engine, make_sessionmaker
@@ -74,6 +75,7 @@ async def _load(database_url: str) -> str:
             )
             if existing is not None:
                 return "demo cases already loaded"
+            await _demo_hotlines(session)
             state = State({"settings": settings})
             now = datetime.now(UTC)
             for demo in DEMO_CASES:
@@ -81,6 +83,19 @@ async def _load(database_url: str) -> str:
         return f"{len(DEMO_CASES)} demo cases at RU-MOW, KZ-ALA and TR-IST"
     finally:
         await engine.dispose()
+
+
+async def _demo_hotlines(session: AsyncSession) -> None:
+    """Every consulate without a hotline gets an obviously fictitious one (+996 000 000 0NN),
+    so demo SMS show where the hotline goes; real numbers come from the ministry."""
+    consulates = (
+        await session.scalars(
+            select(Consulate).where(Consulate.hotline.is_(None)).order_by(Consulate.code)
+        )
+    ).all()
+    for index, consulate in enumerate(consulates, start=1):
+        consulate.hotline = f"+996000000{index:03d}"
+        consulate.version += 1
 
 
 async def _open(session: AsyncSession, state: State, demo: DemoCase, now: datetime) -> None:

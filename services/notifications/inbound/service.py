@@ -161,12 +161,9 @@ async def _case_reply(
         language = match.language
     label = STATUS_LABELS.get(case.status, {}).get(language, case.status)
     updated = case.updated_at.astimezone(ZoneInfo(settings.default_time_zone)).strftime("%d.%m.%Y")
-    params = {
-        "case_number": case.case_number,
-        "status": label,
-        "updated": updated,
-        "hotline": case.hotline or "-",
-    }
+    params = {"case_number": case.case_number, "status": label, "updated": updated}
+    if case.hotline:  # else the template's optional hotline part is left out
+        params["hotline"] = case.hotline
     return "case_status_reply", params, language
 
 

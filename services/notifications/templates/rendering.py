@@ -42,10 +42,35 @@ def placeholder_names(body: str) -> list[str]:
     return names
 
 
+# An optional part: ``[ Hotline: {hotline}]`` is left out, brackets and all, when any
+# placeholder in it has no value, so a text never shows a blank or a dash.
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _parts(body: str) -> list[tuple[str, bool]]:
+    """The body as (text, optional) parts, in order."""
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for match in _OPTIONAL.finditer(body):
+        parts += [(body[at : match.start()], False), (match.group(1), True)]
+        at = match.end()
+    return [*parts, (body[at:], False)]
+
+
+def _fill(text: str, params: Mapping[str, str]) -> str:
+    return "".join(
+        literal + (params[name] if name is not None else "") for literal, name in parse_body(text)
+    )
+
+
 def render(body: str, params: Mapping[str, str]) -> str:
-    """The text with every placeholder filled; params must match exactly."""
+    """The text with every placeholder filled; params must match exactly, except that
+    those only in optional ``[...]`` parts may be left out (the part is dropped)."""
     wanted = placeholder_names(body)
-    missing = [n for n in wanted if n not in params]
+    required = [
+        n for text, optional in _parts(body) if not optional for n in placeholder_names(text)
+    ]
+    missing = [n for n in required if n not in params]
     if missing:
         error = InvalidInput(("params", missing[0]), "missing: the template needs this value")
         for name in missing[1:]:
@@ -59,6 +84,9 @@ def render(body: str, params: Mapping[str, str]) -> str:
             ("params", unknown[0]),
             f"not a placeholder of this template (it has: {', '.join(wanted) or 'none'})",
         )
-    return "".join(
-        literal + (params[name] if name is not None else "") for literal, name in parse_body(body)
-    )
+    filled = []
+    for text, optional in _parts(body):
+        if optional and any(not params.get(n, "").strip() for n in placeholder_names(text)):
+            continue
+        filled.append(_fill(text, params))
+    return "".join(filled).strip()

@@ -41,43 +41,47 @@ def _template(key: str, *, ky: str, ru: str, en: str) -> tuple[SeedTemplate, ...
 
 
 SEED_TEMPLATES: Final[tuple[SeedTemplate, ...]] = (
+    # A hotline sentence is an optional part ``[...]``: left out when the consulate has
+    # no hotline, rather than printing a blank.
     *_template(
         "departure_registered",
-        ky="{name}, чет өлкөгө чыгууңуз катталды ({country}). "
-        "Элчиликтин ишеним телефону: {hotline}",
-        ru="{name}, ваш выезд зарегистрирован ({country}). Горячая линия консульства: {hotline}",
-        en="{name}, your departure to {country} has been registered. Consulate hotline: {hotline}",
+        ky="{name} чет өлкөгө чыгуусу катталды ({country})."
+        "[ Элчиликтин ишеним телефону: {hotline}]",
+        ru="Выезд {name} зарегистрирован ({country}).[ Горячая линия консульства: {hotline}]",
+        en="The departure of {name} to {country} has been registered."
+        "[ Consulate hotline: {hotline}]",
     ),
     *_template(
         "case_opened",
-        ky="№{case_number} кайрылуу ачылды. Абалын билүү үчүн ушул номерди жөнөтүңүз. "
-        "Ишеним телефону: {hotline}",
-        ru="Открыто обращение №{case_number}. Чтобы узнать статус, отправьте этот номер. "
-        "Горячая линия: {hotline}",
-        en="Case {case_number} has been opened. Text this case number to get its status. "
-        "Consulate hotline: {hotline}",
+        ky="№{case_number} кайрылуу ачылды. Абалын билүү үчүн ушул номерди жөнөтүңүз."
+        "[ Ишеним телефону: {hotline}]",
+        ru="Открыто обращение №{case_number}. Чтобы узнать статус, отправьте этот номер."
+        "[ Горячая линия: {hotline}]",
+        en="Case {case_number} has been opened. Text this case number to get its status."
+        "[ Consulate hotline: {hotline}]",
     ),
     *_template(
         "case_status_changed",
-        ky="№{case_number} кайрылуунун абалы өзгөрдү: {status}. "
-        "Элчиликтин ишеним телефону: {hotline}",
-        ru="Статус обращения №{case_number} изменён: {status}. "
-        "Горячая линия консульства: {hotline}",
-        en="Case {case_number} status changed: {status}. Consulate hotline: {hotline}",
+        ky="№{case_number} кайрылуунун абалы өзгөрдү: {status}."
+        "[ Элчиликтин ишеним телефону: {hotline}]",
+        ru="Статус обращения №{case_number} изменён: {status}."
+        "[ Горячая линия консульства: {hotline}]",
+        en="Case {case_number} status changed: {status}.[ Consulate hotline: {hotline}]",
     ),
     *_template(
         "case_resolved",
-        ky="№{case_number} кайрылуу чечилди. Суроолор боюнча элчиликтин ишеним телефону: {hotline}",
-        ru="Обращение №{case_number} решено. Остались вопросы? "
-        "Горячая линия консульства: {hotline}",
-        en="Case {case_number} has been resolved. Questions? Consulate hotline: {hotline}",
+        ky="№{case_number} кайрылуу чечилди."
+        "[ Суроолор боюнча элчиликтин ишеним телефону: {hotline}]",
+        ru="Обращение №{case_number} решено.[ Остались вопросы? "
+        "Горячая линия консульства: {hotline}]",
+        en="Case {case_number} has been resolved.[ Questions? Consulate hotline: {hotline}]",
     ),
     *_template(
         "case_status_reply",
-        ky="№{case_number} кайрылуунун абалы: {status}. Жаңыртылды: {updated}. "
-        "Ишеним телефону: {hotline}",
-        ru="Обращение №{case_number}: {status}. Обновлено: {updated}. Горячая линия: {hotline}",
-        en="Case {case_number}: {status}. Updated: {updated}. Consulate hotline: {hotline}",
+        ky="№{case_number} кайрылуунун абалы: {status}. Жаңыртылды: {updated}."
+        "[ Ишеним телефону: {hotline}]",
+        ru="Обращение №{case_number}: {status}. Обновлено: {updated}.[ Горячая линия: {hotline}]",
+        en="Case {case_number}: {status}. Updated: {updated}.[ Consulate hotline: {hotline}]",
     ),
     # Same answer for an unknown number and for a phone not linked to the case:
     # the reply must not reveal whether a case exists.

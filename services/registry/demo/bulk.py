@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 import psycopg
 
 from services.registry.demo.synthetic import DemoPerson
-from services.registry.persons.service import name_key_rows
+from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
 from services.registry.persons.status import status_from_movements
 
 PERSON_COLUMNS = (
     "id, pin, last_name, first_name, patronymic, last_name_latin, first_name_latin, sex, "
-    "birth_date, phone, region, locality, language, status, version"
+    "birth_date, phone, region, locality, language, status, version, name_tokens"
 )
 FAMILY_COLUMNS = (
     "id, person_id, relation, last_name, first_name, birth_date, sex, pin, phone, language, "
@@ -60,13 +60,21 @@ def copy_people(
 def _copy_batch(conn: psycopg.Connection, people: list[DemoPerson], counts: LoadCounts) -> None:
     now = datetime.now(UTC)
     person_rows: list[tuple[object, ...]] = []
-    key_rows: list[tuple[object, ...]] = []
+    tokens: set[str] = set()
     family_rows: list[tuple[object, ...]] = []
     movement_rows: list[tuple[object, ...]] = []
     for person in people:
         pid = uuid.uuid4()
         last_kind = person.movements[-1].kind if person.movements else None
         status = status_from_movements(last_kind)
+        names = search_tokens(
+            person.last_name,
+            person.first_name,
+            person.patronymic,
+            person.last_name_latin,
+            person.first_name_latin,
+        )
+        tokens.update(t.removeprefix(PATRONYMIC_MARK) for t in names)
         person_rows.append(
             (
                 pid,
@@ -84,16 +92,9 @@ def _copy_batch(conn: psycopg.Connection, people: list[DemoPerson], counts: Load
                 person.language,
                 status,
                 1,
+                names,
             )
         )
-        names = (
-            person.last_name,
-            person.first_name,
-            person.patronymic,
-            person.last_name_latin,
-            person.first_name_latin,
-        )
-        key_rows += [(pid, key, exact) for key, exact in name_key_rows(*names).items()]
         family_rows += _family_rows(pid, person, now)
         movement_rows += _movement_rows(pid, person)
         counts.abroad += status == "abroad"
@@ -101,13 +102,17 @@ def _copy_batch(conn: psycopg.Connection, people: list[DemoPerson], counts: Load
     # at the end of the statement, so one COPY per table is enough.
     for table, columns, rows in (
         ("persons", PERSON_COLUMNS, person_rows),
-        ("person_name_keys", "person_id, key, exact", key_rows),
         ("family_members", FAMILY_COLUMNS, family_rows),
         ("movements", MOVEMENT_COLUMNS, movement_rows),
     ):
         with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+    conn.execute(
+        "INSERT INTO name_vocabulary (key, token) SELECT * FROM unnest(%s::text[], %s::text[]) "
+        "ON CONFLICT DO NOTHING",
+        tuple(map(list, zip(*vocabulary_rows(tokens), strict=True))),
+    )
     counts.persons += len(person_rows)
     counts.family_members += len(family_rows)
     counts.movements += len(movement_rows)

@@ -18,10 +18,12 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import accumulate
 from typing import Generic, Literal, TypeVar
 
 from services.registry.clock import years_after, years_before
+from services.registry.demo.names import NameBook, latin, patronymic, surname_for
 from services.registry.persons.pin import Sex, make_pin
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO"
@@ -99,94 +101,41 @@ class _Weighted(Generic[T]):
 
 
 # --- reference tables ---------------------------------------------------------
-# (Cyrillic, Latin) male surname forms; the female form appends а / a.
-SURNAMES = (
-    ("Абдыкадыров", "Abdykadyrov"),
-    ("Жээнбеков", "Zheenbekov"),
-    ("Токтогулов", "Toktogulov"),
-    ("Садыров", "Sadyrov"),
-    ("Осмонов", "Osmonov"),
-    ("Мамытов", "Mamytov"),
-    ("Бакиев", "Bakiev"),
-    ("Үсөнов", "Usonov"),
-    ("Асанов", "Asanov"),
-    ("Жумабаев", "Zhumabaev"),
-    ("Исаков", "Isakov"),
-    ("Кадыров", "Kadyrov"),
-    ("Эсенов", "Esenov"),
-    ("Турдубаев", "Turdubaev"),
-    ("Сыдыков", "Sydykov"),
-    ("Бейшеналиев", "Beishenaliev"),
-    ("Ормонов", "Ormonov"),
-    ("Алыбаев", "Alybaev"),
-    ("Шаршенов", "Sharshenov"),
-    ("Керимбеков", "Kerimbekov"),
-    ("Абдраимов", "Abdraimov"),
-    ("Темиров", "Temirov"),
-    ("Бообеков", "Boobekov"),
-    ("Өмүрбеков", "Omurbekov"),
-    ("Чыныбаев", "Chynybaev"),
-    ("Ташиев", "Tashiev"),
-    ("Маматов", "Mamatov"),
-    ("Сатыбалдиев", "Satybaldiev"),
-    ("Жолдошев", "Zholdoshev"),
-    ("Нурматов", "Nurmatov"),
-)
-MALE_NAMES = (
-    ("Нурлан", "Nurlan"),
-    ("Бакыт", "Bakyt"),
-    ("Азамат", "Azamat"),
-    ("Эрлан", "Erlan"),
-    ("Улан", "Ulan"),
-    ("Тимур", "Timur"),
-    ("Асан", "Asan"),
-    ("Талант", "Talant"),
-    ("Канат", "Kanat"),
-    ("Марат", "Marat"),
-    ("Айбек", "Aibek"),
-    ("Бектур", "Bektur"),
-    ("Нурбек", "Nurbek"),
-    ("Адилет", "Adilet"),
-    ("Мирлан", "Mirlan"),
-    ("Данияр", "Daniiar"),
-    ("Жолдош", "Zholdosh"),
-    ("Үсөн", "Uson"),
-    ("Эмил", "Emil"),
-    ("Темирлан", "Temirlan"),
-)
-FEMALE_NAMES = (
-    ("Айгүл", "Aigul"),
-    ("Айпери", "Aiperi"),
-    ("Жылдыз", "Zhyldyz"),
-    ("Чолпон", "Cholpon"),
-    ("Гүлнара", "Gulnara"),
-    ("Мээрим", "Meerim"),
-    ("Бермет", "Bermet"),
-    ("Нургүл", "Nurgul"),
-    ("Асел", "Asel"),
-    ("Элнура", "Elnura"),
-    ("Бегимай", "Begimai"),
-    ("Жаркын", "Zharkyn"),
-    ("Айжан", "Aizhan"),
-    ("Назира", "Nazira"),
-    ("Динара", "Dinara"),
-    ("Айдай", "Aidai"),
-    ("Каныкей", "Kanykei"),
-    ("Салтанат", "Saltanat"),
+# Every proportion below is documented with its source in bench/README.md
+# ("Synthetic country"); figures are rounded, the shape is what matters.
+
+# Sex of labour migrants: about two men for every woman (NSC KR, Kyrgyz
+# Integrated Household Survey, labour migration module).
+_MALE_SHARE = 0.66
+# Age of labour migrants on the demo day, five-year groups (same survey:
+# median around 30, few past 55): (youngest, oldest, weight).
+_AGE_GROUPS = _Weighted(
+    [
+        ((18, 19), 4),
+        ((20, 24), 18),
+        ((25, 29), 21),
+        ((30, 34), 18),
+        ((35, 39), 14),
+        ((40, 44), 10),
+        ((45, 49), 7),
+        ((50, 54), 5),
+        ((55, 60), 3),
+    ]
 )
 
-# Region code, weight (share of migrants from there), towns. Localities carry
-# the synthetic mark already, so every person shares these few string objects.
+# Region code (ISO 3166-2:KG), weight = permanent population in thousands
+# (NSC KR, population by region at 1 January 2024, rounded), towns. Localities
+# carry the synthetic mark already, so every person shares these few strings.
 _REGIONS = (
-    ("KG-O", 22, ("Kara-Suu", "Özgön", "Nookat", "Aravan", "Kara-Kulja")),
-    ("KG-J", 20, ("Bazar-Korgon", "Kochkor-Ata", "Suzak", "Tash-Kömür", "Toktogul")),
-    ("KG-B", 12, ("Batken", "Kyzyl-Kiya", "Isfana", "Sülüktü", "Kadamjay")),
-    ("KG-GO", 6, ("Osh",)),
-    ("KG-C", 12, ("Tokmok", "Kant", "Kara-Balta", "Sokuluk", "Belovodskoye")),
-    ("KG-GB", 10, ("Bishkek",)),
-    ("KG-Y", 6, ("Karakol", "Balykchy", "Cholpon-Ata", "Tüp")),
-    ("KG-N", 6, ("Naryn", "At-Bashy", "Kochkor")),
-    ("KG-T", 6, ("Talas", "Kara-Buura", "Bakay-Ata")),
+    ("KG-O", 1404, ("Kara-Suu", "Özgön", "Nookat", "Aravan", "Kara-Kulja")),
+    ("KG-J", 1339, ("Bazar-Korgon", "Kochkor-Ata", "Suzak", "Tash-Kömür", "Toktogul")),
+    ("KG-GB", 1174, ("Bishkek",)),
+    ("KG-C", 1010, ("Tokmok", "Kant", "Kara-Balta", "Sokuluk", "Belovodskoye")),
+    ("KG-B", 565, ("Batken", "Kyzyl-Kiya", "Isfana", "Sülüktü", "Kadamjay")),
+    ("KG-Y", 524, ("Karakol", "Balykchy", "Cholpon-Ata", "Tüp")),
+    ("KG-GO", 362, ("Osh",)),
+    ("KG-N", 310, ("Naryn", "At-Bashy", "Kochkor")),
+    ("KG-T", 275, ("Talas", "Kara-Buura", "Bakay-Ata")),
 )
 _REGION_PICK = _Weighted([(code, weight) for code, weight, _ in _REGIONS])
 _LOCALITIES = {
@@ -200,11 +149,14 @@ _LANGUAGE_PICK = {
     False: _Weighted(list(zip(_LANGUAGES, (85, 14, 1), strict=True))),
 }
 
-# Country, weight, ((city, weight), ...).
+# Country, weight (share of departures, %), ((city, weight), ...): Russia
+# first by far, then Kazakhstan, Türkiye, South Korea and a tail (IOM
+# Kyrgyzstan migration profile; Ministry of Labour, Social Security and
+# Migration estimates of citizens abroad).
 _DESTINATIONS = (
     (
         "RU",
-        62,
+        72,
         (
             ("Moscow", 50),
             ("Saint Petersburg", 20),
@@ -213,9 +165,14 @@ _DESTINATIONS = (
             ("Kazan", 8),
         ),
     ),
-    ("KZ", 22, (("Almaty", 70), ("Astana", 30))),
-    ("TR", 8, (("Istanbul", 1),)),
-    ("KR", 8, (("Seoul", 60), ("Incheon", 40))),
+    ("KZ", 11, (("Almaty", 70), ("Astana", 30))),
+    ("TR", 5, (("Istanbul", 80), ("Antalya", 20))),
+    ("KR", 4, (("Seoul", 60), ("Incheon", 40))),
+    ("AE", 2, (("Dubai", 1),)),
+    ("DE", 2, (("Berlin", 50), ("Munich", 50))),
+    ("US", 2, (("New York", 60), ("Chicago", 40))),
+    ("GB", 1, (("London", 1),)),
+    ("UZ", 1, (("Tashkent", 1),)),
 )
 _COUNTRY_PICK = _Weighted([(code, weight) for code, weight, _ in _DESTINATIONS])
 _CITY_PICK = {code: _Weighted(cities) for code, _, cities in _DESTINATIONS}
@@ -249,12 +206,30 @@ _RETURN_REASONS: tuple[ReturnReason, ...] = (
 _RETURN_PICK = _Weighted(list(zip(_RETURN_REASONS, (55, 15, 7, 8, 5, 10), strict=True)))
 
 # Operator codes; the subscriber part always starts with 0 (see _Numbers).
-_PHONE_PREFIXES = ("555", "700", "770", "505", "220", "990")
+# The first six as before (small populations keep their numbers), then the
+# rest of the mobile ranges: 5.6 million distinct numbers, enough for a country.
+_PHONE_PREFIXES = (
+    "555",
+    "700",
+    "770",
+    "505",
+    "220",
+    "990",
+    *(
+        str(code)
+        for code in (*range(221, 230), *range(500, 510), *range(550, 560), *range(701, 710))
+        if str(code) not in {"555", "505"}
+    ),
+    *(str(code) for code in (*range(771, 780), 995, 996, 997, 998, 999)),
+)
 
 # Relatives are born no earlier than this (keeps everyone plausibly alive).
 _OLDEST_BIRTH = date(1931, 1, 1)
 
 _ABROAD_SHARE = 0.60
+# Of those who travel, the share who go every spring and come back for the
+# winter (construction and agriculture seasons); the rest stay a year or more.
+_SEASONAL_SHARE = 0.45
 # Of the families with children, the share where the other parent is not recorded.
 _SINGLE_PARENT_SHARE = 0.2
 _RETURNED_SHARE = 0.15
@@ -269,9 +244,14 @@ def generate_people(count: int, seed: int = 2026) -> list[DemoPerson]:
 def iter_people(count: int, seed: int = 2026, *, as_of: date = DEMO_AS_OF) -> Iterator[DemoPerson]:
     """The same people as :func:`generate_people`, one at a time (for bulk loads)."""
     # Reproducibility is the point here, not unpredictability.
-    maker = _Maker(random.Random(seed), as_of)  # noqa: S311
+    maker = _Maker(random.Random(seed), as_of, seed)  # noqa: S311
     for _ in range(count):
         yield maker.person()
+
+
+@lru_cache(maxsize=4)
+def _name_book(seed: int) -> NameBook:
+    return NameBook(seed)
 
 
 class _Numbers:
@@ -304,26 +284,29 @@ class _Numbers:
 class _Maker:
     """Draws one person at a time from a single seeded random stream."""
 
-    def __init__(self, rng: random.Random, as_of: date) -> None:
+    def __init__(self, rng: random.Random, as_of: date, seed: int) -> None:
         self.rng = rng
         self.as_of = as_of
         self.numbers = _Numbers(rng)
+        self.names = _name_book(seed)
 
     def person(self) -> DemoPerson:
         rng = self.rng
-        sex: Sex = "M" if rng.random() < 0.7 else "F"  # most migrants are men
-        born = self._birth_date(18, 60, mode=28)
-        surname = rng.choice(SURNAMES)
-        first = rng.choice(MALE_NAMES if sex == "M" else FEMALE_NAMES)
+        sex: Sex = "M" if rng.random() < _MALE_SHARE else "F"
+        born = self._birth_date()
+        family_surname = self.names.family_surname(rng)
+        first = self.names.given(rng, sex)
         region = _REGION_PICK.pick(rng)
         language = self._language(region)
+        last = surname_for(family_surname, sex)
         person = DemoPerson(
             pin=self.numbers.pin(sex, born),
-            last_name=_surname(surname[0], sex, cyrillic=True),
-            first_name=first[0],
-            patronymic=self._patronymic(sex),
-            last_name_latin=_surname(surname[1], sex, cyrillic=False),
-            first_name_latin=first[1],
+            last_name=last,
+            first_name=first,
+            # "Азамат уулу" already names the father.
+            patronymic=None if family_surname.startswith("+") else self._patronymic(sex),
+            last_name_latin=latin(last),
+            first_name_latin=latin(first),
             sex=sex,
             birth_date=born,
             phone=self.numbers.phone() if rng.random() < 0.95 else None,
@@ -331,7 +314,7 @@ class _Maker:
             locality=rng.choice(_LOCALITIES[region]),
             language=language,
         )
-        person.family = _FamilyMaker(self, person, surname).family()
+        person.family = _FamilyMaker(self, person, family_surname).family()
         person.movements = self._movements(born)
         return person
 
@@ -339,23 +322,19 @@ class _Maker:
     def birth_date_between(self, earliest: date, latest: date) -> date:
         return earliest + timedelta(days=self.rng.randint(0, max(0, (latest - earliest).days)))
 
-    def _birth_date(self, min_age: int, max_age: int, mode: int) -> date:
-        # Ages cluster around `mode`, as labour migrants are mostly young.
-        latest = years_before(self.as_of, min_age)
-        earliest = years_before(self.as_of, max_age + 1) + timedelta(days=1)
-        span = (latest - earliest).days
-        peak = (years_before(self.as_of, mode) - earliest).days
-        offset = round(self.rng.triangular(0, span, peak))
-        return earliest + timedelta(days=offset)
+    def _birth_date(self) -> date:
+        # An age group by the migrants' age profile, then a day within it.
+        youngest, oldest = _AGE_GROUPS.pick(self.rng)
+        latest = years_before(self.as_of, youngest)
+        earliest = years_before(self.as_of, oldest + 1) + timedelta(days=1)
+        return self.birth_date_between(earliest, latest)
 
     def _language(self, region: str) -> Language:
         return _LANGUAGE_PICK[region in _RUSSIAN_LEANING].pick(self.rng)
 
     def _patronymic(self, sex: Sex) -> str:
-        father = self.rng.choice(MALE_NAMES)[0]
-        if self.rng.random() < 0.4:  # Kyrgyz form: "son/daughter of <father>"
-            return f"{father} {'уулу' if sex == 'M' else 'кызы'}"
-        return father + ("ович" if sex == "M" else "овна")  # all fathers end in a consonant
+        father = self.names.given(self.rng, "M")
+        return patronymic(father, sex, kyrgyz_form=self.rng.random() < 0.4)
 
     def _movements(self, born: date) -> list[DemoMovement]:
         draw = self.rng.random()
@@ -368,11 +347,11 @@ class _Maker:
 class _FamilyMaker:
     """One person's family: spouse, children, a parent, maybe a sibling."""
 
-    def __init__(self, maker: _Maker, person: DemoPerson, surname: tuple[str, str]) -> None:
+    def __init__(self, maker: _Maker, person: DemoPerson, surname: str) -> None:
         self.maker = maker
         self.rng = maker.rng
         self.person = person
-        self.surname = surname[0]
+        self.surname = surname
         self.members: list[DemoFamilyMember] = []
 
     def family(self) -> list[DemoFamilyMember]:
@@ -404,7 +383,7 @@ class _FamilyMaker:
         self.members.append(
             DemoFamilyMember(
                 relation=relation,
-                last_name=_surname(self.surname, sex, cyrillic=True),
+                last_name=surname_for(self.surname, sex),
                 first_name=self._first_name(sex),
                 birth_date=born,
                 sex=sex,
@@ -421,12 +400,11 @@ class _FamilyMaker:
         # Redraw a few times so siblings rarely share a name; give up rather
         # than loop, since a repeat is harmless.
         taken = {self.person.first_name, *(m.first_name for m in self.members)}
-        pool = MALE_NAMES if sex == "M" else FEMALE_NAMES
-        name = self.rng.choice(pool)[0]
+        name = self.maker.names.given(self.rng, sex)
         for _ in range(3):
             if name not in taken:
                 break
-            name = self.rng.choice(pool)[0]
+            name = self.maker.names.given(self.rng, sex)
         return name
 
     def _spouse(self) -> int:
@@ -505,6 +483,7 @@ class _Journeys:
         self.maker = maker
         self.rng = maker.rng
         self.earliest = earliest  # no one leaves before adulthood
+        self.seasonal = self.rng.random() < _SEASONAL_SHARE
 
     def build(self, abroad_now: bool) -> list[DemoMovement]:
         latest = self.maker.as_of - timedelta(days=1)
@@ -513,13 +492,13 @@ class _Journeys:
         moves: list[DemoMovement] = []  # newest first until the final reverse
         cursor = latest  # every earlier event happens on or before this day
         if abroad_now:
-            departed = self._back_from(cursor, self.rng.randint(0, 1_400))
+            departed = self._back_from(cursor, self._days_since_departure(cursor))
             moves.append(self._departure(departed))
             cursor = departed - timedelta(days=self.rng.randint(30, 365))
         # A returned person has at least one completed trip; anyone may have up
-        # to three, each earlier one less likely than the last.
+        # to three (a seasonal worker six), each earlier one less likely.
         trip_required = not abroad_now
-        for _ in range(3):
+        for _ in range(6 if self.seasonal else 3):
             if cursor < self.earliest or (not trip_required and self.rng.random() < 0.5):
                 break
             trip_required = False
@@ -531,13 +510,33 @@ class _Journeys:
         moves.reverse()
         return moves
 
+    def _days_since_departure(self, cursor: date) -> int:
+        if not self.seasonal:
+            return self.rng.randint(0, 1_400)
+        # Left this spring (March to May), or last spring if it is not yet March.
+        year = cursor.year if cursor.month >= 3 else cursor.year - 1
+        left = date(year, 3, 1) + timedelta(days=self.rng.randint(0, 91))
+        return max(0, (cursor - left).days)
+
     def _trip_ending_by(self, cursor: date) -> tuple[DemoMovement, DemoMovement] | None:
         """A (return, departure) pair, newest first, with the return on or before ``cursor``."""
-        returned = self._back_from(cursor, self.rng.randint(0, 900))
-        departed = max(self.earliest, returned - timedelta(days=self.rng.randint(60, 730)))
+        if self.seasonal:
+            returned, departed = self._season_ending_by(cursor)
+        else:
+            returned = self._back_from(cursor, self.rng.randint(0, 900))
+            departed = returned - timedelta(days=self.rng.randint(60, 730))
+        departed = max(self.earliest, departed)
         if returned <= departed:
             return None
         return self._return(returned), self._departure(departed)
+
+    def _season_ending_by(self, cursor: date) -> tuple[date, date]:
+        """(return, departure) of the latest season: back in October to December
+        of a year, gone since March to May of the same year."""
+        year = cursor.year if cursor >= date(cursor.year, 10, 1) else cursor.year - 1
+        returned = min(cursor, date(year, 10, 1) + timedelta(days=self.rng.randint(0, 91)))
+        departed = date(year, 3, 1) + timedelta(days=self.rng.randint(0, 91))
+        return returned, departed
 
     def _back_from(self, cursor: date, back: int) -> date:
         return max(self.earliest, cursor - timedelta(days=back))
@@ -565,12 +564,6 @@ class _Journeys:
 
 
 # --- small date and choice helpers -------------------------------------------
-def _surname(male_form: str, sex: Sex, *, cyrillic: bool) -> str:
-    if sex == "M":
-        return male_form
-    return male_form + ("а" if cyrillic else "a")
-
-
 def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 

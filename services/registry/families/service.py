@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,8 +57,7 @@ async def _check_caregiver(
     today: date,
     child_id: uuid.UUID | None = None,
 ) -> None:
-    if child_relation != "child" or not risk.is_minor(child_born, today):
-        raise InvalidInput("caregiver_id", "only a minor child has a caregiver")
+    check_may_have_caregiver(child_relation, child_born, today)
     if caregiver_id == child_id:
         raise InvalidInput("caregiver_id", "a child cannot be their own caregiver")
     caregiver = await session.get(FamilyMember, caregiver_id)
@@ -83,37 +83,49 @@ def _check_birth_date(born: date, today: date) -> None:
         raise InvalidInput("birth_date", f"is before {KG_PIN_RULES.min_birth_year}")
 
 
-async def add_member(
-    session: AsyncSession, person: Person, data: FamilyMemberCreate, settings: RegistrySettings
-) -> FamilyMember:
-    on = today(settings)
+def checked_member(
+    data: FamilyMemberCreate, settings: RegistrySettings, on: date
+) -> dict[str, Any]:
+    """A family member row's values once the rules every new member passes hold
+    (the API and bulk import both call this); the caregiver is checked apart."""
     _check_birth_date(data.birth_date, on)
     if data.pin:
         check_pin(data.pin, data.sex, data.birth_date, on)
     phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
     if data.sms_consent and phone is None:
         raise InvalidInput("sms_consent", "SMS consent needs a phone number")
+    given_at = (data.sms_consent_given_at or datetime.now(UTC)) if data.sms_consent else None
+    if given_at is not None:
+        _check_given_at(given_at)
+    return {
+        "relation": data.relation,
+        "last_name": data.last_name,
+        "first_name": data.first_name,
+        "birth_date": data.birth_date,
+        "sex": data.sex,
+        "pin": data.pin,
+        "phone": phone,
+        "language": data.language,
+        "consent_given_at": given_at,
+        "consent_method": (data.sms_consent_method or "in_person") if data.sms_consent else None,
+    }
+
+
+def check_may_have_caregiver(child_relation: str, child_born: date, on: date) -> None:
+    if child_relation != "child" or not risk.is_minor(child_born, on):
+        raise InvalidInput("caregiver_id", "only a minor child has a caregiver")
+
+
+async def add_member(
+    session: AsyncSession, person: Person, data: FamilyMemberCreate, settings: RegistrySettings
+) -> FamilyMember:
+    on = today(settings)
+    values = checked_member(data, settings, on)
     if data.caregiver_id:
         await _check_caregiver(
             session, person.id, data.caregiver_id, data.relation, data.birth_date, on
         )
-    given_at = (data.sms_consent_given_at or datetime.now(UTC)) if data.sms_consent else None
-    if given_at is not None:
-        _check_given_at(given_at)
-    member = FamilyMember(
-        person_id=person.id,
-        relation=data.relation,
-        last_name=data.last_name,
-        first_name=data.first_name,
-        birth_date=data.birth_date,
-        sex=data.sex,
-        pin=data.pin,
-        phone=phone,
-        language=data.language,
-        consent_given_at=given_at,
-        consent_method=(data.sms_consent_method or "in_person") if data.sms_consent else None,
-        caregiver_id=data.caregiver_id,
-    )
+    member = FamilyMember(person_id=person.id, caregiver_id=data.caregiver_id, **values)
     session.add(member)
     await session.flush()
     return member

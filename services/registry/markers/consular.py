@@ -2,9 +2,9 @@
 open case for this person? (An officer may read markers only then.)
 
 Calls ``GET /v1/persons/{id}/open-cases?consulate=`` on consular with a
-``cases:open-for-person`` service token. Any failure is a 503: the registry
-cannot decide, and it never guesses in the reader's favour. Tests may inject a
-transport via ``app.state.consular_transport``.
+``cases:open-for-person`` service token, through the app's pooled peer clients
+(``app.state.peers``). Any failure is a 503: the registry cannot decide, and it
+never guesses in the reader's favour.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.datastructures import State
 
 from services.registry.settings import RegistrySettings
 from shared.errors import PeerUnavailable
-from shared.http import peer_client, service_token
+from shared.http import Peers
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +26,13 @@ OPEN_CASE_SCOPE = "cases:open-for-person"
 
 async def has_open_case(state: State, consulate: str, person_id: uuid.UUID) -> bool:
     settings: RegistrySettings = state.settings
-    transport: httpx.AsyncBaseTransport | None = getattr(state, "consular_transport", None)
-    token = service_token(settings, "registry", (OPEN_CASE_SCOPE,))
+    peers: Peers = state.peers
     try:
-        async with peer_client(
-            settings.consular_url, settings, token=token, transport=transport
-        ) as client:
-            response = await client.get(
-                f"/v1/persons/{person_id}/open-cases", params={"consulate": consulate}
-            )
+        response = await peers.client(settings.consular_url).get(
+            f"/v1/persons/{person_id}/open-cases",
+            params={"consulate": consulate},
+            headers=peers.auth_headers((OPEN_CASE_SCOPE,)),
+        )
         response.raise_for_status()
         return bool(response.json()["open"])
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:

@@ -30,6 +30,7 @@ from services.registry.movements.schemas import (
     MovementOut,
     ReturnCreate,
 )
+from services.registry.notices import service as notices
 from services.registry.persons.models import Person
 from services.registry.persons.status import refresh_status
 from services.registry.settings import RegistrySettings
@@ -166,6 +167,9 @@ async def _append(
     session.add(movement)
     await session.flush()
     await refresh_status(session, person)
+    # The family's SMS (departure) or the consulate's cases (return) hear of it
+    # through the outbox, committed with the movement.
+    notices.movement_recorded(session, movement)
     await session.flush()
     return movement
 

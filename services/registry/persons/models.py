@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CHAR, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import CHAR, Date, DateTime, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.registry.database import Base, utcnow
@@ -32,6 +33,10 @@ class Person(Base):
     status_date: Mapped[date | None] = mapped_column(Date)
     status_source: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Name search (see ``persons.names.search_tokens``), GIN-indexed.
+    name_tokens: Mapped[list[str]] = mapped_column(
+        ARRAY(String(25)), default=list, server_default=text("'{}'")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -39,25 +44,19 @@ class Person(Base):
 
     # eager_defaults: read updated_at back with RETURNING (no lazy load in async).
     __mapper_args__ = {"version_id_col": version, "eager_defaults": True}
+    __table_args__ = (Index("ix_persons_name_tokens", "name_tokens", postgresql_using="gin"),)
 
 
-class PersonNameKey(Base):
-    """Search keys of a person's names (see ``persons.names``): one row per key.
+class NameVocabulary(Base):
+    """Every name token in the registry with its one-letter deletions (see
+    ``persons.names``): a query token finds the spellings within about one edit
+    here, then the people carrying them through ``persons.name_tokens``. Its
+    size follows the number of distinct names, not of people."""
 
-    ``exact`` marks a token's full skeleton (not a one-letter deletion of it),
-    so exact spellings rank before typos.
-    """
+    __tablename__ = "name_vocabulary"
 
-    __tablename__ = "person_name_keys"
-
-    person_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
-    )
     key: Mapped[str] = mapped_column(String(24), primary_key=True)
-    exact: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    # Covering, so a search is an index-only scan.
-    __table_args__ = (Index("ix_person_name_keys_key", "key", "person_id", "exact"),)
+    token: Mapped[str] = mapped_column(String(24), primary_key=True)
 
 
 class StatusEvent(Base):

@@ -55,6 +55,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 # Cyrillic letters to a plain Latin spelling that the rewrite rules then fold;
 # Kazakh, Uzbek and Ukrainian letters are included because such spellings
@@ -208,13 +210,15 @@ def name_tokens(*names: str | None) -> list[str]:
     """
     tokens: dict[str, None] = {}  # a dict keeps insertion order for dedup
     for name in names:
-        if not name:
-            continue
-        for word in _TOKEN_SPLIT.split(name):
-            token = skeleton(word)
-            if token and token not in _PARTICLES:
-                tokens[token] = None
+        if name:
+            tokens.update(dict.fromkeys(_name_tokens(name)))
     return list(tokens)
+
+
+@lru_cache(maxsize=65_536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    words = (skeleton(word) for word in _TOKEN_SPLIT.split(name))
+    return tuple(t for t in words if t and t not in _PARTICLES)
 
 
 def name_keys(*names: str | None, max_len: int = 24) -> set[str]:
@@ -223,6 +227,29 @@ def name_keys(*names: str | None, max_len: int = 24) -> set[str]:
     for token in name_tokens(*names):
         keys |= deletion_keys(token, max_len)
     return keys
+
+
+# Marks a token that is only in the patronymic ("~nurlan" for Нурлан уулу), so
+# a search can prefer people who carry the name as their own.
+PATRONYMIC_MARK = "~"
+
+
+def search_tokens(
+    last: str | None,
+    first: str | None,
+    patronymic: str | None,
+    last_latin: str | None,
+    first_latin: str | None,
+) -> list[str]:
+    """A person's ``name_tokens``: own tokens cut to 24, then marked patronymic-only ones."""
+    own = [t[:24] for t in name_tokens(last, first, last_latin, first_latin)]
+    father = [t[:24] for t in name_tokens(patronymic)]
+    return own + [PATRONYMIC_MARK + t for t in father if t not in own]
+
+
+def vocabulary_rows(tokens: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, token) rows of ``name_vocabulary`` for tokens (unmarked, as stored)."""
+    return [(key, token) for token in tokens for key in deletion_keys(token)]
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -2,12 +2,16 @@
 
 ``q`` is read as a PIN (14 digits), a phone number (digits in any common
 format, parsed with phonenumbers in the configured region) or names in either
-script. Names are matched through ``person_name_keys`` (see ``names``): the
-query's keys find every person within about one edit per token with an
-ordinary b-tree lookup, which works on any PostgreSQL (no pg_trgm). The
-candidates are ranked here: more query tokens matched, then smaller total edit
-distance between skeletons (exact spellings first; a token found only in the
-patronymic counts as one edit), then name order.
+script. Names are matched in two steps that both work on any PostgreSQL (no
+pg_trgm): the query tokens' deletion keys find the registry's spellings within
+about one edit in ``name_vocabulary`` (its size follows the number of distinct
+names), then a GIN index on ``persons.name_tokens`` finds the people carrying
+one of those spellings for every query token, exact spellings first, at most
+``MAX_CANDIDATES`` of them (see ``_passes``). Work grows with how many people
+share the searched names, not with the registry. The candidates are ranked
+here: more query tokens matched, then smaller total edit distance between
+skeletons (a token found only in the patronymic counts as one edit), then
+name order.
 
 A name search returns at most ``MAX_CANDIDATES`` ranked people, paged with
 an offset cursor; plain listing pages by keyset on (last name, first name, id).
@@ -22,17 +26,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import Select, select, text, tuple_
+from sqlalchemy import Select, String, cast, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.persons.models import Person
-from services.registry.persons.names import deletion_keys, edit_distance, name_tokens
-from services.registry.persons.service import searchable_names
+from services.registry.persons.models import NameVocabulary, Person
+from services.registry.persons.names import (
+    PATRONYMIC_MARK,
+    deletion_keys,
+    edit_distance,
+    name_tokens,
+)
 from shared.errors import InvalidInput
 from shared.pagination import CursorKey, KeyBigInt, KeyText, KeyUuid
 
 MAX_CANDIDATES = 200
 MAX_QUERY_TOKENS = 6
+# Symmetric one-deletion keys reach some two-edit spellings too (a swapped
+# pair of letters); they count, ranked after the closer ones.
+MAX_EDITS = 2
 _NUMERIC = re.compile(r"^[\d\s+\-().]+$")
 
 
@@ -103,11 +115,20 @@ async def search_persons(
     text_q = q.strip()
     if _NUMERIC.match(text_q) and any(c.isdigit() for c in text_q):
         ranked = await _by_number(session, text_q, filters, default_region)
+        page, found = ranked[offset : offset + limit], len(ranked)
     else:
-        ranked = await _by_name(session, text_q, filters)
-    page = ranked[offset : offset + limit]
-    more = len(ranked) > offset + limit
+        wanted = min(offset + limit + 1, MAX_CANDIDATES)  # the page, and whether more follow
+        ranked_ids = await _by_name(session, text_q, filters, wanted)
+        page = await _people(session, ranked_ids[offset : offset + limit])
+        found = len(ranked_ids)
+    more = found > offset + limit
     return page, _SEARCH_CURSOR.encode((offset + limit,)) if more else None
+
+
+async def _people(session: AsyncSession, ids: list[uuid.UUID]) -> list[Person]:
+    """The page's people, in the ranked order (only these are loaded in full)."""
+    found = {p.id: p for p in (await session.scalars(select(Person).where(Person.id.in_(ids))))}
+    return [found[i] for i in ids if i in found]
 
 
 def _offset(cursor: str | None) -> int:
@@ -134,73 +155,84 @@ async def _by_number(
     return list((await session.scalars(query)).all())
 
 
-async def _by_name(session: AsyncSession, q: str, filters: Filters) -> list[Person]:
+async def _by_name(session: AsyncSession, q: str, filters: Filters, wanted: int) -> list[uuid.UUID]:
+    """Ids of up to MAX_CANDIDATES people, best match first (ranked on names alone).
+
+    A looser pass only runs while fewer than ``wanted`` people were found:
+    whoever it adds ranks after everyone the stricter passes found.
+    """
     tokens = [t[:24] for t in name_tokens(q)[:MAX_QUERY_TOKENS]]
     if not tokens:
         return []
-    keys, idx, exact = [], [], []
-    for i, token in enumerate(tokens):
-        for key in deletion_keys(token):
-            keys.append(key)
-            idx.append(i)
-            exact.append(key == token[:24])
-    ids = await _candidate_ids(session, keys, idx, exact, filters)
-    if not ids:
+    spellings = await _spellings(session, tokens)
+    found: dict[uuid.UUID, _Names] = {}
+    for required in _passes(spellings):
+        if len(found) >= wanted:
+            break
+        for row in await _carrying(session, required, filters, MAX_CANDIDATES - len(found)):
+            found.setdefault(row[0], row)
+    return [row[0] for row in sorted(found.values(), key=lambda row: _rank(tokens, row))]
+
+
+async def _spellings(session: AsyncSession, tokens: list[str]) -> list[dict[str, int]]:
+    """For each query token, the registry's tokens within about one edit → distance."""
+    keys = {key for token in tokens for key in deletion_keys(token)}
+    rows = await session.execute(
+        select(NameVocabulary.token).where(NameVocabulary.key.in_(keys)).distinct()
+    )
+    known = [row[0] for row in rows]
+    return [{k: d for k in known if (d := _distance(token, k)) <= MAX_EDITS} for token in tokens]
+
+
+def _passes(spellings: list[dict[str, int]]) -> list[list[list[str]]]:
+    """Ever looser requirements, each a list of "carries one of these tokens" (ANDed).
+
+    First the exact spellings as the person's own names; then any spelling
+    within reach, in own names or the patronymic; then, for several query
+    tokens, only the rarest-looking (longest) token, so a person with one
+    name badly misspelt still turns up after the closer matches.
+    """
+    usable = [s for s in spellings if s]
+    if not usable:
         return []
-    people = (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
-    return sorted(people, key=lambda p: _rank(tokens, p))
+    exact = [[t for t, d in s.items() if d == 0] for s in usable]
+    loose = [[*s, *(PATRONYMIC_MARK + t for t in s)] for s in usable]
+    passes = []
+    if all(exact):
+        passes.append(exact)
+    passes.append(loose)
+    if len(loose) > 1:
+        passes.append([max(loose, key=lambda group: min(len(t) for t in group))])
+    return passes
 
 
-async def _candidate_ids(
-    session: AsyncSession,
-    keys: list[str],
-    idx: list[int],
-    exact: list[bool],
-    filters: Filters,
-) -> list[uuid.UUID]:
-    # Join persons only when filtering: the common name-only search then
-    # reads nothing but the covering (key, person_id, exact) index.
-    conditions = [
-        f"p.{column} = :{column}"
-        for column in ("pin", "phone", "region", "status")
-        if getattr(filters, column)
-    ]
-    join = "JOIN persons AS p ON p.id = k.person_id" if conditions else ""
-    where = "".join(f" AND {c}" for c in conditions)
-    # Hash aggregates need a little more memory than the default 4MB for
-    # common names at 100k+ people; LOCAL keeps it to this transaction.
-    await session.execute(text("SET LOCAL work_mem = '32MB'"))
-    statement = text(
-        f"""
-        WITH hits AS MATERIALIZED (
-            SELECT k.person_id, k.key, k.exact
-            FROM person_name_keys AS k {join}
-            WHERE k.key = ANY(CAST(:keys AS text[])){where}
-        ),
-        per_token AS (
-            SELECT h.person_id, q.idx, bool_or(h.exact AND q.exact) AS exact
-            FROM hits AS h
-            JOIN unnest(CAST(:keys AS text[]), CAST(:idx AS int[]), CAST(:exact AS bool[]))
-                 AS q(key, idx, exact) ON h.key = q.key
-            GROUP BY h.person_id, q.idx
-        )
-        SELECT person_id FROM per_token
-        GROUP BY person_id
-        ORDER BY count(*) DESC, count(*) FILTER (WHERE exact) DESC, person_id
-        LIMIT :cap
-        """  # noqa: S608 - only fixed column names are interpolated
-    )
-    result = await session.execute(
-        statement,
-        {
-            "keys": keys,
-            "idx": idx,
-            "exact": exact,
-            "cap": MAX_CANDIDATES,
-            **{c: getattr(filters, c) for c in ("pin", "phone", "region", "status")},
-        },
-    )
-    return [row[0] for row in result]
+# (id, last, first, patronymic, last Latin, first Latin): what ranking needs.
+_Names = tuple[uuid.UUID, str, str, str | None, str | None, str | None]
+_NAME_COLUMNS = (
+    Person.id,
+    Person.last_name,
+    Person.first_name,
+    Person.patronymic,
+    Person.last_name_latin,
+    Person.first_name_latin,
+)
+
+
+async def _carrying(
+    session: AsyncSession, required: list[list[str]], filters: Filters, limit: int
+) -> list[_Names]:
+    """Up to ``limit`` people whose name tokens meet every requirement.
+
+    Each requirement is an ``&&`` (overlap) on the GIN-indexed array, so
+    PostgreSQL ANDs the posting lists of the query's few tokens and reads
+    only the matching rows: the cost follows how many people carry those
+    names, not the size of the registry, and the LIMIT stops the reading.
+    """
+    query = select(Person)
+    for group in required:
+        query = query.where(Person.name_tokens.overlap(cast(group, ARRAY(String(25)))))
+    names = _filtered(query, filters).with_only_columns(*_NAME_COLUMNS).limit(limit)
+    return [row.tuple() for row in await session.execute(names)]
 
 
 # Names repeat a great deal (a few thousand spellings cover a population), so
@@ -216,9 +248,9 @@ def _own_tokens(names: tuple[str | None, ...]) -> tuple[tuple[str, ...], tuple[s
 
 @lru_cache(maxsize=200_000)
 def _distance(a: str, b: str) -> int:
-    if abs(len(a) - len(b)) > 2:
-        return 3  # beyond what counts as a match; no need for the exact figure
-    return min(edit_distance(a, b), 3)
+    if abs(len(a) - len(b)) > MAX_EDITS:
+        return MAX_EDITS + 1  # beyond what counts as a match; no need for the exact figure
+    return min(edit_distance(a, b), MAX_EDITS + 1)
 
 
 def _token_distance(token: str, proper: tuple[str, ...], patronymic: tuple[str, ...]) -> int:
@@ -232,8 +264,9 @@ def _token_distance(token: str, proper: tuple[str, ...], patronymic: tuple[str, 
     return best
 
 
-def _rank(tokens: list[str], person: Person) -> tuple[int, int, str, str, str]:
-    proper, patronymic = _own_tokens(searchable_names(person))
-    distances = [_token_distance(t, proper, patronymic) for t in tokens]
-    unmatched = sum(d > 2 for d in distances)
-    return (unmatched, sum(distances), person.last_name, person.first_name, str(person.id))
+def _rank(tokens: list[str], row: _Names) -> tuple[int, int, str, str, str]:
+    ident, last, first, patronymic, last_latin, first_latin = row
+    proper, father = _own_tokens((last, first, patronymic, last_latin, first_latin))
+    distances = [_token_distance(t, proper, father) for t in tokens]
+    unmatched = sum(d > MAX_EDITS for d in distances)
+    return (unmatched, sum(distances), last, first, str(ident))

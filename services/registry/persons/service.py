@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
+from typing import Any
 
 import phonenumbers
 import pycountry
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +21,8 @@ from services.registry.persons.errors import (
     PinAlreadyRegistered,
     StatusConflict,
 )
-from services.registry.persons.models import Person, PersonNameKey, StatusEvent
-from services.registry.persons.names import deletion_keys, name_tokens
+from services.registry.persons.models import NameVocabulary, Person, StatusEvent
+from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
 from services.registry.persons.pin import PinError, check_pin_matches, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
@@ -34,12 +37,26 @@ from shared.errors import InvalidInput
 
 def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
     try:
-        number = phonenumbers.parse(raw, default_region)
+        number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(field, "not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_E164 = re.compile(r"\+([1-9]\d{0,2})([1-9]\d{5,13})")
+
+
+def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | None:
+    """The number ``phonenumbers.parse`` would read from an E.164 string of the
+    configured country, without its generic parsing (a bulk import's phones
+    are mostly E.164 already; is_valid_number still decides)."""
+    match = _E164.fullmatch(raw)
+    code = phonenumbers.country_code_for_region(default_region)
+    if match is None or int(match[1]) != code:
+        return None
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
 
 
 def check_region(region: str, country_code: str) -> None:
@@ -63,13 +80,9 @@ def check_pin(pin: str, sex: str | None, birth_date: date, today: date, field: s
         raise InvalidInput(field, "; ".join(problems))
 
 
-def name_key_rows(*names: str | None) -> dict[str, bool]:
-    """Search keys of a person's names → whether the key is a whole token (exact)."""
-    keys: dict[str, bool] = {}
-    for token in name_tokens(*names):
-        for key in deletion_keys(token):
-            keys[key] = keys.get(key, False) or key == token[:24]
-    return keys
+NAME_FIELDS = frozenset(
+    {"last_name", "first_name", "patronymic", "last_name_latin", "first_name_latin"}
+)
 
 
 def searchable_names(person: Person) -> tuple[str | None, ...]:
@@ -82,25 +95,38 @@ def searchable_names(person: Person) -> tuple[str | None, ...]:
     )
 
 
-async def index_names(session: AsyncSession, person: Person) -> None:
-    """Rewrite the person's search keys (after registration or a name change)."""
-    await session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == person.id))
-    keys = name_key_rows(*searchable_names(person))
-    rows = [{"person_id": person.id, "key": k, "exact": e} for k, e in keys.items()]
+def index_names(person: Person) -> None:
+    """Set the person's search tokens (before the flush that writes the person)."""
+    person.name_tokens = search_tokens(*searchable_names(person))
+
+
+async def add_to_vocabulary(session: AsyncSession, person: Person) -> None:
+    """Make the person's name tokens findable by misspellings (see ``persons.names``)."""
+    tokens = {t.removeprefix(PATRONYMIC_MARK) for t in person.name_tokens}
+    # Sorted: two registrations adding the same new name lock keys in one order.
+    rows = [{"key": k, "token": t} for k, t in sorted(vocabulary_rows(tokens))]
     if rows:
-        await session.execute(insert(PersonNameKey), rows)
+        await session.execute(pg_insert(NameVocabulary).on_conflict_do_nothing(), rows)
+
+
+def checked_person(data: PersonCreate, settings: RegistrySettings, on: date) -> dict[str, Any]:
+    """The person row a registration writes, once the rules every registration
+    passes hold (the API and bulk import both call this; InvalidInput otherwise)."""
+    check_pin(data.pin, data.sex, data.birth_date, on)
+    check_region(data.region, settings.country_code)
+    phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
+    return {**data.model_dump(exclude={"phone"}), "phone": phone}
 
 
 async def register_person(
     session: AsyncSession, data: PersonCreate, settings: RegistrySettings
 ) -> Person:
-    check_pin(data.pin, data.sex, data.birth_date, today(settings))
-    check_region(data.region, settings.country_code)
-    phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
+    values = checked_person(data, settings, today(settings))
     await _refuse_taken_pin(session, data.pin)
-    person = Person(**data.model_dump(exclude={"phone"}), phone=phone, status="in_country")
+    person = Person(**values, status="in_country")
+    index_names(person)
     await _flush_guarding_pin(session, person, data.pin)
-    await index_names(session, person)
+    await add_to_vocabulary(session, person)
     return person
 
 
@@ -154,15 +180,12 @@ async def update_person(
         await _refuse_taken_pin(session, changes["pin"])
     for name, value in changes.items():
         setattr(person, name, value)
+    renamed = bool(changes.keys() & NAME_FIELDS)
+    if renamed:
+        index_names(person)
     await _flush_guarding_pin(session, person, person.pin)
-    if changes.keys() & {
-        "last_name",
-        "first_name",
-        "patronymic",
-        "last_name_latin",
-        "first_name_latin",
-    }:
-        await index_names(session, person)
+    if renamed:
+        await add_to_vocabulary(session, person)
     return person
 
 

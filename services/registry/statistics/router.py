@@ -1,17 +1,37 @@
-"""Disaggregated statistics for analysts: counts only, never a person. HTTP only."""
+"""Disaggregated statistics for analysts: counts only, never a person. HTTP only.
+
+Concepts follow the ILO's Guidelines concerning statistics of international
+labour migration (20th ICLS, 2018): the stock of nationals abroad (for work)
+on a date, outflows of nationals (departures) and returns of nationals over
+a period.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import Response
 from pydantic import BeforeValidator
 
 from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
 from services.registry.statistics import service
-from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
+from services.registry.statistics.formats import (
+    CSV,
+    SDMX_CSV,
+    negotiate,
+    plain_csv,
+    sdmx_csv,
+)
+from services.registry.statistics.periods import (
+    check_period,
+    check_stock_date,
+    last_complete_month,
+    sdmx_period,
+)
+from services.registry.statistics.schemas import ByKey, Cell, FlowsOut, StockOut
 from shared.db import ReadSession
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
@@ -21,58 +41,102 @@ router = APIRouter(prefix="/statistics", tags=["statistics"])
 By = Annotated[
     list[ByKey],
     Query(
-        max_length=5,
+        max_length=3,
         json_schema_extra={"uniqueItems": True},
-        description="Breakdown keys, each at most once: repeat the parameter "
+        description="Up to three breakdown keys, each at most once: repeat the parameter "
         "(`by=sex&by=destination_country`) or separate them with commas.",
     ),
     BeforeValidator(split_commas),
 ]
+Accept = Annotated[str | None, Header(include_in_schema=False)]
 SUPPRESSION = (
     "Cells under the suppression threshold keep their keys but show `count: null, "
-    "suppressed: true`. No totals are given, since a total would reveal a withheld cell."
+    "suppressed: true`; a lone withheld cell takes a neighbour with it, so no cell can be "
+    "recovered by subtraction from another published table. Periods are whole months, "
+    "quarters or years, so windows shifted by a day cannot be differenced. "
+    "`Accept: text/csv` gives CSV; `Accept: application/vnd.sdmx.data+csv` gives SDMX-CSV "
+    "(REF_AREA, SEX, AGE, COUNTERPART_AREA, ECONOMIC_ACTIVITY, OCCUPATION, TIME_PERIOD, "
+    "OBS_VALUE, OBS_STATUS C for withheld)."
 )
+TABLE_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {CSV: {"schema": {"type": "string"}}, SDMX_CSV: {"schema": {"type": "string"}}}
+    }
+}
+
+
+def _table(
+    accept: str | None,
+    table: str,
+    keys: list[str],
+    cells: list[Cell],
+    country: str,
+    period: str,
+) -> Response | None:
+    media = negotiate(accept)
+    if media == CSV:
+        return Response(plain_csv(keys, cells), media_type=CSV)
+    if media == SDMX_CSV:
+        return Response(sdmx_csv(table, keys, cells, country, period), media_type=SDMX_CSV)
+    return None
 
 
 @router.get(
     "/stock",
     response_model=StockOut,
     response_model_exclude_unset=True,
-    summary="Persons abroad on a date",
-    description="Persons whose last movement on or before `on` is a departure (less those "
-    "reported deceased by then), broken down by `by`. " + SUPPRESSION,
+    responses=TABLE_FORMATS,
+    summary="Stock of nationals abroad (for work) at a month end",
+    description="ILO 2018: the stock of nationals abroad. Persons whose last movement on or "
+    "before `on` is a departure, less those reported deceased by then, broken down by `by`. "
+    "`on` is the last day of a month; default: the end of the last complete month. " + SUPPRESSION,
 )
 async def stock(
     session: ReadSession,
     principal: Analyst,
     settings: AppSettings,
-    on: Annotated[IsoDate | None, Query(description="Default: today")] = None,
+    accept: Accept = None,
+    on: Annotated[IsoDate | None, Query(description="A month end")] = None,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
-) -> StockOut:
+) -> StockOut | Response:
     keys = service.parse_by(by)
-    day = on or today(settings)
+    day = check_stock_date(on) if on else last_complete_month(today(settings))[1]
     threshold = settings.statistics_suppression_threshold
     cells = await service.stock(session, day, keys, threshold)
-    return StockOut(on=day, by=keys, suppression_threshold=threshold, items=cells)
+    period = sdmx_period(day.replace(day=1), day)
+    table = _table(accept, "stock", list(keys), cells, settings.country_code, period)
+    return table or StockOut(on=day, by=keys, suppression_threshold=threshold, items=cells)
 
 
 @router.get(
     "/flows",
     response_model=FlowsOut,
     response_model_exclude_unset=True,
-    summary="Departures and returns over a period",
-    description="Active departures and returns dated from `from` to `to` (both included), "
-    "each cell keyed by `movement` and the `by` keys. " + SUPPRESSION,
+    responses=TABLE_FORMATS,
+    summary="Outflows and returns of nationals over whole months",
+    description="ILO 2018: outflows of nationals (`movement: departure`) and returns of "
+    "nationals (`movement: return`): active movements dated from `from` (the first day of "
+    "a month) to `to` (the last day of a month), both included, each cell keyed by "
+    "`movement` and the `by` keys. Default: the last complete month. " + SUPPRESSION,
 )
 async def flows(
     session: ReadSession,
     principal: Analyst,
     settings: AppSettings,
-    start: Annotated[IsoDate, Query(alias="from")],
-    to: IsoDate,
+    accept: Accept = None,
+    start: Annotated[
+        IsoDate | None, Query(alias="from", description="First day of a month")
+    ] = None,
+    to: Annotated[IsoDate | None, Query(description="Last day of a month")] = None,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
-) -> FlowsOut:
+) -> FlowsOut | Response:
     keys = service.parse_by(by)
+    default_start, default_end = last_complete_month(today(settings))
+    start, to = check_period(start or default_start, to or default_end)
     threshold = settings.statistics_suppression_threshold
     cells = await service.flows(session, start, to, keys, threshold)
-    return FlowsOut(from_=start, to=to, by=keys, suppression_threshold=threshold, items=cells)
+    period = sdmx_period(start, to)
+    table = _table(accept, "flows", ["movement", *keys], cells, settings.country_code, period)
+    return table or FlowsOut(
+        from_=start, to=to, by=keys, suppression_threshold=threshold, items=cells
+    )

@@ -13,10 +13,17 @@ from shared.openapi import NamedEnum
 
 # What a table may be broken down by (the ``by`` query parameter).
 ByKey = Annotated[
-    Literal["sex", "age_group", "region", "destination_country", "sector"],
+    Literal["sex", "age_group", "region", "destination_country", "sector", "occupation"],
     NamedEnum("ByKey", "A breakdown key: each cell then carries this member."),
 ]
-BY_KEYS: tuple[ByKey, ...] = ("sex", "age_group", "region", "destination_country", "sector")
+BY_KEYS: tuple[ByKey, ...] = (
+    "sex",
+    "age_group",
+    "region",
+    "destination_country",
+    "sector",
+    "occupation",
+)
 
 
 class Cell(BaseModel):
@@ -34,7 +41,9 @@ class Cell(BaseModel):
     movement: MovementKind | None = None
     sex: Sex | None = None
     age_group: str | None = Field(
-        default=None, description="Age in whole years on the day counted", examples=["25-34"]
+        default=None,
+        description="Age in whole years on the day counted: 0-14, 15-19, five-year groups, 65+",
+        examples=["25-29"],
     )
     region: str | None = Field(default=None, description="ISO 3166-2", examples=["KG-O"])
     destination_country: str | None = Field(
@@ -44,6 +53,9 @@ class Cell(BaseModel):
     )
     sector: str | None = Field(
         default=None, description="ISIC Rev.4 section (null when not recorded)"
+    )
+    occupation: str | None = Field(
+        default=None, description="ISCO-08 major group (null when not recorded)"
     )
     count: int | None = Field(description="Null when the cell is withheld")
     suppressed: bool = Field(description="True when the count is under the threshold")

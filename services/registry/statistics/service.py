@@ -28,16 +28,14 @@ from services.registry.statistics.schemas import ByKey, Cell
 from shared.disclosure import suppress
 from shared.errors import InvalidInput
 
-# (oldest age in the group, label); the last group is open-ended.
+# (oldest age in the group, label): 0-14, 15-19, then five-year groups; the
+# last group (65+) is open-ended. The ILO's and the UN's standard grouping.
 AGE_GROUPS: tuple[tuple[int, str], ...] = (
-    (17, "0-17"),
-    (24, "18-24"),
-    (34, "25-34"),
-    (44, "35-44"),
-    (54, "45-54"),
-    (64, "55-64"),
+    (14, "0-14"),
+    *((low + 4, f"{low}-{low + 4}") for low in range(15, 65, 5)),
 )
 OLDEST_GROUP = "65+"
+MAX_BY = 3
 
 
 def parse_by(raw: list[ByKey] | None) -> list[ByKey]:
@@ -48,6 +46,8 @@ def parse_by(raw: list[ByKey] | None) -> list[ByKey]:
         if key in keys:
             raise InvalidInput("by", f"{key!r} is given twice")
         keys.append(key)
+    if len(keys) > MAX_BY:
+        raise InvalidInput("by", f"at most {MAX_BY} keys")
     return keys
 
 
@@ -67,6 +67,7 @@ async def stock(session: AsyncSession, on: date, by: Sequence[ByKey], threshold:
             Movement.kind,
             Movement.destination_country,
             Movement.sector,
+            Movement.occupation,
         )
         .where(Movement.superseded_at.is_(None), Movement.occurred_on <= on)
         .distinct(Movement.person_id)
@@ -80,6 +81,7 @@ async def stock(session: AsyncSession, on: date, by: Sequence[ByKey], threshold:
             Person.region.label("region"),
             last.c.destination_country.label("destination_country"),
             last.c.sector.label("sector"),
+            last.c.occupation.label("occupation"),
         )
         .join_from(last, Person, Person.id == last.c.person_id)
         .where(last.c.kind == "departure", _alive_on(on))
@@ -91,9 +93,6 @@ async def stock(session: AsyncSession, on: date, by: Sequence[ByKey], threshold:
 async def flows(
     session: AsyncSession, start: date, end: date, by: Sequence[ByKey], threshold: int
 ) -> list[Cell]:
-    if end < start:
-        raise InvalidInput("to", "is before from")
-
     def before(column: Any) -> Any:
         return func.lag(column).over(partition_by=Movement.person_id, order_by=Movement.position)
 
@@ -111,6 +110,10 @@ async def flows(
                 (Movement.kind == "departure", Movement.sector),
                 else_=before(Movement.sector),
             ).label("sector"),
+            case(
+                (Movement.kind == "departure", Movement.occupation),
+                else_=before(Movement.occupation),
+            ).label("occupation"),
         )
         .where(Movement.superseded_at.is_(None))
         .subquery()
@@ -123,6 +126,7 @@ async def flows(
             Person.region.label("region"),
             sequence.c.destination_country,
             sequence.c.sector,
+            sequence.c.occupation,
         )
         .join_from(sequence, Person, Person.id == sequence.c.person_id)
         .where(sequence.c.occurred_on.between(start, end))

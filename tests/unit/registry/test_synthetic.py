@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from services.registry.demo.synthetic import (
     DEMO_AS_OF,
     SYNTHETIC_MARK,
     DemoPerson,
+    _Numbers,
     generate_people,
     iter_people,
 )
@@ -117,7 +119,7 @@ def test_names_fit_the_api_and_spellings_agree(people: list[DemoPerson]) -> None
         # The Latin spelling is a transliteration of the Cyrillic one.
         assert skeleton(p.last_name) == skeleton(p.last_name_latin)
         assert skeleton(p.first_name) == skeleton(p.first_name_latin)
-        expected_ending = ("ов", "ев") if p.sex == "M" else ("ова", "ева")
+        expected_ending = ("ов", "ев", " уулу") if p.sex == "M" else ("ова", "ева", " кызы")
         assert p.last_name.endswith(expected_ending)
         assert p.language in {"ky", "ru", "en"}
 
@@ -180,7 +182,12 @@ def test_destinations_are_mostly_russia_and_kazakhstan(people: list[DemoPerson])
     assert (countries["RU"] + countries["KZ"]) / total > 0.75
     assert countries["RU"] > countries["KZ"] > 0
     assert countries["TR"] > 0 and countries["KR"] > 0
-    assert set(countries) <= {"RU", "KZ", "TR", "KR"}
+    assert countries.most_common(4) and [c for c, _ in countries.most_common(4)] == [
+        "RU",
+        "KZ",
+        "TR",
+        "KR",
+    ]
 
 
 def test_sectors_are_mostly_construction_trade_hospitality_and_transport(
@@ -247,3 +254,44 @@ def test_pins_parse_on_the_demo_day(people: list[DemoPerson]) -> None:
         for member in p.family:
             if member.pin:
                 parse_pin(member.pin, today=DEMO_AS_OF)
+
+
+def test_names_are_long_tailed_with_thousands_of_surnames() -> None:
+    people = generate_people(30_000, seed=5)
+    surnames = Counter(p.last_name for p in people)
+    firsts = Counter(p.first_name for p in people if p.sex == "M")
+    # Thousands of distinct surnames, the commonest carried by 1-3 %.
+    assert len(surnames) > 3_000
+    assert 0.005 < surnames.most_common(1)[0][1] / len(people) < 0.03
+    # Half the surnames are carried by at most three people: a long tail.
+    assert sorted(surnames.values())[len(surnames) // 2] <= 3
+    # A few very common first names: the top five cover a fifth of men.
+    assert sum(n for _, n in firsts.most_common(5)) / sum(firsts.values()) > 0.2
+    # Patronymic-derived surnames in both sexes' forms.
+    assert any(s.endswith(" уулу") for s in surnames)
+    assert any(s.endswith(" кызы") for s in surnames)
+
+
+def test_regions_follow_population() -> None:
+    people = generate_people(20_000, seed=3)
+    regions = Counter(p.region for p in people)
+    # Osh region and Jalal-Abad are the most populous, Talas the least.
+    assert regions.most_common(2)[0][0] in {"KG-O", "KG-J"}
+    assert min(regions, key=regions.__getitem__) == "KG-T"
+
+
+def test_seasonal_workers_leave_in_spring_and_return_in_autumn() -> None:
+    people = generate_people(5_000, seed=4)
+    departures = Counter(m.date.month for p in people for m in p.movements if m.kind == "departure")
+    returns = Counter(m.date.month for p in people for m in p.movements if m.kind == "return")
+    spring = sum(departures[m] for m in (3, 4, 5)) / sum(departures.values())
+    autumn = sum(returns[m] for m in (10, 11, 12)) / sum(returns.values())
+    assert spring > 0.4 and autumn > 0.4
+    assert max(len(p.movements) for p in people) >= 8  # repeated seasons
+
+
+def test_phone_numbers_stay_unique_beyond_a_million() -> None:
+    # A country's worth of migrants and relatives: the blocks must not wrap around.
+    numbers = _Numbers(random.Random(1))
+    phones = [numbers.phone() for _ in range(1_200_000)]
+    assert len(set(phones)) == len(phones)

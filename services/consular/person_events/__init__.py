@@ -1,0 +1,1 @@
+"""What the registry tells consular about a person (a return home), put on their cases."""

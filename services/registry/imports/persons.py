@@ -1,0 +1,264 @@
+"""Bulk import of people: the API's rules row by row, then COPY in chunks.
+
+Each row goes through the request schema (``PersonCreate``) and the rules
+every registration passes (``persons.service.checked_person``): one set of
+rules for the API and the import. Valid rows are written a chunk at a time,
+each chunk in its own transaction, straight into ``persons`` with COPY.
+A PIN already in the registry is skipped ("already present"), so a re-run of
+the same file adds nothing twice and an interrupted run, run again, ends
+complete. The same PIN with other names or birth date is rejected (the API's
+409), and two rows or records that look like one person under different PINs
+(same birth date, same names up to transliteration) are listed for review.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from typing import Any
+
+import psycopg
+from pydantic import ValidationError
+
+from services.registry.audit.bulk import copy_events
+from services.registry.imports.report import (
+    ImportReport,
+    PossibleDuplicate,
+    Rejection,
+    problems_of,
+)
+from services.registry.imports.vocabulary import Vocabulary
+from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, skeleton
+from services.registry.persons.schemas import PersonCreate
+from services.registry.persons.service import checked_person
+from services.registry.settings import RegistrySettings
+from shared.errors import InvalidInput
+
+CHUNK = 20_000
+# Who the audit trail names for rows a bulk import wrote (the operator runs it
+# with database access, as an administrator would).
+IMPORT_ACTOR = {
+    "actor": f"migreg import ({getpass.getuser()})",
+    "role": "admin",
+    "action": "create",
+}
+COLUMNS = (
+    "id",
+    "pin",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "last_name_latin",
+    "first_name_latin",
+    "sex",
+    "birth_date",
+    "phone",
+    "region",
+    "locality",
+    "language",
+    "status",
+    "version",
+    "name_tokens",
+)
+_NAME_FIELDS = ("last_name", "first_name", "patronymic", "last_name_latin", "first_name_latin")
+
+
+# A list's cells are text ("true", "1990-03-14"): read them as the query string
+# is read, not as strict JSON; every constraint on the values is the API's.
+TEXT_CELLS = False
+_SAME_PERSON = "same names (up to transliteration) and birth date"
+
+
+@dataclass(frozen=True)
+class _Valid:
+    row: int
+    values: dict[str, Any]
+
+
+class _Lookalikes:
+    """Rows of this file with the same birth date and names under different PINs."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[date, str, str], tuple[int, str]] = {}
+
+    def check(self, valid: _Valid, report: ImportReport) -> None:
+        v = valid.values
+        key = (v["birth_date"], skeleton(v["last_name"]), skeleton(v["first_name"]))
+        first = self._seen.setdefault(key, (valid.row, v["pin"]))
+        if first[1] != v["pin"]:
+            report.duplicates.append(
+                PossibleDuplicate(
+                    valid.row, v["pin"], first[1], first[0], "same names and birth date"
+                )
+            )
+
+
+def import_persons(
+    conn: psycopg.Connection,
+    rows: Iterator[tuple[int, dict[str, str]]],
+    settings: RegistrySettings,
+    on: date,
+    progress: Callable[[int], None] = lambda n: None,
+    chunk: int = CHUNK,
+    workers: int = 1,
+) -> ImportReport:
+    """Validate and load ``rows``; committed chunk by chunk on ``conn``.
+
+    With ``workers`` > 1 the rows are validated in that many processes while
+    this one loads the previous chunk (validation is most of the CPU time).
+    """
+    # Each chunk commits on its own (conn.transaction() is a real transaction
+    # only outside one), so an interrupted run keeps what it finished.
+    conn.autocommit = True
+    report = ImportReport()
+    vocabulary = Vocabulary(conn)
+    lookalikes = _Lookalikes()
+    pins_in_file: dict[str, int] = {}
+    batches = iter(lambda: list(islice(rows, chunk)), [])
+    jobs = ((batch, settings, on) for batch in batches)
+    with _mapper(workers) as mapper:
+        for size, valid, rejected in mapper(_validate_batch, jobs):
+            report.rows += size
+            report.rejected.extend(rejected)
+            valid = [v for v in valid if _first_in_file(v, pins_in_file, report)]
+            for v in valid:
+                lookalikes.check(v, report)
+            _load_chunk(conn, valid, vocabulary, report)
+            progress(size)
+    return report
+
+
+@contextmanager
+def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
+    if workers <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        # map() on a pool submits everything at once; keep two chunks in flight.
+        def bounded(fn: Callable[..., Any], jobs: Iterator[Any]) -> Iterator[Any]:
+            pending: deque[Future[Any]] = deque()
+            for job in jobs:
+                pending.append(pool.submit(fn, job))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+        yield bounded
+
+
+def _validate_batch(
+    job: tuple[list[tuple[int, dict[str, str]]], RegistrySettings, date],
+) -> tuple[int, list[_Valid], list[Rejection]]:
+    """(rows read, valid rows with their search tokens, rejections) of one chunk."""
+    batch, settings, on = job
+    report = ImportReport()
+    valid = [v for number, raw in batch if (v := _validated(number, raw, settings, on, report))]
+    return len(batch), valid, report.rejected
+
+
+def _validated(
+    number: int, raw: dict[str, str], settings: RegistrySettings, on: date, report: ImportReport
+) -> _Valid | None:
+    try:
+        data = PersonCreate.model_validate(raw, strict=TEXT_CELLS)
+        values = checked_person(data, settings, on)
+    except (ValidationError, InvalidInput) as exc:
+        report.reject(number, raw, problems_of(exc))
+        return None
+    values["name_tokens"] = search_tokens(*(values[f] for f in _NAME_FIELDS))
+    return _Valid(number, values)
+
+
+def _first_in_file(valid: _Valid, pins: dict[str, int], report: ImportReport) -> bool:
+    first = pins.setdefault(valid.values["pin"], valid.row)
+    if first == valid.row:
+        return True
+    original = {k: str(v) for k, v in valid.values.items() if v is not None}
+    report.reject(valid.row, original, [("pin", f"repeats the PIN of row {first}")])
+    return False
+
+
+def _load_chunk(
+    conn: psycopg.Connection, valid: list[_Valid], vocabulary: Vocabulary, report: ImportReport
+) -> None:
+    # A registrar may register one of these PINs between our check and the
+    # COPY; the unique constraint then fails the chunk, and once more is enough.
+    for attempt in (1, 2):
+        try:
+            with conn.transaction():
+                fresh, present, taken = _split_registered(conn, valid)
+                added = _copy_persons(conn, fresh, vocabulary)
+        except psycopg.errors.UniqueViolation:
+            if attempt == 2:
+                raise
+            continue
+        vocabulary.remember(added)
+        report.loaded += len(fresh)
+        report.already_present += len(present)
+        for v in taken:
+            original = {k: str(x) for k, x in v.values.items() if x is not None}
+            report.reject(v.row, original, [("pin", "already registered to another person")])
+        return
+
+
+def _split_registered(
+    conn: psycopg.Connection, valid: list[_Valid]
+) -> tuple[list[_Valid], list[_Valid], list[_Valid]]:
+    """(not yet registered, registered with the same names and birth date, PIN taken)."""
+    by_pin = {v.values["pin"]: v for v in valid}
+    existing = conn.execute(
+        "SELECT pin, last_name, first_name, birth_date FROM persons WHERE pin = ANY(%s)",
+        (list(by_pin),),
+    ).fetchall()
+    present: list[_Valid] = []
+    taken: list[_Valid] = []
+    for pin, *names_and_birth in existing:
+        v = by_pin.pop(pin)
+        same = tuple(names_and_birth) == tuple(
+            v.values[k] for k in ("last_name", "first_name", "birth_date")
+        )
+        (present if same else taken).append(v)
+    return list(by_pin.values()), present, taken
+
+
+def _copy_persons(
+    conn: psycopg.Connection, fresh: list[_Valid], vocabulary: Vocabulary
+) -> set[str]:
+    tokens_seen: set[str] = set()
+    ids = [uuid.uuid4() for _ in fresh]
+    with conn.cursor() as cur, cur.copy(f"COPY persons ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for pid, v in zip(ids, fresh, strict=True):
+            values = v.values
+            tokens = values["name_tokens"]
+            tokens_seen.update(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
+            copy.write_row(
+                (
+                    pid,
+                    values["pin"],
+                    values["last_name"],
+                    values["first_name"],
+                    values["patronymic"],
+                    values["last_name_latin"],
+                    values["first_name_latin"],
+                    values["sex"],
+                    values["birth_date"],
+                    values["phone"],
+                    values["region"],
+                    values["locality"],
+                    values["language"],
+                    "in_country",
+                    1,
+                    tokens,
+                )
+            )
+    # Each person written is personal data written: one audit event each.
+    copy_events(conn, **IMPORT_ACTOR, resource_type="person", touched=((i, i) for i in ids))
+    return vocabulary.add(tokens_seen)

@@ -1,0 +1,74 @@
+"""What an import did: counts, rejected rows and possible duplicates, as CSV files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from shared.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int
+    field: str
+    reason: str
+    original: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Two records that look like one person under different PINs: for review, not merged."""
+
+    row: int
+    pin: str
+    other_pin: str
+    other_row: int | None  # None: the other one was already registered
+    why: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    loaded: int = 0
+    already_present: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
+
+    def reject(self, row: int, original: dict[str, str], problems: list[tuple[str, str]]) -> None:
+        for name, reason in problems:
+            self.rejected.append(Rejection(row, name, reason, original))
+
+    def summary(self) -> str:
+        rejected_rows = len({r.row for r in self.rejected})
+        return (
+            f"{self.rows} rows: {self.loaded} loaded, {self.already_present} already present, "
+            f"{rejected_rows} rejected, {len(self.duplicates)} possible duplicates for review"
+        )
+
+    def write(self, stem: Path) -> list[Path]:
+        """``<stem>.rejected.csv`` and ``<stem>.duplicates.csv``; the paths written."""
+        rejected = stem.with_name(stem.name + ".rejected.csv")
+        duplicates = stem.with_name(stem.name + ".duplicates.csv")
+        with rejected.open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(("row", "field", "reason", "original"))
+            for r in self.rejected:
+                out.writerow((r.row, r.field, r.reason, json.dumps(r.original, ensure_ascii=False)))
+        with duplicates.open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(("row", "pin", "other_pin", "other_row", "why"))
+            for d in self.duplicates:
+                out.writerow((d.row, d.pin, d.other_pin, d.other_row or "", d.why))
+        return [rejected, duplicates]
+
+
+def problems_of(exc: ValidationError | InvalidInput) -> list[tuple[str, str]]:
+    """(field, reason) pairs, named like the API's 422 problem+json names them."""
+    if isinstance(exc, InvalidInput):
+        return [(e["field"], e["reason"]) for e in exc.extra["errors"]]
+    return [(".".join(str(p) for p in e["loc"]) or "row", e["msg"]) for e in exc.errors()]

@@ -1,0 +1,198 @@
+"""The relay: claims due outbox rows, runs their handlers, records each outcome.
+
+Claim: one short transaction, ``FOR UPDATE SKIP LOCKED``, sets a lease (owner and
+expiry) so relays in several processes never take the same row and a relay that
+dies lets its rows come back when the lease lapses. The handler runs outside any
+transaction (it calls peers); the outcome is then recorded in a transaction that
+first checks the lease is still ours, so a relay that stalled past its lease and
+lost the row records nothing (the peer's idempotency makes its call harmless).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.http import Peers
+from shared.outbox.models import DELIVERED, PENDING, POISONED, OutboxMixin
+from shared.outbox.outcomes import Delivered, Entry, Handler, Later, Poisoned, Retry
+from shared.request_context import bind_request_id, reset_request_id
+from shared.settings import ServiceSettings
+
+log = logging.getLogger("migreg.outbox")
+
+
+def backoff(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Exponential backoff with jitter: uniform in the upper half of
+    min(cap, base * 2^n), so relays retrying after an outage do not all call the
+    peer at once, yet never retry sooner than half the backoff."""
+    ceiling = min(cap, base * 2 ** min(failures, 30))
+    return rng.uniform(ceiling / 2, ceiling)
+
+
+@dataclass
+class Relay:
+    model: type[OutboxMixin]
+    sessions: async_sessionmaker[AsyncSession]
+    handlers: Mapping[str, Handler]
+    peers: Peers
+    settings: ServiceSettings
+    owner: str = field(
+        default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def claim(self) -> list[Entry]:
+        model = self.model
+        now = datetime.now(UTC)
+        due = (
+            select(model.id)
+            .where(
+                model.status == PENDING,
+                model.next_attempt_at <= now,
+                or_(model.lease_expires_at.is_(None), model.lease_expires_at < now),
+            )
+            .order_by(model.next_attempt_at)
+            .limit(self.settings.outbox_batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(model)
+            .where(model.id.in_(due.scalar_subquery()))
+            .values(
+                lease_owner=self.owner,
+                lease_expires_at=now + timedelta(seconds=self.settings.outbox_lease_seconds),
+                attempts=model.attempts + 1,
+            )
+            .returning(
+                model.id,
+                model.kind,
+                model.payload,
+                model.subject,
+                model.attempts,
+                model.request_id,
+                model.created_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        async with self.sessions() as session, session.begin():
+            rows = (await session.execute(stmt)).all()
+        return [Entry(*row) for row in rows]
+
+    async def run_once(self) -> int:
+        """One batch: claim, deliver each (concurrently), record. Returns how many."""
+        entries = await self.claim()
+        await asyncio.gather(*(self.deliver(entry) for entry in entries))
+        return len(entries)
+
+    async def deliver(self, entry: Entry) -> None:
+        token = bind_request_id(entry.request_id)
+        try:
+            outcome = await self._attempt(entry)
+            await self._record(entry, outcome)
+        finally:
+            reset_request_id(token)
+
+    async def _attempt(self, entry: Entry) -> Delivered | Exception:
+        handler = self.handlers.get(entry.kind)
+        if handler is None:
+            return Poisoned(f"no handler for kind {entry.kind!r} in this service")
+        try:
+            async with asyncio.timeout(self.settings.outbox_lease_seconds / 2):
+                return await handler(entry, self.peers)
+        except (Retry, Later, Poisoned) as exc:
+            return exc
+        except TimeoutError:
+            return Retry("the handler took longer than half the lease")
+        except Exception as exc:  # a bug in one handler must not stop the relay or lose the row
+            log.exception("outbox handler failed", extra={"outbox_id": str(entry.id)})
+            return Retry(f"handler error: {type(exc).__name__}")
+
+    async def _record(self, entry: Entry, outcome: Delivered | Exception) -> None:
+        now = datetime.now(UTC)
+        async with self.sessions() as session, session.begin():
+            item = await session.scalar(
+                select(self.model)
+                .where(self.model.id == entry.id, self.model.lease_owner == self.owner)
+                .with_for_update()
+            )
+            if item is None or item.status != PENDING:
+                log.warning(
+                    "outbox lease lost before recording", extra={"outbox_id": str(entry.id)}
+                )
+                return
+            item.lease_owner, item.lease_expires_at, item.updated_at = None, None, now
+            extra = {"outbox_id": str(entry.id), "kind": entry.kind}
+            finish = getattr(outcome, "finish", None)
+            if finish is not None:
+                await finish(session)
+            if isinstance(outcome, Delivered):
+                item.status, item.delivered_at, item.last_error = DELIVERED, now, None
+                log.info("outbox delivered", extra=extra)
+            elif isinstance(outcome, Poisoned):
+                item.status, item.last_error = POISONED, str(outcome)[:1000]
+                item.problem = outcome.problem or None
+                item.failures += 1
+                log.warning("outbox poisoned", extra={**extra, "error": str(outcome)})
+            elif isinstance(outcome, Later):
+                item.next_attempt_at = now + timedelta(seconds=outcome.seconds)
+                item.last_error = None
+            else:
+                item.failures += 1
+                item.last_error = str(outcome)[:1000]
+                delay = backoff(
+                    item.failures - 1,
+                    self.settings.outbox_retry_base_seconds,
+                    self.settings.outbox_retry_max_seconds,
+                    self.rng,
+                )
+                item.next_attempt_at = now + timedelta(seconds=delay)
+                log.warning("outbox retry", extra={**extra, "error": str(outcome), "in_s": delay})
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except (SQLAlchemyError, OSError) as exc:
+                # The database is away: leases bring claimed rows back; try again later.
+                log.warning("outbox relay round failed: %s", type(exc).__name__)
+                handled = 0
+            except Exception:  # a bug recording one row must not stop every later one
+                log.exception("outbox relay round failed unexpectedly")
+                handled = 0
+            if handled:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
+
+
+@asynccontextmanager
+async def relay_running(app: FastAPI, relay: Relay) -> AsyncIterator[None]:
+    """The relay as a background task of the app's lifespan, stopped at shutdown."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop), name=f"outbox-relay-{relay.owner}")
+    app.state.relay = relay
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=10)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
