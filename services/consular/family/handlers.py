@@ -94,13 +94,37 @@ async def _contacts(peers: Peers, person_id: str) -> list[tuple[str, str]]:
     return contacts
 
 
+class _Protection(BaseModel):
+    no_family_sms: bool
+
+
+async def _withheld(peers: Peers, person_id: str) -> bool:
+    """A trafficking or violence survivor: the family may be part of the harm.
+    Asked when the SMS would go, so a marker recorded after opening still counts."""
+    response = await call_peer(
+        peers,
+        "GET",
+        _settings(peers).registry_url,
+        f"/v1/persons/{person_id}/protection",
+        scopes=("registry:markers",),
+    )
+    return response is not None and _parse(_Protection, response.json()).no_family_sms
+
+
 async def notify(entry: Entry, peers: Peers) -> Delivered:
+    case_id = uuid.UUID(entry.payload["case_id"])
+    if await _withheld(peers, entry.payload["person_id"]):
+
+        async def withhold(session: AsyncSession) -> None:
+            await service.withhold(session, case_id, datetime.now(UTC))
+
+        return Delivered(withhold)
     contacts = await _contacts(peers, entry.payload["person_id"])
 
     async def finish(session: AsyncSession) -> None:
         await service.fan_out(
             session,
-            uuid.UUID(entry.payload["case_id"]),
+            case_id,
             entry.payload["template"],
             contacts,
             datetime.now(UTC),

@@ -68,6 +68,23 @@ def request_notice(
     )
 
 
+# Shown on the case (supervisors, administrators and its consulate's officers).
+PROTECTED = (
+    "the person has a restricted vulnerability marker under which the family is never "
+    "told automatically"
+)
+
+
+async def withhold(session: AsyncSession, case_id: uuid.UUID, at: datetime) -> None:
+    """The request is kept on the timeline; the officer is told why nothing went."""
+    case = await session.get(Case, case_id)
+    if case is None:
+        return
+    timeline.record(session, case, "family_sms_not_sent", at, RELAY, reason=PROTECTED)
+    text = f"Family not told automatically: {PROTECTED}. Decide with the person whether to call."
+    raise_task(session, case, FAMILY_NOT_REACHED, text, at, RELAY)
+
+
 async def fan_out(
     session: AsyncSession,
     case_id: uuid.UUID,
