@@ -50,6 +50,12 @@ class FamilyContactsPage(BaseModel):
     next_cursor: str | None = None
 
 
+class Protection(BaseModel):
+    """Registry ``GET /v1/persons/{id}/protection`` (extra fields ignored)."""
+
+    no_family_sms: bool
+
+
 class Contact(BaseModel):
     phone: str
     language: str | None
@@ -113,3 +119,12 @@ async def family_contacts(settings: NotificationsSettings, person_id: uuid.UUID)
         cursor = page.next_cursor
         path = f"/v1/persons/{person_id}/family-contacts?cursor={cursor}" if cursor else None
     return contacts
+
+
+async def family_sms_withheld(settings: NotificationsSettings, person_id: uuid.UUID) -> bool:
+    """A trafficking or violence survivor: the family gets nothing about them."""
+    path = f"/v1/persons/{person_id}/protection"
+    body = await _get(settings, settings.registry_url, path, "registry:markers")
+    if body is None:
+        return False
+    return _shaped(Protection, body, "/v1/persons/{id}/protection").no_family_sms

@@ -153,6 +153,8 @@ async def _case_reply(
     case = await peers.case_status(settings, request.case_number)
     if case is None or case.person_id is None:
         return "case_unknown_reply", {}, language
+    if await peers.family_sms_withheld(settings, case.person_id):
+        return "case_unknown_reply", {}, language
     contacts = await peers.family_contacts(settings, case.person_id)
     match = next((c for c in contacts if c.phone == phone), None)
     if match is None:

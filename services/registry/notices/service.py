@@ -10,6 +10,7 @@ itself is recorded at once).
 from __future__ import annotations
 
 import gettext
+import logging
 import uuid
 from functools import cache
 
@@ -19,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.audit import service as audit_service
 from services.registry.families.models import FamilyMember
 from services.registry.families.service import contacts, list_members
+from services.registry.markers.service import protection
 from services.registry.movements.models import Movement
 from services.registry.notices.models import OutboxItem
 from services.registry.persons.models import Person
 from shared.auth.principal import Principal, Role
 from shared.outbox import enqueue
+
+log = logging.getLogger("migreg.notices")
 
 # Who the audit trail names for the relay's reads of family contacts.
 RELAY = Principal(subject="system:outbox-relay", roles=frozenset({Role.service}))
@@ -71,6 +75,11 @@ async def departure_sms(
     person_id = uuid.UUID(str(payload["person_id"]))
     person = await session.get(Person, person_id)
     if person is None:
+        return
+    if (await protection(session, person_id))[1]:
+        # A trafficking or violence survivor: the family may be part of the harm.
+        # The departure notice row stays as the record that one was asked for.
+        log.info("departure SMS withheld for movement %s: protected person", payload["movement_id"])
         return
     members: list[FamilyMember] = list(await list_members(session, person_id))
     told = contacts(members)
