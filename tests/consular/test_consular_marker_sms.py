@@ -20,7 +20,8 @@ SPOUSE_PHONE = "+996555987611"
 
 async def _family(registry: httpx.AsyncClient, kind: str) -> str:
     person_id = str((await register_person(registry))["id"])
-    spouse = {"relation": "spouse", "last_name": "Абдыкадырова", "first_name": "Айгүл"}
+    spouse: dict[str, Any] = {"relation": "spouse", "last_name": "Абдыкадырова"}
+    spouse |= {"first_name": "Айгүл"}
     spouse |= {"birth_date": "1992-06-01", "phone": SPOUSE_PHONE, "sms_consent": True}
     added = await registry.post(
         f"/v1/persons/{person_id}/family-members", json=spouse, headers=REGISTRAR

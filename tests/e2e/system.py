@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import time
 import uuid
@@ -13,6 +14,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from services.notifications.callbacks.signature import sign
+from services.notifications.settings import DEV_CALLBACK_SECRET
 from tests.notifications.fake_gateway import FakeGateway, Received
 from tests.support.live import LiveSystem
 from tests.support.tokens import bearer
@@ -180,6 +183,19 @@ class System:
         body = await self.ok("GET", "consular", f"/v1/cases/{case_id}/timeline", SUPERVISOR)
         items: list[dict[str, Any]] = body["items"]
         return items
+
+    async def text_in(self, phone: str, text: str) -> None:
+        """An SMS from ``phone`` arriving at the gateway's inbound callback."""
+        provider = bearer(
+            "service", scopes=("notifications:callbacks",), subject="provider:gateway"
+        )
+        raw = json.dumps({"id": f"in-{uuid.uuid4()}", "from": phone, "text": text}).encode()
+        await self.ok(
+            "POST", "notifications", "/v1/provider-callbacks/inbound",
+            {**provider, "X-Signature": sign(raw, DEV_CALLBACK_SECRET),
+             "Content-Type": "application/json"},
+            content=raw,
+        )  # fmt: skip
 
     def sms_to(self, *phones: str) -> list[Received]:
         wanted = {p.lstrip("+") for p in phones}

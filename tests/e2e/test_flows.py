@@ -8,8 +8,6 @@ from functools import partial
 
 import pytest
 
-from services.notifications.callbacks.signature import sign
-from services.notifications.settings import DEV_CALLBACK_SECRET
 from tests.e2e.system import REGISTRAR, SUPERVISOR, System, eventually, unique_phone
 from tests.support.tokens import bearer
 
@@ -116,17 +114,8 @@ async def test_flow3_a_family_member_texts_the_case_number_and_gets_its_status(
     person = await system.person_with_family([(wife, "ky", True)])
     case = await system.open_case(person)
     await system.wait_sms([wife], 1)  # the "case opened" SMS
-    provider = bearer("service", scopes=("notifications:callbacks",), subject="provider:gateway")
     for phone in (wife, stranger):
-        raw = (
-            f'{{"id": "in-{uuid.uuid4()}", "from": "{phone}", "text": "{case["case_number"]}"}}'
-        ).encode()
-        await system.ok(
-            "POST", "notifications", "/v1/provider-callbacks/inbound",
-            {**provider, "X-Signature": sign(raw, DEV_CALLBACK_SECRET),
-             "Content-Type": "application/json"},
-            content=raw,
-        )  # fmt: skip
+        await system.text_in(phone, case["case_number"])
     family = (await system.wait_sms([wife], 2))[1]
     assert case["case_number"] in family.body["text"] and "ачык" in family.body["text"]
     (reply,) = await system.wait_sms([stranger], 1)
