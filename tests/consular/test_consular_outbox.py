@@ -55,7 +55,7 @@ async def misconfigured_consular(
     """A consular whose token may read contacts but not send SMS: notifications refuses it."""
     token = issue_token(
         AUTH, subject="service:consular", roles=["service"],
-        scopes=("registry:read", "registry:contacts"), ttl_seconds=600,
+        scopes=("registry:read", "registry:contacts", "registry:markers"), ttl_seconds=600,
     )  # fmt: skip
     app = create_app(consular_settings.model_copy(update={"service_token": token}))
     async with app.router.lifespan_context(app):
