@@ -17,15 +17,21 @@ TOKEN_MARGIN_SECONDS = 300
 
 
 def service_token(settings: ServiceSettings, subject: str, scopes: tuple[str, ...]) -> str:
-    """The token this service presents to peers: configured, or minted in development."""
-    if settings.service_token:
+    """The token this service presents to peers: signed with its own key, a
+    configured one, or (development) minted from the development secret."""
+    private_key = None
+    if settings.service_key_file is not None:
+        private_key = settings.service_key_file.read_text()
+    elif settings.service_token:
         return settings.service_token
     return issue_token(
         settings.auth,
         subject=f"service:{subject}",
         roles=[Role.service],
         scopes=scopes,
-        ttl_seconds=TOKEN_TTL_SECONDS,
+        ttl_seconds=min(TOKEN_TTL_SECONDS, settings.auth.max_service_token_seconds),
+        private_key_pem=private_key,
+        kid=settings.service_key_id,
     )
 
 

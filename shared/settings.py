@@ -7,6 +7,8 @@ Each service has its own environment prefix (``REGISTRY_``, ``CONSULAR_``,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -54,8 +56,13 @@ class ServiceSettings(BaseSettings):
     consular_url: str = "http://127.0.0.1:8002"
     notifications_url: str = "http://127.0.0.1:8003"
     peer_timeout_seconds: float = 5.0
-    # A pre-issued service token; without one, the service mints its own
-    # from the development secret (local runs only).
+    # How this service proves itself to peers. In production it signs its own
+    # short-lived RS256 tokens (at most MIGREG_AUTH_MAX_SERVICE_TOKEN_SECONDS) with
+    # a private key whose public half every service trusts under ``service_key_id``
+    # (in MIGREG_AUTH_PUBLIC_KEYS_PEM or the JWKS). Else a pre-issued token; else,
+    # in development, one minted from the development secret.
+    service_key_file: Path | None = None
+    service_key_id: str | None = None
     service_token: str | None = None
     # The outbox relay (shared/outbox), a background task of the service process.
     outbox_relay: bool = True

@@ -149,8 +149,11 @@ async def notifications(notifications_app: FastAPI) -> AsyncIterator[httpx.Async
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live(database_urls: dict[str, str]) -> Iterator[LiveSystem]:
-    """All three services as separate uvicorn processes on free loopback ports."""
+    """All three services as separate uvicorn processes on free loopback ports.
+
+    Per module: they share the in-process tests' databases, and their outbox
+    relays must not outlive the module and deliver rows those tests wrote."""
     with live_system(database_urls) as system:
         yield system

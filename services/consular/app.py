@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.consular.cases.activity_router import router as case_activity_router
 from services.consular.cases.gauges import refresh_on_scrape
 from services.consular.cases.router import router as cases_router
+from services.consular.consulates.router import coverage_router
 from services.consular.consulates.router import router as consulates_router
 from services.consular.family.handlers import HANDLERS as FAMILY_HANDLERS
 from services.consular.family.models import OutboxItem
@@ -28,6 +29,7 @@ def create_app(settings: ConsularSettings | None = None) -> FastAPI:
         settings=settings or ConsularSettings(),
         routers=[
             consulates_router,
+            coverage_router,
             cases_router,
             case_activity_router,
             referrals_router,

@@ -13,10 +13,19 @@ from sqlalchemy import select, tuple_
 from shared.auth.dependencies import require
 from shared.auth.principal import Principal, Role
 from shared.db import DbSession
+from shared.openapi import NamedEnum
 from shared.outbox.models import OutboxMixin
 from shared.pagination import Cursor, CursorKey, KeyTimestamp, KeyUuid, Limit
 
 _CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
+OutboxStatus = Annotated[
+    Literal["pending", "delivered", "poisoned"],
+    NamedEnum(
+        "OutboxStatus",
+        "`pending` (not yet delivered; retried with backoff), `delivered`, or `poisoned` "
+        "(the peer refused it with a 4xx: kept with its problem, never retried).",
+    ),
+]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 
 
@@ -26,7 +35,7 @@ class OutboxItemOut(BaseModel):
     id: uuid.UUID
     kind: str
     subject: str | None
-    status: Literal["pending", "delivered", "poisoned"]
+    status: OutboxStatus
     attempts: int
     failures: int
     next_attempt_at: datetime
@@ -55,7 +64,7 @@ def outbox_router(model: type[OutboxMixin]) -> APIRouter:
     async def list_outbox(
         session: DbSession,
         principal: Admin,
-        status: Literal["pending", "delivered", "poisoned"] | None = None,
+        status: OutboxStatus | None = None,
         kind: Annotated[str | None, Query(max_length=50)] = None,
         subject: Annotated[str | None, Query(max_length=200)] = None,
         limit: Limit = 50,

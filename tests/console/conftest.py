@@ -16,7 +16,7 @@ from tests.support.tokens import bearer
 SERIOUS = {"serious", "critical"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console_url(live: LiveSystem) -> Iterator[str]:
     """The console as its own process (``migreg serve console``) beside the services."""
     port = free_port()

@@ -27,7 +27,13 @@ KUBERNETES_VERSIONS = ("1.33.0", "1.37.0")
 CORE_GROUPS = ("", "apps", "batch", "policy", "autoscaling", "networking.k8s.io")
 CNPG = "postgresql.cnpg.io/v1"
 BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
-SECRETS = {"migreg-jwt", "migreg-audit-checkpoint", "migreg-sms-gateway", "migreg-console"}
+SECRETS = {
+    "migreg-jwt",
+    "migreg-audit-checkpoint",
+    "migreg-sms-gateway",
+    "migreg-console",
+    "migreg-service-keys",
+}
 
 
 def _tool(name: str) -> str:
@@ -158,11 +164,25 @@ def test_secrets_are_referenced_by_known_names_only() -> None:
     clusters = {d["metadata"]["name"] for d in _of(docs, "Cluster")}
     known = SECRETS | {f"{c}-app" for c in clusters}
     for _, pod in _pod_specs(docs):
+        for volume in pod.get("volumes", []):
+            if "secret" in volume:
+                assert volume["secret"]["secretName"] in known, volume
         for container in pod["containers"]:
             for env in container.get("env", []):
                 ref = env.get("valueFrom", {}).get("secretKeyRef")
                 if ref:
                     assert ref["name"] in known, ref
+
+
+def test_each_service_signs_its_peer_tokens_with_a_mounted_key() -> None:
+    for d in _of(rendered("production"), "Deployment"):
+        if d["metadata"]["name"] == "console":
+            continue
+        container = d["spec"]["template"]["spec"]["containers"][0]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        (key_file,) = [v for k, v in env.items() if k.endswith("_SERVICE_KEY_FILE")]
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        assert key_file.rsplit("/", 1)[0] in mounts
 
 
 def test_each_service_reaches_only_its_own_database() -> None:

@@ -185,3 +185,25 @@ async def test_only_rs256_and_development_hs256_are_accepted(algorithm: str) -> 
     forged = f"{_b64({'alg': algorithm, 'typ': 'JWT'})}.{_b64(claims)}.c2lnbmF0dXJl"
     with pytest.raises(InvalidToken, match="not accepted"):
         await _verify(forged, dev)
+
+
+async def test_a_service_signs_its_own_short_lived_tokens_in_production(
+    keys: dict[str, tuple[str, str]], tmp_path: Any
+) -> None:
+    # No development secret and no pre-issued token: the service signs with its
+    # own key, and a peer that trusts the public half under that kid accepts it.
+    from shared.http import service_token
+    from shared.settings import ServiceSettings
+
+    private, public = keys["2026-a"]
+    key_file = tmp_path / "consular.pem"
+    key_file.write_text(private)
+    auth = AuthSettings(public_keys_pem={"svc-consular": public})
+    settings = ServiceSettings(auth=auth, service_key_file=key_file, service_key_id="svc-consular")
+    token = service_token(settings, "consular", ("registry:read",))
+    assert jwt.get_unverified_header(token)["alg"] == "RS256"
+    principal = await _verify(token, auth)
+    assert principal.subject == "service:consular"
+    assert principal.has_scope("registry:read")
+    claims = jwt.get_unverified_claims(token)
+    assert claims["exp"] - claims["iat"] <= auth.max_service_token_seconds

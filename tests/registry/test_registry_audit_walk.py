@@ -30,6 +30,9 @@ NON_PERSONAL = {
     ("GET", "/v1/statistics/flows"),
     ("GET", "/v1/statistics/markers"),
     ("GET", "/v1/audit-events"),  # the trail itself, for auditors
+    # Delivery state of side effects for administrators: kinds, ids and the peer's
+    # problem, never a payload, name, PIN or phone.
+    ("GET", "/v1/outbox"),
 }
 SUPERVISOR = bearer("consular_supervisor", subject="hq")
 CONSULAR = bearer("service", scopes=("registry:markers",), subject="service:consular")

@@ -19,6 +19,9 @@ from shared.errors import Conflict, NotFound, PreconditionFailed, PreconditionRe
 from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/consulates", tags=["consulates"])
+# Its own path, not /consulates/covering: that would share a path with
+# /consulates/{code}, whose other methods would then answer 422 instead of 405.
+coverage_router = APIRouter(tags=["consulates"])
 
 Code = Annotated[str, Path(pattern=r"^[A-Z]{2}-[A-Z]{3}$", examples=["RU-MOW"])]
 
@@ -36,8 +39,8 @@ async def list_consulates(session: DbSession, principal: Anyone) -> ConsulateLis
     return ConsulateList(items=[ConsulateOut.model_validate(r) for r in rows])
 
 
-@router.get(
-    "/covering",
+@coverage_router.get(
+    "/consulate-coverage",
     response_model=ConsulateOut,
     summary="The consulate that serves a country and city (its hotline goes to families)",
     responses=problems(NotFound),

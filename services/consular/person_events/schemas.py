@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from shared.schemas import InputBody
+from shared.schemas import InputBody, IsoDate
 
 
 class PersonReturnIn(InputBody):
@@ -26,7 +25,7 @@ class PersonReturnIn(InputBody):
     )
 
     person_id: uuid.UUID
-    returned_on: date
+    returned_on: IsoDate
     reason: Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from fastapi import APIRouter
 
 from services.consular.access import CaseReader
 from services.consular.tasks import service
-from services.consular.tasks.schemas import TaskList, TaskOut
+from services.consular.tasks.schemas import TaskList, TaskOut, TaskStatus
 from shared.db import DbSession
 from shared.pagination import Cursor, Limit
 
@@ -24,7 +23,7 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 async def list_tasks(
     session: DbSession,
     principal: CaseReader,
-    status: Literal["open", "done"] | None = None,
+    status: TaskStatus | None = None,
     case_id: uuid.UUID | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,

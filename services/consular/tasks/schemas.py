@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from shared.openapi import NamedEnum
+
+TaskStatus = Annotated[
+    Literal["open", "done"],
+    NamedEnum("TaskStatus", "`open` until someone has acted on it, then `done`."),
+]
 
 
 class TaskOut(BaseModel):
@@ -18,7 +25,7 @@ class TaskOut(BaseModel):
     assignee: str | None
     kind: Literal["family_not_reached"]
     detail: str
-    status: Literal["open", "done"]
+    status: TaskStatus
     created_at: datetime
 
 

@@ -29,7 +29,7 @@ async def departure(entry: Entry, peers: Peers) -> Delivered:
         peers,
         "GET",
         _settings(peers).consular_url,
-        "/v1/consulates/covering",
+        "/v1/consulate-coverage",
         scopes=(),
         params={"country": entry.payload["country"], "city": entry.payload.get("city") or ""},
     )
