@@ -58,6 +58,9 @@ def serve(url: str, port: int, audit: bool) -> None:
         auth=AuthSettings(dev_secret=SECRET),
         log_level="WARNING",
         db_pool_size=20,
+        # One bench principal reads as fast as it can: the per-principal rate
+        # limit is not what is measured here.
+        person_read_limits={},
     )
     app = create_app(settings)
     if not audit:
@@ -79,6 +82,19 @@ class Round:
     rps: float
     p50: float
     p95: float
+    peak_rss_mb: float = 0.0
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The server's peak resident memory (Linux VmHWM), for sizing its limits."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 async def _drive(base: str, ids: list[str], clients: int, seconds: float) -> list[float]:
@@ -129,6 +145,7 @@ def run_round(url: str, ids: list[str], audit: bool, clients: int, seconds: floa
         _wait_ready(base, proc)
         asyncio.run(_drive(base, ids, clients, 1.0))  # warm the pool
         timings = asyncio.run(_drive(base, ids, clients, seconds))
+        peak = _peak_rss_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -137,6 +154,7 @@ def run_round(url: str, ids: list[str], audit: bool, clients: int, seconds: floa
         len(timings) / seconds,
         statistics.median(timings),
         statistics.quantiles(timings, n=20)[-1],
+        peak,
     )
 
 
@@ -163,7 +181,10 @@ def measure(url: str, people: int, clients: int, seconds: float, runs: int) -> N
         done = run_round(url, ids, i % 2 == 0, clients, seconds)
         rounds.append(done)
         label = "audit on " if done.audit else "audit off"
-        print(f"{label}  {done.rps:8.1f} req/s  p50 {done.p50:6.1f} ms  p95 {done.p95:6.1f} ms")
+        print(
+            f"{label}  {done.rps:8.1f} req/s  p50 {done.p50:6.1f} ms  p95 {done.p95:6.1f} ms"
+            f"  peak RSS {done.peak_rss_mb:5.0f} MB"
+        )
     on, off = _summary(rounds, True), _summary(rounds, False)
     print("median over rounds:")
     for r in (on, off):

@@ -43,3 +43,10 @@ def test_search_benchmark_at_tiny_size(database_server: DatabaseServer, load: st
     assert "people in the registry: 300" in out
     assert "q = misspelled Latin name" in out
     assert "name search / PIN lookup throughput" in out
+
+
+def test_concurrent_read_benchmark_at_tiny_size(database_server: DatabaseServer) -> None:
+    args = ("--people", "200", "--clients", "3", "--seconds", "1", "--runs", "1")
+    out = run("registry_reads.py", database_server, *args)
+    assert "ratio audited / unaudited (req/s)" in out
+    assert "peak RSS" in out
