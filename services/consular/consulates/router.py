@@ -87,8 +87,8 @@ async def create_consulate(
 @router.patch(
     "/{code}",
     response_model=ConsulateOut,
-    summary="Change a consulate's details (administrators; If-Match required)",
-    responses=problems(NotFound, PreconditionFailed, PreconditionRequired),
+    summary="Change a consulate's details, hotline and zones (administrators; If-Match required)",
+    responses=problems(NotFound, Conflict, PreconditionFailed, PreconditionRequired),
 )
 async def update_consulate(
     code: Code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
+import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.consular.cases.schemas import check_country, check_e164
@@ -30,6 +31,7 @@ class ConsulateOut(BaseModel):
                     "hotline": None,
                     "time_zone": "Europe/Moscow",
                     "kind": "embassy",
+                    "zones": ["BY"],
                     "version": 1,
                 }
             ]
@@ -43,6 +45,9 @@ class ConsulateOut(BaseModel):
     hotline: str | None
     time_zone: str
     kind: Kind
+    zones: list[str] = Field(
+        description="Countries without a post of their own that this one serves (ISO 3166-1)"
+    )
     version: int
 
 
@@ -61,6 +66,19 @@ def _check_hotline(value: str | None) -> str | None:
     return None if value is None else check_e164(value)
 
 
+def _check_zones(value: list[str] | None) -> list[str] | None:
+    """Each an ISO 3166-1 alpha-2 code, upper-cased, once each, sorted."""
+    if value is None:
+        return None
+    for code in value:
+        if pycountry.countries.get(alpha_2=code.upper()) is None:
+            raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 country code")
+    return sorted({code.upper() for code in value})
+
+
+Zones = Annotated[list[Annotated[str, Field(min_length=2, max_length=2)]], Field(max_length=60)]
+
+
 class ConsulateCreate(InputBody):
     model_config = ConfigDict(
         json_schema_extra={
@@ -73,6 +91,7 @@ class ConsulateCreate(InputBody):
                     "hotline": "+78612000000",
                     "time_zone": "Europe/Moscow",
                     "kind": "consulate",
+                    "zones": [],
                 }
             ]
         }
@@ -85,20 +104,28 @@ class ConsulateCreate(InputBody):
     hotline: str | None = Field(default=None, max_length=20)
     time_zone: str = Field(max_length=64)
     kind: Kind
+    zones: Zones = Field(default_factory=list, description="Other countries it serves")
 
     _country = field_validator("country")(check_country)
     _tz = field_validator("time_zone")(_check_time_zone)
     _hotline = field_validator("hotline")(_check_hotline)
+    _zones = field_validator("zones")(_check_zones)
 
 
 class ConsulateUpdate(InputBody):
-    """Only the fields sent change; ``hotline: null`` removes the hotline."""
+    """Only the fields sent change; ``hotline: null`` removes the hotline, ``zones: []``
+    every zone (the list sent replaces the old one)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"hotline": "+74951234567", "zones": ["BY", "AM"]}]}
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     city: str | None = Field(default=None, min_length=1, max_length=100)
     hotline: str | None = Field(default=None, max_length=20)
     time_zone: str | None = Field(default=None, max_length=64)
     kind: Kind | None = None
+    zones: Zones | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -106,3 +133,4 @@ class ConsulateUpdate(InputBody):
         return None if value is None else _check_time_zone(value)
 
     _hotline = field_validator("hotline")(_check_hotline)
+    _zones = field_validator("zones")(_check_zones)
