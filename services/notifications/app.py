@@ -11,6 +11,7 @@ from services.notifications.callbacks.router import router as callbacks_router
 from services.notifications.messages.router import router as messages_router
 from services.notifications.metrics import refresh_on_scrape
 from services.notifications.settings import DEV_CALLBACK_SECRET, NotificationsSettings
+from services.notifications.recipients.router import router as opt_outs_router
 from services.notifications.templates.router import router as templates_router
 from shared.app import create_service_app
 
@@ -36,7 +37,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         description="SMS templates, the durable outbox, providers, delivery reports and "
         "inbound messages from families.",
         settings=settings or NotificationsSettings(),
-        routers=[messages_router, templates_router, callbacks_router],
+        routers=[messages_router, templates_router, opt_outs_router, callbacks_router],
         startup=_check_secrets,
         metrics_refreshers=[refresh_on_scrape],
     )

@@ -27,9 +27,7 @@ async def _new_post(consular: httpx.AsyncClient, zones: list[str]) -> str:
     return code
 
 
-async def _patch(
-    consular: httpx.AsyncClient, code: str, body: dict[str, object]
-) -> httpx.Response:
+async def _patch(consular: httpx.AsyncClient, code: str, body: dict[str, object]) -> httpx.Response:
     etag = (await consular.get(f"/v1/consulates/{code}", headers=ADMIN)).headers["ETag"]
     return await consular.patch(
         f"/v1/consulates/{code}", json=body, headers={**ADMIN, "If-Match": etag}

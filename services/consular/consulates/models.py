@@ -20,7 +20,5 @@ class Consulate(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     # Countries without a post of their own that this one serves (ISO 3166-1 alpha-2).
-    zones: Mapped[list[str]] = mapped_column(
-        ARRAY(String(2)), default=list, server_default="{}"
-    )
+    zones: Mapped[list[str]] = mapped_column(ARRAY(String(2)), default=list, server_default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -19,6 +19,7 @@ from services.notifications.messages.schemas import (
     MessageList,
     MessageOut,
     MessageSummary,
+    Status,
 )
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.schemas import stringify
@@ -122,12 +123,15 @@ async def get_message(message_id: uuid.UUID, session: DbSession, principal: Read
     )
 
 
-@router.get("", response_model=MessageList, summary="Your messages by reference or recipient")
+@router.get(
+    "", response_model=MessageList, summary="Your messages by reference, recipient or status"
+)
 async def list_messages(
     session: DbSession,
     principal: Reader,
     reference: Annotated[str | None, Query(max_length=200)] = None,
     to: Annotated[str | None, Query(max_length=20, description="E.164")] = None,
+    status: Annotated[Status | None, Query(description="Only messages in this status")] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> MessageList:
@@ -139,6 +143,7 @@ async def list_messages(
         to=to,
         limit=limit,
         cursor=cursor,
+        status=status,
     )
     items = [
         MessageSummary(

@@ -131,9 +131,12 @@ async def list_messages(
     to: str | None,
     limit: int,
     cursor: str | None,
+    status: str | None = None,
 ) -> tuple[Sequence[Message], str | None]:
     """Newest first, keyset-paginated on (created_at, id)."""
     query = select(Message).where(*visible_to(caller, is_admin))
+    if status is not None:
+        query = query.where(Message.status == status)
     if reference is not None:
         query = query.where(Message.reference == reference)
     if to is not None:

@@ -90,3 +90,10 @@ def render(body: str, params: Mapping[str, str]) -> str:
             continue
         filled.append(_fill(text, params))
     return "".join(filled).strip()
+
+
+def render_draft(body: str, params: Mapping[str, str]) -> str:
+    """A body being edited, leniently: placeholders without a value show as ``{name}``
+    and extra values are ignored (an unusable placeholder is still a 422 on ``body``)."""
+    names = placeholder_names(body)
+    return render(body, {n: params.get(n) or "{" + n + "}" for n in names})

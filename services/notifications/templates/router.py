@@ -10,8 +10,10 @@ from services.notifications.access import Admin, Reader
 from services.notifications.messages.encoding import analyse
 from services.notifications.templates import service
 from services.notifications.templates.errors import TemplateNotFound
-from services.notifications.templates.rendering import render
+from services.notifications.templates.rendering import placeholder_names, render, render_draft
 from services.notifications.templates.schemas import (
+    DraftPreviewIn,
+    DraftPreviewOut,
     Language,
     PreviewIn,
     PreviewOut,
@@ -34,6 +36,24 @@ KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opene
 async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
     rows = await service.current_templates(session)
     return TemplateList(items=[TemplateOut.model_validate(r) for r in rows])
+
+
+@router.post(
+    "/preview",
+    response_model=DraftPreviewOut,
+    summary="Render a body not yet stored: text, encoding and SMS segments (for editors)",
+)
+async def preview_draft(body: DraftPreviewIn, principal: Admin) -> DraftPreviewOut:
+    text = render_draft(body.body, stringify(body.params))
+    sms = analyse(text)
+    return DraftPreviewOut(
+        text=text,
+        encoding=sms.encoding,
+        segments=sms.segments,
+        units=sms.units,
+        characters=sms.characters,
+        placeholders=placeholder_names(body.body),
+    )
 
 
 @router.get(

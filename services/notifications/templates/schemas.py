@@ -106,3 +106,31 @@ class PreviewOut(BaseModel):
     units: int = Field(description="Septets for GSM-7, UTF-16 code units for UCS-2")
     characters: int
     version: int = Field(description="The template version rendered")
+
+
+class DraftPreviewIn(InputBody):
+    """A body not yet stored, rendered as it would go out (for an editor, as they type)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"body": "Case {case_number} is open.", "params": {"case_number": "RU-MOW-1"}}
+            ]
+        },
+    )
+
+    body: FreeText = Field(min_length=1, max_length=1000)
+    params: Params = Field(
+        default_factory=dict,
+        description="Values for some placeholders; the others are shown as `{name}`, and "
+        "names the body does not have are ignored",
+    )
+
+
+class DraftPreviewOut(BaseModel):
+    text: str
+    encoding: SmsEncoding
+    segments: int
+    units: int = Field(description="Septets for GSM-7, UTF-16 code units for UCS-2")
+    characters: int
+    placeholders: list[str] = Field(description="The body's placeholder names, in order")
