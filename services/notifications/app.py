@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from services.notifications.callbacks.router import router as callbacks_router
 from services.notifications.messages.router import router as messages_router
 from services.notifications.metrics import refresh_on_scrape
-from services.notifications.settings import DEV_CALLBACK_SECRET, NotificationsSettings
 from services.notifications.recipients.router import router as opt_outs_router
+from services.notifications.settings import DEV_CALLBACK_SECRET, NotificationsSettings
 from services.notifications.templates.router import router as templates_router
 from shared.app import create_service_app
 
