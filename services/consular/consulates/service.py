@@ -104,6 +104,5 @@ async def covering(session: AsyncSession, country: str, city: str | None) -> Con
     for candidates in (in_city, embassy, list(rows)):
         if candidates:
             return candidates[0]
-    return await session.scalar(
-        select(Consulate).where(Consulate.zones.any(country.upper())).order_by(Consulate.code)
-    )
+    zoned = select(Consulate).where(Consulate.zones.contains([country.upper()]))
+    return await session.scalar(zoned.order_by(Consulate.code))
