@@ -45,8 +45,8 @@ SPEC = FormSpec(
     ),
 )
 STALE = N_(
-    "Someone else changed this consulate after you opened it. Their version is shown "
-    "in the list; saving again replaces it with yours."
+    "Someone else changed this consulate after you opened it. Saving again replaces "
+    "their changes with yours."
 )
 
 

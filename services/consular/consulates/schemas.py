@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from services.consular.cases.schemas import check_country, check_e164
 from shared.openapi import NamedEnum
@@ -72,7 +73,9 @@ def _check_zones(value: list[str] | None) -> list[str] | None:
         return None
     for code in value:
         if pycountry.countries.get(alpha_2=code.upper()) is None:
-            raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 country code")
+            raise PydanticCustomError(
+                "country_code", "{code} is not an ISO 3166-1 alpha-2 country code", {"code": code}
+            )
     return sorted({code.upper() for code in value})
 
 
