@@ -38,6 +38,12 @@ def mask(phone: str | None) -> str:
     return "•" * max(len(phone) - SHOWN_DIGITS, 0) + phone[-SHOWN_DIGITS:]
 
 
+def _next(path: str, chosen: dict[str, str], answer: dict[str, Any]) -> str | None:
+    """The link to the next page, with the same filters, when there is one."""
+    more = answer.get("next_cursor")
+    return f"{path}?{urlencode({**chosen, 'cursor': more})}" if more else None
+
+
 def _masked(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [{**item, "masked": mask(item.get(key))} for item in items]
 
@@ -64,7 +70,6 @@ async def messages(
         if problem.status != 422:
             raise
         answer, error = {"items": []}, problem.field_errors()
-    more = answer.get("next_cursor")
     return render(
         request,
         "pages/messages.html",
@@ -73,7 +78,7 @@ async def messages(
             "chosen": chosen,
             "statuses": STATUSES,
             "errors": error or {},
-            "next": f"/admin/messages?{urlencode({**chosen, 'cursor': more})}" if more else None,
+            "next": _next("/admin/messages", chosen, answer),
         },
     )
 
@@ -106,7 +111,6 @@ async def _opt_outs(
     status: int = 200,
 ) -> Response:
     answer = await api.get("notifications", "/v1/opt-outs", {"cursor": cursor})
-    more = answer.get("next_cursor")
     return render(
         request,
         "pages/opt_outs.html",
@@ -114,7 +118,7 @@ async def _opt_outs(
             "opt_outs": _masked(answer["items"], "phone"),
             "phone": phone,
             "error": error,
-            "next": f"/admin/opt-outs?{urlencode({'cursor': more})}" if more else None,
+            "next": _next("/admin/opt-outs", {}, answer),
         },
         status=status,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
@@ -29,6 +29,19 @@ from shared.etag import IfMatch, etag_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
+
+def _analysed(text: str) -> dict[str, Any]:
+    """The text as it goes out: its encoding, SMS segments and their units."""
+    sms = analyse(text)
+    return {
+        "text": text,
+        "encoding": sms.encoding,
+        "segments": sms.segments,
+        "units": sms.units,
+        "characters": sms.characters,
+    }
+
+
 KeyPath = Annotated[TemplateKey, Path(description="Template key, e.g. case_opened")]
 
 
@@ -45,15 +58,7 @@ async def list_templates(session: DbSession, principal: Reader) -> TemplateList:
 )
 async def preview_draft(body: DraftPreviewIn, principal: Admin) -> DraftPreviewOut:
     text = render_draft(body.body, stringify(body.params))
-    sms = analyse(text)
-    return DraftPreviewOut(
-        text=text,
-        encoding=sms.encoding,
-        segments=sms.segments,
-        units=sms.units,
-        characters=sms.characters,
-        placeholders=placeholder_names(body.body),
-    )
+    return DraftPreviewOut(**_analysed(text), placeholders=placeholder_names(body.body))
 
 
 @router.get(
@@ -116,12 +121,4 @@ async def preview_template(
 ) -> PreviewOut:
     template = await service.get_current(session, key, language)
     text = render(template.body, stringify(body.params))
-    sms = analyse(text)
-    return PreviewOut(
-        text=text,
-        encoding=sms.encoding,
-        segments=sms.segments,
-        units=sms.units,
-        characters=sms.characters,
-        version=template.version,
-    )
+    return PreviewOut(**_analysed(text), version=template.version)
