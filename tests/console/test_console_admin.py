@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import artefacts_dir
 from tests.support.live import LiveSystem
 from tests.support.tokens import bearer
 
@@ -88,6 +89,7 @@ def test_an_administrator_edits_a_template_with_its_live_preview(console, templa
     expect(preview).to_contain_text("UCS-2")
     expect(preview).to_contain_text("1 SMS segments")
     console.check("admin-template-preview")
+    section.screenshot(path=str(artefacts_dir() / "admin-template-section.png"))
 
     text.fill("Case {case_number!r}")
     expect(preview.locator(".error")).to_contain_text("is not allowed")
@@ -156,6 +158,9 @@ def test_an_administrator_reads_the_log_and_keeps_the_opt_out_list(console, live
 
     page.goto("/admin/messages")
     page.click("text=Numbers that opted out")
+    # Without this session's CSRF token a form is refused, even an administrator's.
+    forged = page.request.post("/admin/opt-outs", form={"phone": phone})
+    assert forged.status == 403
     page.fill("#f-phone", "12345")
     page.click("button:has-text('Opt out')")
     expect(page.locator("#f-phone-error")).to_be_visible()
