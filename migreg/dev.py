@@ -123,6 +123,7 @@ def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
         parsed = make_url(url)
         shown = parsed.render_as_string(hide_password=bool(parsed.password))
         print(f"export {service.upper()}_DATABASE_URL='{shown}'", flush=True)
+    _print_checkpoint_settings()
     console.print("\nTokens (8 hours; `migreg token --role ROLE` makes more):")
     for role, extra in SAMPLE_TOKENS:
         token = issue_token(
@@ -131,6 +132,15 @@ def _print_ready(ports: Mapping[str, int], urls: Mapping[str, str]) -> None:
         label = role + (f" ({extra['consulate']})" if extra else "")
         console.print(f"\n[bold]{label}[/]")
         print(f"export TOKEN_{role.upper()}={token}", flush=True)
+
+
+def _print_checkpoint_settings() -> None:
+    # The registry signs audit checkpoints with these; `migreg audit verify` in another
+    # shell needs them too, or it says no checkpoints are configured.
+    from services.registry.audit.checkpoints import local_checkpoint_env
+
+    for name, value in local_checkpoint_env(home()).items():
+        print(f"export {name}='{value}'", flush=True)
 
 
 def _interrupt_on_sigterm() -> None:

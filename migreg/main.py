@@ -141,7 +141,7 @@ def dev(
     fresh: Annotated[bool, typer.Option(help="Drop the local databases first")] = False,
     demo: Annotated[bool, typer.Option(help="Load synthetic demo data")] = True,
     base_port: Annotated[
-        int, typer.Option(help="registry's port; consular +1, notifications +2")
+        int, typer.Option(help="registry's port; console -1, consular +1, notifications +2")
     ] = 8001,
 ) -> None:
     """Run the whole system locally: three services, the worker, demo data.

@@ -238,12 +238,17 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ())]
+        reason = str(error.get("msg", "invalid"))
+        if error.get("type") == "json_invalid":
+            # FastAPI puts the character offset where a field would be: the body is the field.
+            reason = f"{reason} at character {loc[1]}" if len(loc) > 1 else reason
+            loc = loc[:1]
         # "body"/"query"/"path"/"header" says where; the rest names the field.
         errors.append(
             {
                 "field": ".".join(loc[1:]) or loc[0] if loc else "",
                 "in": loc[0] if loc else "",
-                "reason": str(error.get("msg", "invalid")),
+                "reason": reason,
             }
         )
     return errors

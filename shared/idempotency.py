@@ -36,7 +36,11 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="Optional; send the same key when retrying a create: the first answer "
+        # Visible ASCII only: a key is an identifier (a UUID, say), never text; control,
+        # bidirectional or non-ASCII bytes would be stored and logged as sent.
+        pattern=r"^[!-~]+$",
+        description="Optional; visible ASCII, up to 200 characters (a UUID, say). Send the same "
+        "key when retrying a create: the first answer "
         "is replayed (`Idempotent-Replayed: true`) while you may still see what it describes "
         "(404 otherwise), and the same key with another body is a 422.",
     ),

@@ -6,16 +6,18 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import parse_qsl
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.errors import problem_response
+from shared.errors import VALIDATION_TITLE, InvalidInput, problem_response
 from shared.request_context import bind_request_id, reset_request_id
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger("migreg.access")
+NUL_REASON = "must not contain NUL characters"
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram(
@@ -94,12 +96,23 @@ def _has_nul(scope: Scope) -> bool:
 
 
 async def _refuse_nul(scope: Scope, receive: Receive, send: Send) -> None:
-    where = "query" if b"%00" in scope.get("query_string", b"") else "path"
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "%00" in query:
+        # Name each parameter that carries it, as any other invalid parameter is named.
+        pairs = parse_qsl(query, keep_blank_values=True)
+        names = [name or "query" for name, value in pairs if "\x00" in name + value] or ["query"]
+        errors = [{"field": name, "in": "query", "reason": NUL_REASON} for name in names]
+        instance = scope["path"]
+    else:
+        errors = [{"field": "path", "in": "path", "reason": NUL_REASON}]
+        instance = None
     response = problem_response(
         422,
-        f"{where}: must not contain NUL characters",
-        slug="validation-error",
-        extra={"errors": [{"field": where, "in": where, "reason": "must not contain NUL"}]},
+        "; ".join(f"{e['field']}: {NUL_REASON}" for e in errors),
+        slug=InvalidInput.slug,
+        title=VALIDATION_TITLE,
+        extra={"errors": errors},
+        instance=instance,
     )
     await response(scope, receive, send)
 

@@ -124,7 +124,11 @@ async def test_nul_characters_are_422_in_query_path_and_nested_body(
 ) -> None:
     query = await registry.get("/v1/persons", params={"q": "Asan\x00"}, headers=REGISTRAR)
     assert query.status_code == 422
-    assert query.json()["errors"][0]["field"] == "query"
+    # The parameter is named, as for any other invalid parameter.
+    assert query.json()["errors"] == [
+        {"field": "q", "in": "query", "reason": "must not contain NUL characters"}
+    ]
+    assert query.json()["title"] == "Your request is not valid"
     body = await notifications.post(
         "/v1/templates/case_opened/ky/preview",
         json={"params": {"case_number": "RU-MOW-2026-000001\x00", "hotline": "+7"}},
@@ -132,3 +136,25 @@ async def test_nul_characters_are_422_in_query_path_and_nested_body(
     )
     assert body.status_code == 422
     assert body.json()["errors"][0]["field"] == "params"
+
+
+async def test_a_body_that_is_not_json_names_the_body(registry: httpx.AsyncClient) -> None:
+    response = await registry.post(
+        "/v1/persons",
+        content=b'{"pin": "21403199012345"',
+        headers={**REGISTRAR, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["in"]) == ("body", "body")
+    assert "at character" in error["reason"]
+
+
+async def test_an_idempotency_key_is_visible_ascii(registry: httpx.AsyncClient) -> None:
+    auth = {name.encode(): value.encode() for name, value in REGISTRAR.items()}
+    for key in (b"\xe2\x80\xaeabc", b"a\x01b", "ключ".encode()):
+        response = await registry.post(
+            "/v1/persons", json=PERSON, headers={**auth, b"Idempotency-Key": key}
+        )
+        assert response.status_code == 422, (key, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == ["Idempotency-Key"]

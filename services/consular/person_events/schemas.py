@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
+from shared.openapi import NamedEnum
 from shared.schemas import InputBody, IsoDate
+
+# The registry's return reasons (services share no code, so the list is repeated here):
+# the summary written on a case is never free text from the caller.
+ReturnReason = Annotated[
+    Literal["contract_end", "deportation", "entry_ban", "health", "family", "other"],
+    NamedEnum("ReturnReason", "Why the person came back."),
+]
 
 
 class PersonReturnIn(InputBody):
@@ -26,7 +34,7 @@ class PersonReturnIn(InputBody):
 
     person_id: uuid.UUID
     returned_on: IsoDate
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    reason: ReturnReason
 
 
 class PersonReturnOut(BaseModel):
