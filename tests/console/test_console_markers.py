@@ -148,7 +148,7 @@ class Browserless:
     """The console over plain HTTP, signed in through the development role picker."""
 
     def __init__(self, url: str, role: str, consulate: str | None = None) -> None:
-        self.client = httpx.Client(base_url=url, timeout=20)
+        self.client = httpx.Client(base_url=url, timeout=20, headers={"Accept-Language": "en"})
         form = self.client.get("/sign-in").text
         token = _csrf(form)
         data = {"role": role, "name": f"http-{role}", "csrf_token": token}
@@ -178,6 +178,8 @@ def test_a_marker_changes_nothing_for_those_who_may_not_see_it(console_url, seed
         "registrar": Browserless(console_url, "registrar"),
         "analyst": Browserless(console_url, "analyst"),
         "other consulate's officer": Browserless(console_url, "consular_officer", "KZ-ALA"),
+        # The control: the case's own officer, who must see the difference.
+        "case's officer": Browserless(console_url, "consular_officer", "RU-MOW"),
     }
     paths = (f"/persons/{person['id']}", f"/cases/{case['id']}", "/")
     before = {who: [v.page(p) for p in paths] for who, v in viewers.items()}
@@ -190,12 +192,15 @@ def test_a_marker_changes_nothing_for_those_who_may_not_see_it(console_url, seed
         "registrar",
     )
     after = {who: [v.page(p) for p in paths] for who, v in viewers.items()}
+    control = viewers.pop("case's officer")
+    assert before["case's officer"][0] != after["case's officer"][0]  # it would show
     for who in viewers:
         assert before[who] == after[who], who
     # The person page was really shown to the registrar and the officer...
     assert after["registrar"][0][0] == after["other consulate's officer"][0][0] == 200
     assert "Абдыкадыров" in after["other consulate's officer"][0][1]
-    # ...and the same page shows the marker to whom it should (the control).
-    officer = Browserless(console_url, "consular_officer", "RU-MOW")
-    status, html = officer.page(f"/persons/{person['id']}")
-    assert status == 200 and "Trafficking survivor" in html and "Withdrawn markers (1)" in html
+    # ...and the same pages show the marker to whom they should.
+    for path in paths[:2]:
+        status, html = control.page(path)
+        assert status == 200 and "Trafficking survivor" in html, path
+        assert "Withdrawn markers (1)" in html, path
