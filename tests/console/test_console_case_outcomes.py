@@ -136,3 +136,23 @@ def test_consular_reasons_and_task_details_are_translated(language):
         assert "+996" not in text or "+996 *** ** 56" in said, said
     assert "absent subscriber" in outcomes.task_detail(request, details[2])
     assert outcomes.task_detail(request, "Something new.") == "Something new."
+
+
+def test_an_sms_outcome_reads_as_words_in_the_user_s_language():
+    event = {
+        "kind": "family_sms",
+        "data": {
+            "to": "+996 *** ** 56",
+            "template": "case_resolved",
+            "language": "ky",
+            "status": "failed",
+            "detail": "absent subscriber",
+            "sms_id": "x",
+        },
+    }
+    assert outcomes.explain(_request("en"), event) == (
+        "Case resolved to +996 *** ** 56: Failed (absent subscriber)"
+    )
+    russian = outcomes.explain(_request("ru"), event)
+    assert russian == "Дело решено на +996 *** ** 56: Не доставлено (absent subscriber)"
+    assert outcomes.explain(_request("en"), {"kind": "note", "data": {"text": "x"}}) is None
