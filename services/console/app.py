@@ -23,6 +23,7 @@ from services.console.pages import (
     cases,
     home,
     language,
+    markers,
     person_edit,
     persons,
     registration,
@@ -92,7 +93,17 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         return PlainTextResponse("ok")
 
     # Fixed paths (/persons/new, /cases/new) before the ones with an id.
-    pages = (registration, person_edit, persons, case_open, cases, statistics, audit, admin)
+    pages = (
+        registration,
+        person_edit,
+        markers,
+        persons,
+        case_open,
+        cases,
+        statistics,
+        audit,
+        admin,
+    )
     for module in (signin, oidc, language, home, *pages):
         app.include_router(module.router)
     return app

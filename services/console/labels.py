@@ -51,6 +51,14 @@ LABELS: dict[str, str] = {
     # movements
     "departure": N_("Departure"),
     "return": N_("Return"),
+    # vulnerability markers
+    "trafficking_survivor": N_("Trafficking survivor"),
+    "violence_survivor": N_("Violence survivor"),
+    "disability": N_("Disability"),
+    "serious_illness": N_("Serious illness"),
+    "pregnancy": N_("Pregnancy"),
+    "unaccompanied_minor": N_("Unaccompanied minor"),
+    "detained_abroad": N_("Detained abroad"),
     # roles
     "registrar": N_("Registrar"),
     "consular_officer": N_("Consular officer"),
@@ -88,6 +96,24 @@ LABELS: dict[str, str] = {
     "person_linked": N_("Person linked"),
     "transferred": N_("Transferred"),
     "family_notification_requested": N_("Family SMS requested"),
+    "family_sms": N_("Family SMS"),
+    "family_sms_not_sent": N_("Family SMS not sent"),
+    "follow_up_task": N_("Follow-up task"),
+    "person_returned": N_("Person returned"),
+    # family SMS outcomes and follow-up tasks
+    "requested": N_("Requested"),
+    "queued": N_("Queued"),
+    "sent": N_("Sent"),
+    "delivered": N_("Delivered"),
+    "failed": N_("Failed"),
+    "expired": N_("Expired"),
+    "suppressed": N_("Suppressed (opted out)"),
+    "refused": N_("Refused"),
+    "deferred": N_("Held until morning"),
+    "case_opened": N_("Case opened"),
+    "case_resolved": N_("Case resolved"),
+    "family_not_reached": N_("Family not reached"),
+    "done": N_("Done"),
     # statistics keys
     "age_group": N_("Age group"),
     "region": N_("Region"),
@@ -130,4 +156,13 @@ RELATIONS = ("spouse", "child", "parent", "sibling", "guardian", "other")
 PURPOSES = ("work", "study", "family", "other")
 RETURN_REASONS = ("contract_end", "deportation", "entry_ban", "health", "family", "other")
 SLA_ORDER = {"red": 0, "amber": 1, "green": 2, "paused": 3}
+MARKER_KINDS = (
+    "trafficking_survivor",
+    "violence_survivor",
+    "disability",
+    "serious_illness",
+    "pregnancy",
+    "unaccompanied_minor",
+    "detained_abroad",
+)
 BREAKDOWNS = ("sex", "age_group", "region", "destination_country", "sector")

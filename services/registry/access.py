@@ -33,6 +33,9 @@ Reader = Annotated[
 ContactsReader = Annotated[
     Principal, Depends(require(Role.registrar, Role.admin, scopes=("registry:contacts",)))
 ]
+# Ending a marker: the registrar who records them, or the consular supervisor who
+# sees them (a registrar cannot list markers, so cannot find one to end).
+MarkerWithdrawer = Annotated[Principal, Depends(require(Role.registrar, Role.consular_supervisor))]
 # Whether a person must be protected (marked, no family SMS): the consular
 # service's token only. People read markers by the need-to-know rule in
 # markers/service.py (404 to everyone else), not by a role here.

@@ -144,6 +144,8 @@ async def _answers(
         await registry.get(f"{base}/family-contacts", headers=headers),
         await registry.get(f"{base}/movements", headers=headers),
         await registry.get(f"{base}/status-events", headers=headers),
+        await registry.get(f"{base}/markers", params={"state": "all"}, headers=headers),
+        await registry.get(f"{base}/markers", params={"state": "withdrawn"}, headers=headers),
         await registry.get(f"{base}/markers", headers=headers),
     ]
 
@@ -277,3 +279,56 @@ async def test_marker_statistics_count_by_kind_only_and_withhold_small_cells(
     for who in ("registrar", "auditor", "service"):
         refused = await registry.get("/v1/statistics/markers", headers=NO_NEED[who])
         assert refused.status_code == 403, who
+
+
+async def test_withdrawn_markers_are_listed_on_request_with_who_why_and_when(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    person = await make_person()
+    ended = await mark(registry, person["id"], "serious_illness")
+    kept = await mark(registry, person["id"], "disability")
+    base = f"/v1/persons/{person['id']}"
+    await registry.post(
+        f"{base}/markers/{ended['id']}/withdrawal", json={"reason": "recovered"}, headers=REGISTRAR
+    )
+
+    async def ids(state: str | None) -> list[str]:
+        params = {"state": state} if state else {}
+        answer = await registry.get(f"{base}/markers", params=params, headers=SUPERVISOR)
+        assert answer.status_code == 200, answer.text
+        return [m["id"] for m in answer.json()["items"]]
+
+    assert await ids(None) == await ids("active") == [kept["id"]]
+    assert await ids("withdrawn") == [ended["id"]]
+    assert await ids("all") == [ended["id"], kept["id"]]
+    withdrawn = (
+        await registry.get(f"{base}/markers", params={"state": "withdrawn"}, headers=SUPERVISOR)
+    ).json()["items"][0]
+    assert withdrawn["withdrawn_by"] == "registrar-osh"
+    assert withdrawn["withdrawal_reason"] == "recovered" and withdrawn["withdrawn_at"]
+    wrong = await registry.get(f"{base}/markers", params={"state": "gone"}, headers=SUPERVISOR)
+    assert wrong.status_code == 422 and "state" in wrong.text
+
+    trail = await registry.get(
+        "/v1/audit-events",
+        params={"resource_type": "marker", "resource_id": ended["id"]},
+        headers=NO_NEED["auditor"],
+    )
+    reads = [e for e in trail.json()["items"] if e["action"] == "read"]
+    assert len(reads) == 3  # each time it was shown: withdrawn twice, all once
+
+
+async def test_a_consular_supervisor_withdraws_a_marker_they_see(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    person = await make_person()
+    marker = await mark(registry, person["id"], "detained_abroad")
+    url = f"/v1/persons/{person['id']}/markers/{marker['id']}/withdrawal"
+    for who in ("analyst", "auditor", "admin", "service", "officer without consulate"):
+        refused = await registry.post(url, json={"reason": "no"}, headers=NO_NEED[who])
+        assert refused.status_code == 403, who
+    ended = await registry.post(url, json={"reason": "released"}, headers=SUPERVISOR)
+    assert ended.status_code == 201, ended.text
+    assert ended.json()["withdrawn_by"] == "hq-supervisor"
+    listed = await registry.get(f"/v1/persons/{person['id']}/markers", headers=SUPERVISOR)
+    assert listed.json()["items"] == []

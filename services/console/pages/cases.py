@@ -22,6 +22,8 @@ from services.console.labels import (
     SENSITIVE_CATEGORIES,
 )
 from services.console.navigation import OFFICERS
+from services.console.pages.markers import visible_markers
+from services.console.pages.outcomes import explain, reason
 from services.console.rendering import flash, gettext, is_htmx, render
 from services.console.session import StaffUser, roles
 
@@ -53,12 +55,13 @@ async def case_list(request: Request, api: UserApi, user: StaffUser = CaseReader
 async def case_view(
     request: Request, case_id: uuid.UUID, api: UserApi, user: StaffUser = CaseReader
 ) -> Response:
-    return await _case_page(request, api, case_id)
+    return await _case_page(request, api, user, case_id)
 
 
 async def _case_page(
     request: Request,
     api: UserApi,
+    user: StaffUser,
     case_id: uuid.UUID,
     *,
     error: str | None = None,
@@ -67,12 +70,16 @@ async def _case_page(
     case = await api.get("consular", f"/v1/cases/{case_id}")
     timeline = await api.get("consular", f"/v1/cases/{case_id}/timeline", {"limit": 200})
     referrals = await api.get("consular", f"/v1/cases/{case_id}/referrals")
+    events = [{**e, "said": explain(request, e)} for e in timeline["items"]]
+    markers = await visible_markers(api, user, case["person_id"])
     return render(
         request,
         "pages/case.html",
         {
             "case": case,
-            "timeline": timeline["items"],
+            "timeline": events,
+            "markers": markers,
+            "priority_reason": reason(request, case.get("priority_reason") or ""),
             "referrals": referrals["items"],
             "resolutions": RESOLUTIONS,
             "sensitive": case["category"] in SENSITIVE_CATEGORIES,
@@ -141,7 +148,7 @@ async def case_action(
         if problem.status not in (409, 412, 422):
             raise
         message = _explain(request, problem)
-        return await _case_page(request, api, case_id, error=message, status=problem.status)
+        return await _case_page(request, api, user, case_id, error=message, status=problem.status)
     flash(request, spec.done)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.console.api import UserApi
+from services.console.api import Api, ApiProblem, UserApi
 from services.console.labels import SLA_ORDER
+from services.console.pages.outcomes import task_detail
 from services.console.rendering import render
 from services.console.session import Staff
 
 router = APIRouter()
+TASK_LIMIT = 20
 
 
 def by_sla(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -27,6 +30,7 @@ async def home(request: Request, user: Staff, api: UserApi) -> Response:
         answer = await api.get("consular", "/v1/cases", {"limit": 100})
         live = [c for c in answer["items"] if c["status"] not in ("resolved", "closed")]
         context["cases"] = by_sla(live)
+        context["tasks"] = await open_tasks(request, api, answer["items"])
     if user.has_role("consular_supervisor", "admin"):
         context["sla_summary"] = await api.get("consular", "/v1/cases/sla-summary")
     if user.has_role("registrar"):
@@ -35,3 +39,31 @@ async def home(request: Request, user: Staff, api: UserApi) -> Response:
         risk = await api.get("registry", "/v1/at-risk-children", {"limit": 20})
         context["at_risk"] = risk["items"]
     return render(request, "pages/home.html", context)
+
+
+async def open_tasks(
+    request: Request, api: Api, known: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The open follow-ups, newest first, each with its case's number (read from the
+    case list already fetched, else asked for: a resolved case's task is common)."""
+    answer = await api.get("consular", "/v1/tasks", {"status": "open", "limit": TASK_LIMIT})
+    numbers = {c["id"]: c["case_number"] for c in known}
+    missing = list(dict.fromkeys(t["case_id"] for t in answer["items"]) - numbers.keys())
+    for case_id, number in zip(
+        missing, await asyncio.gather(*(_case_number(api, c) for c in missing)), strict=True
+    ):
+        numbers[case_id] = number
+    return [
+        {**t, "case_number": numbers.get(t["case_id"]), "said": task_detail(request, t["detail"])}
+        for t in answer["items"]
+    ]
+
+
+async def _case_number(api: Api, case_id: str) -> str | None:
+    try:
+        case = await api.get("consular", f"/v1/cases/{case_id}")
+    except ApiProblem as problem:
+        if problem.status != 404:  # moved to another consulate meanwhile
+            raise
+        return None
+    return str(case["case_number"])

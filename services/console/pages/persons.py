@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from services.console.api import Api, UserApi
 from services.console.navigation import OFFICERS, PEOPLE_READERS
+from services.console.pages.markers import visible_markers
 from services.console.reference import regions
 from services.console.rendering import gettext, is_htmx, render
 from services.console.session import StaffUser, roles
@@ -56,6 +57,7 @@ async def record(
     events = (await api.get("registry", f"{base}/status-events"))["items"]
     cases = await _cases_of(api, person) if user.has_role(*OFFICERS) else None
     names = {m["id"]: f"{m['last_name']} {m['first_name']}" for m in family}
+    markers = await visible_markers(api, user, person["id"], names)
     return render(
         request,
         "pages/person.html",
@@ -66,6 +68,7 @@ async def record(
             "movements": movements,
             "status_events": events,
             "cases": cases,
+            "markers": markers,
             "regions": regions(request.app.state.settings.country),
         },
     )

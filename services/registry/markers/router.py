@@ -12,7 +12,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.registry.access import Analyst, MarkerGuard, Registrar
+from services.registry.access import Analyst, MarkerGuard, MarkerWithdrawer, Registrar
 from services.registry.audit.declare import MARKER, Action, Resource, audited
 from services.registry.families.errors import FamilyMemberNotFound
 from services.registry.http import AppSettings
@@ -22,6 +22,7 @@ from services.registry.markers.errors import MarkerAlreadyWithdrawn, MarkerNotFo
 from services.registry.markers.schemas import (
     MarkerCreate,
     MarkerOut,
+    MarkerState,
     MarkerStatisticsOut,
     MarkerWithdrawal,
     ProtectionOut,
@@ -71,17 +72,23 @@ async def record_marker(
 @router.get(
     "/markers",
     response_model=Page[MarkerOut],
-    summary="A person's active markers (a consular supervisor, or an officer with an open case)",
-    description="Anyone else gets 404, the same answer as for a person who has none. "
-    "Each marker shown is recorded in the audit trail as read.",
+    summary="A person's markers (a consular supervisor, or an officer with an open case)",
+    description="Active ones by default; `state=withdrawn` lists the ended ones (who "
+    "withdrew each, when and why), `state=all` both. Anyone else gets 404, the same "
+    "answer as for a person who has none, whatever the state asked. Each marker shown "
+    "is recorded in the audit trail as read.",
     responses=problems(NoMarkers, PeerUnavailable),
 )
 @audited(Action.read, MARKER)
 async def list_markers(
-    person_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, request: Request
+    person_id: uuid.UUID,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    request: Request,
+    state: MarkerState = "active",
 ) -> Page[MarkerOut]:
     person = await service.readable_person(session, request.app.state, principal, person_id)
-    markers = await service.active(session, person.id)
+    markers = await service.listed(session, person.id, state)
     return Page(items=[MarkerOut.model_validate(m) for m in markers])
 
 
@@ -89,7 +96,8 @@ async def list_markers(
     "/markers/{marker_id}/withdrawal",
     status_code=201,
     response_model=MarkerOut,
-    summary="End a marker; it is kept with who withdrew it, when and why (registrars)",
+    summary="End a marker; it is kept with who withdrew it, when and why "
+    "(registrars, consular supervisors)",
     responses=problems(MarkerNotFound, MarkerAlreadyWithdrawn, IdempotencyKeyReused),
 )
 @audited(Action.withdraw_marker, MARKER)
@@ -98,7 +106,7 @@ async def withdraw_marker(
     marker_id: uuid.UUID,
     body: MarkerWithdrawal,
     session: DbSession,
-    principal: Registrar,
+    principal: MarkerWithdrawer,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def run() -> StoredResponse:

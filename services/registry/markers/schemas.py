@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.openapi import NamedEnum
 from shared.schemas import FreeText
 from shared.schemas import InputBody as Body
 
@@ -21,6 +23,15 @@ class MarkerKind(StrEnum):
     unaccompanied_minor = "unaccompanied_minor"
     detained_abroad = "detained_abroad"
 
+
+MarkerState = Annotated[
+    Literal["active", "withdrawn", "all"],
+    NamedEnum(
+        "MarkerState",
+        "`active` (the default): markers in force; `withdrawn`: ended ones, with who "
+        "ended them, when and why; `all`: both.",
+    ),
+]
 
 # The family may be part of the harm: no automatic family SMS for these.
 NO_FAMILY_SMS: frozenset[MarkerKind] = frozenset(

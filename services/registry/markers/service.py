@@ -69,11 +69,17 @@ async def record(
 
 
 async def active(session: AsyncSession, person_id: uuid.UUID) -> Sequence[Marker]:
-    query = (
-        select(Marker)
-        .where(Marker.person_id == person_id, Marker.withdrawn_at.is_(None))
-        .order_by(Marker.recorded_at, Marker.id)
-    )
+    return await listed(session, person_id, "active")
+
+
+async def listed(session: AsyncSession, person_id: uuid.UUID, state: str) -> Sequence[Marker]:
+    """The person's markers in ``state`` (active, withdrawn or all), oldest first."""
+    query = select(Marker).where(Marker.person_id == person_id)
+    if state == "active":
+        query = query.where(Marker.withdrawn_at.is_(None))
+    elif state == "withdrawn":
+        query = query.where(Marker.withdrawn_at.is_not(None))
+    query = query.order_by(Marker.recorded_at, Marker.id)
     return (await session.scalars(query)).all()
 
 
