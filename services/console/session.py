@@ -90,7 +90,9 @@ class SessionCheck:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        session = scope.get("session") if scope["type"] == "http" else None
+        # Static assets need no user: no lookup for them.
+        page = scope["type"] == "http" and not scope["path"].startswith("/static/")
+        session = scope.get("session") if page else None
         if session and "user" in session:
             store: SessionStore = scope["app"].state.session_store
             session_id = session.get("sid")

@@ -4,6 +4,7 @@ typing, the focus always visible (a ring of 3:1 contrast with what is around it)
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -44,8 +45,8 @@ FOCUS = """() => {
 }"""
 
 
-def _focused(page: Page) -> dict:
-    focus = page.evaluate(FOCUS)
+def _focused(page: Page) -> dict[str, Any]:
+    focus: dict[str, Any] | None = page.evaluate(FOCUS)
     assert focus is not None, "Tab left the focus nowhere"
     assert focus["onScreen"], f"the focused element is off screen: {focus}"
     assert focus["contrast"] >= 3, f"the focus ring is not visible enough: {focus}"
