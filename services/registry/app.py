@@ -13,6 +13,7 @@ from services.registry.markers.router import statistics_router as marker_statist
 from services.registry.movements.router import router as movements_router
 from services.registry.notices.handlers import HANDLERS as NOTICE_HANDLERS
 from services.registry.notices.models import OutboxItem
+from services.registry.persons.pin_router import router as pin_check_router
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
@@ -29,6 +30,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         settings=settings or RegistrySettings(),
         routers=[
             persons_router,
+            pin_check_router,
             families_router,
             movements_router,
             markers_router,

@@ -30,6 +30,8 @@ NON_PERSONAL = {
     ("GET", "/v1/statistics/flows"),
     ("GET", "/v1/statistics/markers"),
     ("GET", "/v1/audit-events"),  # the trail itself, for auditors
+    ("GET", "/v1/audit/verification"),  # whether the chain holds: seqs, times, hashes
+    ("POST", "/v1/pin-checks"),  # a typed PIN against typed values: reads no record
     # Delivery state of side effects for administrators: kinds, ids and the peer's
     # problem, never a payload, name, PIN or phone.
     ("GET", "/v1/outbox"),

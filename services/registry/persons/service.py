@@ -23,11 +23,15 @@ from services.registry.persons.errors import (
 )
 from services.registry.persons.models import NameVocabulary, Person, StatusEvent
 from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
-from services.registry.persons.pin import PinError, check_pin_matches, parse_pin
+from services.registry.persons.pin import PinError, check_pin_matches, disagreements, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
     PersonCreate,
     PersonUpdate,
+    PinCheckIn,
+    PinCheckOut,
+    PinFactsOut,
+    PinProblemOut,
     StatusEventCreate,
 )
 from services.registry.persons.status import EXPLICIT, refresh_status
@@ -78,6 +82,22 @@ def check_pin(pin: str, sex: str | None, birth_date: date, today: date, field: s
         raise InvalidInput(field, exc.message) from exc
     if problems:
         raise InvalidInput(field, "; ".join(problems))
+
+
+def pin_check(data: PinCheckIn, on: date) -> PinCheckOut:
+    """What registration would say about this PIN beside this sex and birth date: the
+    same rules as :func:`check_pin`, every problem named by its field, nothing saved."""
+    try:
+        facts, found = disagreements(data.pin, data.sex, data.birth_date, today=on)
+    except PinError as exc:
+        problem = PinProblemOut(field="pin", reason=exc.message)
+        return PinCheckOut(valid=False, agrees=False, encoded=None, problems=[problem])
+    return PinCheckOut(
+        valid=True,
+        agrees=not found,
+        encoded=PinFactsOut(sex=facts.sex, birth_date=facts.birth_date),
+        problems=[PinProblemOut(field=d.field, reason=d.message) for d in found],
+    )
 
 
 NAME_FIELDS = frozenset(
