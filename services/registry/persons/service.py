@@ -23,6 +23,7 @@ from services.registry.persons.errors import (
 )
 from services.registry.persons.models import NameVocabulary, Person, StatusEvent
 from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
+from services.registry.persons.phones import is_valid_number
 from services.registry.persons.pin import PinError, check_pin_matches, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
@@ -40,7 +41,7 @@ def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
         number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"not a phone number ({exc})") from exc
-    if not phonenumbers.is_valid_number(number):
+    if not is_valid_number(number):
         raise InvalidInput(field, "not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
