@@ -75,6 +75,8 @@ class InputBody(BaseModel):
         policy = _text_policy(cls, info.field_name or "")
         if policy is None:
             return value  # a nested body cleans its own fields (its free text included)
+        if type(value) is str and value.isprintable():  # nearly every value: nothing refused
+            return unicodedata.normalize("NFC", value).strip()
         return _clean(value, policy)
 
 

@@ -13,6 +13,7 @@ complete. The same PIN with other names or birth date is rejected (the API's
 
 from __future__ import annotations
 
+import functools
 import getpass
 import uuid
 from collections import deque
@@ -73,6 +74,8 @@ _NAME_FIELDS = ("last_name", "first_name", "patronymic", "last_name_latin", "fir
 # A list's cells are text ("true", "1990-03-14"): read them as the query string
 # is read, not as strict JSON; every constraint on the values is the API's.
 TEXT_CELLS = False
+# Names repeat across a country's list: each one's skeleton is worked out once.
+_skeleton = functools.lru_cache(maxsize=65_536)(skeleton)
 _SAME_PERSON = "same names (up to transliteration) and birth date"
 
 
@@ -90,7 +93,7 @@ class _Lookalikes:
 
     def check(self, valid: _Valid, report: ImportReport) -> None:
         v = valid.values
-        key = (v["birth_date"], skeleton(v["last_name"]), skeleton(v["first_name"]))
+        key = (v["birth_date"], _skeleton(v["last_name"]), _skeleton(v["first_name"]))
         first = self._seen.setdefault(key, (valid.row, v["pin"]))
         if first[1] != v["pin"]:
             report.duplicates.append(

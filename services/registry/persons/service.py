@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date
@@ -60,6 +61,7 @@ def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | No
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
 
 
+@functools.lru_cache(maxsize=4096)  # a country has a few dozen regions; raising is not cached
 def check_region(region: str, country_code: str) -> None:
     subdivision = pycountry.subdivisions.get(code=region)  # type: ignore[no-untyped-call]
     if subdivision is None or subdivision.country_code != country_code:
