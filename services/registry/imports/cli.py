@@ -22,6 +22,7 @@ from rich.progress import (
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
 from services.registry.imports.family import import_family_members
+from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import UnreadableFile, load_mapping, open_sheet
 from services.registry.imports.report import ImportReport
@@ -105,3 +106,11 @@ def family_members(file: FileArg, mapping: MappingOpt = None, report: ReportOpt 
     """Family members: person_pin plus the POST .../family-members body; member_number and
     caregiver_number link a minor child to who looks after them."""
     _run(file, mapping, report, import_family_members)
+
+
+@app.command()
+def movements(file: FileArg, mapping: MappingOpt = None, report: ReportOpt = None) -> None:
+    """Departures and returns: person_pin, kind (departure | return), date, then the
+    POST .../departures or .../returns body (a return's reason in ``reason``); a
+    person's rows in the order they happened."""
+    _run(file, mapping, report, import_movements)

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from services.registry.audit.bulk import copy_events
 from services.registry.families.schemas import FamilyMemberCreate
 from services.registry.families.service import check_may_have_caregiver, checked_member
+from services.registry.imports.chunks import whole_groups
 from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS
 from services.registry.imports.report import ImportReport, problems_of
 from services.registry.settings import RegistrySettings
@@ -70,7 +71,7 @@ def import_family_members(
 ) -> ImportReport:
     conn.autocommit = True  # each chunk is its own transaction
     report = ImportReport()
-    for families in _whole_families(rows, chunk):
+    for families in whole_groups(rows, chunk, "person_pin"):
         members = [m for row in families if (m := _validated(*row, settings, on, report))]
         with conn.transaction():
             counts = _load(conn, members, on, report)
@@ -79,20 +80,6 @@ def import_family_members(
         report.rows += len(families)
         progress(len(families))
     return report
-
-
-def _whole_families(
-    rows: Iterator[tuple[int, dict[str, str]]], chunk: int
-) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    """Chunks of about ``chunk`` rows that never split one person's family."""
-    batch: list[tuple[int, dict[str, str]]] = []
-    for row in rows:
-        if len(batch) >= chunk and row[1].get("person_pin") != batch[-1][1].get("person_pin"):
-            yield batch
-            batch = []
-        batch.append(row)
-    if batch:
-        yield batch
 
 
 def _validated(
