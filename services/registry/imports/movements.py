@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.registry.audit.bulk import copy_events
 from services.registry.imports.chunks import whole_groups
-from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS
+from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS, Actor
 from services.registry.imports.report import ImportReport, problems_of
 from services.registry.movements.errors import ImpossibleSequence
 from services.registry.movements.schemas import DepartureCreate, ReturnCreate
@@ -91,6 +91,7 @@ def import_movements(
     on: date,
     progress: Callable[[int], None] = lambda n: None,
     chunk: int = CHUNK,
+    actor: Actor = IMPORT_ACTOR,
 ) -> ImportReport:
     """Validate and record ``rows`` (file order is each person's order); chunk by chunk."""
     conn.autocommit = True  # each chunk is its own transaction
@@ -98,7 +99,7 @@ def import_movements(
     for batch in whole_groups(rows, chunk, "person_pin"):
         parsed = [r for number, raw in batch if (r := _parsed(number, raw, report))]
         with conn.transaction():
-            loaded, present = _load(conn, parsed, settings, on, report)
+            loaded, present = _load(conn, parsed, settings, on, report, actor)
         report.loaded += loaded
         report.already_present += present
         report.rows += len(batch)
@@ -158,6 +159,7 @@ def _load(
     settings: RegistrySettings,
     on: date,
     report: ImportReport,
+    actor: Actor,
 ) -> tuple[int, int]:
     """(loaded, already present) of one chunk, in the caller's transaction."""
     people = _people(conn, list({r.raw["person_pin"] for r in parsed}))
@@ -179,7 +181,7 @@ def _load(
         person.last_position += 1
         touched[person.id] = person
         row = {**values, "kind": r.kind, "position": person.last_position, "occurred_on": r.on}
-        row |= {"id": uuid.uuid4(), "person_id": person.id, "recorded_by": IMPORT_ACTOR["actor"]}
+        row |= {"id": uuid.uuid4(), "person_id": person.id, "recorded_by": actor["actor"]}
         written.append(tuple(row.get(c) for c in COLUMNS))
     with (
         conn.cursor() as cur,
@@ -189,7 +191,7 @@ def _load(
             cp.write_row(line)
     _refresh_statuses(conn, touched.values())
     copy_events(
-        conn, **IMPORT_ACTOR, resource_type="movement", touched=((w[0], w[1]) for w in written)
+        conn, **actor, resource_type="movement", touched=((w[0], w[1]) for w in written)
     )
     return len(written), present
 

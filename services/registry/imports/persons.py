@@ -17,7 +17,7 @@ import functools
 import getpass
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,7 +45,8 @@ from shared.errors import InvalidInput
 CHUNK = 20_000
 # Who the audit trail names for rows a bulk import wrote (the operator runs it
 # with database access, as an administrator would).
-IMPORT_ACTOR = {
+Actor = Mapping[str, str]  # copy_events' actor, role and action
+IMPORT_ACTOR: Actor = {
     "actor": f"migreg import ({getpass.getuser()})",
     "role": "admin",
     "action": "create",
@@ -111,6 +112,7 @@ def import_persons(
     progress: Callable[[int], None] = lambda n: None,
     chunk: int = CHUNK,
     workers: int = 1,
+    actor: Actor = IMPORT_ACTOR,
 ) -> ImportReport:
     """Validate and load ``rows``; committed chunk by chunk on ``conn``.
 
@@ -133,7 +135,7 @@ def import_persons(
             valid = [v for v in valid if _first_in_file(v, pins_in_file, report)]
             for v in valid:
                 lookalikes.check(v, report)
-            _load_chunk(conn, valid, vocabulary, report)
+            _load_chunk(conn, valid, vocabulary, report, actor)
             progress(size)
     return report
 
@@ -190,7 +192,11 @@ def _first_in_file(valid: _Valid, pins: dict[str, int], report: ImportReport) ->
 
 
 def _load_chunk(
-    conn: psycopg.Connection, valid: list[_Valid], vocabulary: Vocabulary, report: ImportReport
+    conn: psycopg.Connection,
+    valid: list[_Valid],
+    vocabulary: Vocabulary,
+    report: ImportReport,
+    actor: Actor,
 ) -> None:
     # A registrar may register one of these PINs between our check and the
     # COPY; the unique constraint then fails the chunk, and once more is enough.
@@ -198,7 +204,7 @@ def _load_chunk(
         try:
             with conn.transaction():
                 fresh, present, taken = _split_registered(conn, valid)
-                added = _copy_persons(conn, fresh, vocabulary)
+                added = _copy_persons(conn, fresh, vocabulary, actor)
         except psycopg.errors.UniqueViolation:
             if attempt == 2:
                 raise
@@ -233,7 +239,7 @@ def _split_registered(
 
 
 def _copy_persons(
-    conn: psycopg.Connection, fresh: list[_Valid], vocabulary: Vocabulary
+    conn: psycopg.Connection, fresh: list[_Valid], vocabulary: Vocabulary, actor: Actor
 ) -> set[str]:
     tokens_seen: set[str] = set()
     ids = [uuid.uuid4() for _ in fresh]
@@ -263,5 +269,5 @@ def _copy_persons(
                 )
             )
     # Each person written is personal data written: one audit event each.
-    copy_events(conn, **IMPORT_ACTOR, resource_type="person", touched=((i, i) for i in ids))
+    copy_events(conn, **actor, resource_type="person", touched=((i, i) for i in ids))
     return vocabulary.add(tokens_seen)
