@@ -35,7 +35,9 @@ class RegistrySettings(ServiceSettings):
     # Uploads through POST /v1/imports: the body limit of that path, how often the
     # runner looks for queued jobs (0: no runner in this process), and how long a
     # running job's heartbeat may be silent before another runner takes it up.
-    max_body_bytes_by_path: dict[str, int] = Field(default_factory=lambda: {"/v1/imports": 64 * 1024 * 1024})
+    max_body_bytes_by_path: dict[str, int] = Field(
+        default_factory=lambda: {"/v1/imports": 64 * 1024 * 1024}
+    )
     import_poll_interval_seconds: float = Field(default=1.0, ge=0)
     import_lease_seconds: float = Field(default=300.0, gt=0)
 

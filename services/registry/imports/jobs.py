@@ -11,11 +11,12 @@ marked failed with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -111,20 +112,13 @@ def _count_rows(content: bytes, suffix: str) -> int | None:
     return max(0, lines - 1)
 
 
-class _spooled:
+@contextlib.contextmanager
+def _spooled(content: bytes, suffix: str) -> Iterator[Path]:
     """The upload as a temporary file with its suffix (the readers take paths)."""
-
-    def __init__(self, content: bytes, suffix: str) -> None:
-        self._content, self._suffix = content, suffix
-
-    def __enter__(self) -> Path:
-        self._dir = tempfile.TemporaryDirectory(prefix="registry-import-")
-        path = Path(self._dir.name) / f"upload{self._suffix}"
-        path.write_bytes(self._content)
-        return path
-
-    def __exit__(self, *exc: object) -> None:
-        self._dir.cleanup()
+    with tempfile.TemporaryDirectory(prefix="registry-import-") as directory:
+        path = Path(directory) / f"upload{suffix}"
+        path.write_bytes(content)
+        yield path
 
 
 CLAIM = """
@@ -151,7 +145,7 @@ def run_next(
         claimed = status.execute(CLAIM, (lease,)).fetchone()
         if claimed is None:
             return None
-        job_id, kind, filename, content, mapping, attempts, created_by = claimed
+        job_id, attempts = claimed[0], claimed[5]
         if attempts > MAX_ATTEMPTS:
             _finish(status, job_id, "failed", error=_GAVE_UP)
             return job_id

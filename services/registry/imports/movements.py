@@ -190,9 +190,7 @@ def _load(
         for line in written:
             cp.write_row(line)
     _refresh_statuses(conn, touched.values())
-    copy_events(
-        conn, **actor, resource_type="movement", touched=((w[0], w[1]) for w in written)
-    )
+    copy_events(conn, **actor, resource_type="movement", touched=((w[0], w[1]) for w in written))
     return len(written), present
 
 

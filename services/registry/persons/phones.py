@@ -41,11 +41,12 @@ _decided: dict[tuple[int, int, str], bool] = {}
 
 def is_valid_number(number: PhoneNumber) -> bool:
     """Exactly ``phonenumbers.is_valid_number(number)``."""
-    free = free_digits(number.country_code)
-    if not free:
+    code = number.country_code
+    free = free_digits(code) if code is not None else 0
+    if code is None or not free:
         return bool(phonenumbers.is_valid_number(number))
     nsn = phonenumbers.national_significant_number(number)
-    key = (number.country_code, len(nsn), nsn[: max(0, len(nsn) - free)])
+    key = (code, len(nsn), nsn[: max(0, len(nsn) - free)])
     decided = _decided.get(key)
     if decided is None:
         if len(_decided) >= _MAX_REMEMBERED:
