@@ -1,4 +1,4 @@
-"""import jobs (uploads through POST /v1/imports)
+"""import jobs (uploads through POST /v1/imports) and indexes a first load defers
 
 Revision ID: 0010_import_jobs
 Revises: 0009
@@ -42,8 +42,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_import_jobs_state"), "import_jobs", ["state"], unique=False)
+    op.create_table(
+        "import_deferred_indexes",
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("definition", sa.String(length=2000), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("import_deferred_indexes")
     op.drop_index(op.f("ix_import_jobs_state"), table_name="import_jobs")
     op.drop_table("import_jobs")

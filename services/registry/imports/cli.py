@@ -35,6 +35,13 @@ MappingOpt = Annotated[
     Path | None, typer.Option(help='TOML file: [columns] "header in the file" = "field"')
 ]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="Processes validating rows")]
+DeferOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--defer-indexes/--keep-indexes",
+        help="Build the search indexes once at the end (default: when the registry is empty)",
+    ),
+]
 ReportOpt = Annotated[
     Path | None, typer.Option(help="Report files' stem (default: next to the input)")
 ]
@@ -96,9 +103,10 @@ def persons(
     mapping: MappingOpt = None,
     report: ReportOpt = None,
     workers: WorkersOpt = os.cpu_count() or 1,
+    defer_indexes: DeferOpt = None,
 ) -> None:
     """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
-    _run(file, mapping, report, import_persons, workers=workers)
+    _run(file, mapping, report, import_persons, workers=workers, defer_indexes=defer_indexes)
 
 
 @app.command("family-members")

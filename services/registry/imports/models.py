@@ -37,3 +37,12 @@ class ImportJob(Base):
         DateTime(timezone=True), server_default=func.now(), default=utcnow
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeferredIndex(Base):
+    """A ``persons`` index a first large load dropped, to build at its end (``indexes.py``)."""
+
+    __tablename__ = "import_deferred_indexes"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    definition: Mapped[str] = mapped_column(String(2000))

@@ -29,6 +29,7 @@ import psycopg
 from pydantic import ValidationError
 
 from services.registry.audit.bulk import copy_events
+from services.registry.imports.indexes import deferred_indexes, first_load
 from services.registry.imports.report import (
     ImportReport,
     PossibleDuplicate,
@@ -113,11 +114,14 @@ def import_persons(
     chunk: int = CHUNK,
     workers: int = 1,
     actor: Actor = IMPORT_ACTOR,
+    defer_indexes: bool | None = False,
 ) -> ImportReport:
     """Validate and load ``rows``; committed chunk by chunk on ``conn``.
 
     With ``workers`` > 1 the rows are validated in that many processes while
     this one loads the previous chunk (validation is most of the CPU time).
+    ``defer_indexes``: build the secondary indexes at the end (None: when the
+    registry has nobody yet; see ``indexes.py``).
     """
     # Each chunk commits on its own (conn.transaction() is a real transaction
     # only outside one), so an interrupted run keeps what it finished.
@@ -128,7 +132,8 @@ def import_persons(
     pins_in_file: dict[str, int] = {}
     batches = iter(lambda: list(islice(rows, chunk)), [])
     jobs = ((batch, settings, on) for batch in batches)
-    with _mapper(workers) as mapper:
+    defer = first_load(conn) if defer_indexes is None else defer_indexes
+    with deferred_indexes(conn, defer), _mapper(workers) as mapper:
         for size, valid, rejected in mapper(_validate_batch, jobs):
             report.rows += size
             report.rejected.extend(rejected)
