@@ -36,10 +36,8 @@ def test_a_stopped_first_load_leaves_every_index_in_place(
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt), psycopg.connect(psycopg_url(url)) as conn:
-        rows = open_sheet(path, {}).rows
-        import_persons(
-            conn, rows, registry_settings, today(registry_settings), stop, chunk=3, defer_indexes=None
-        )
+        rows, on = open_sheet(path, {}).rows, today(registry_settings)
+        import_persons(conn, rows, registry_settings, on, stop, chunk=3, defer_indexes=None)
 
     assert not seen[0] & SECONDARY  # dropped while the empty registry loaded
     assert persons_indexes(url) >= SECONDARY | {"uq_persons_pin"}

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import httpx
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from migreg.main import app
 from services.registry.settings import RegistrySettings
@@ -24,7 +24,7 @@ def write_movements(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def run(settings: RegistrySettings, path: Path) -> object:
+def run(settings: RegistrySettings, path: Path) -> Result:
     env = {"REGISTRY_DATABASE_URL": settings.database_url}
     return CliRunner().invoke(app, ["import", "movements", str(path)], env=env)
 

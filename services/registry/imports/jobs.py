@@ -145,7 +145,8 @@ def run_next(
         claimed = status.execute(CLAIM, (lease,)).fetchone()
         if claimed is None:
             return None
-        job_id, attempts = claimed[0], claimed[5]
+        job_id: uuid.UUID = claimed[0]
+        attempts: int = claimed[5]
         if attempts > MAX_ATTEMPTS:
             _finish(status, job_id, "failed", error=_GAVE_UP)
             return job_id
