@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import openpyxl
 import psycopg
 
 from services.registry.audit.verify import psycopg_url
@@ -167,3 +168,24 @@ def test_only_the_upload_path_takes_large_bodies(registry_settings: RegistrySett
     limits = registry_settings.request_limits()
     assert limits.body_limit("/v1/imports") == 64 * 1024 * 1024
     assert limits.body_limit("/v1/persons") == limits.max_body_bytes == 1024 * 1024
+
+
+async def test_a_spreadsheet_upload_counts_its_rows_and_loads(
+    registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    bodies = [person_body(), person_body()]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(bodies[0]))
+    for body in bodies:
+        sheet.append(list(body.values()))
+    out = io.BytesIO()
+    book.save(out)
+
+    sent = await upload(registry, out.getvalue(), "list.xlsx")
+    assert (sent.status_code, sent.json()["rows_total"]) == (202, 2), sent.text
+    await run_jobs(registry_settings)
+
+    done = (await registry.get(f"/v1/imports/{sent.json()['id']}", headers=REGISTRAR)).json()
+    assert (done["state"], done["rows_done"], done["report"]["loaded"]) == ("done", 2, 2)

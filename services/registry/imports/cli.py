@@ -24,7 +24,7 @@ from services.registry.clock import today
 from services.registry.imports.family import import_family_members
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
-from services.registry.imports.read import UnreadableFile, load_mapping, open_sheet
+from services.registry.imports.read import UnreadableFile, count_rows, load_mapping, open_sheet
 from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
@@ -45,16 +45,6 @@ DeferOpt = Annotated[
 ReportOpt = Annotated[
     Path | None, typer.Option(help="Report files' stem (default: next to the input)")
 ]
-
-
-def _count_rows(path: Path) -> int | None:
-    """Data rows of a CSV, for the ETA (a quick byte scan); None for spreadsheets."""
-    if path.suffix.lower() != ".csv":
-        return None
-    with path.open("rb") as handle:
-        return max(
-            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
-        )
 
 
 def rate_progress() -> Progress:
@@ -82,7 +72,7 @@ def _run(file: Path, mapping: Path | None, report: Path | None, load: Loader, **
         raise typer.BadParameter(str(exc)) from exc
     on = today(settings)
     with rate_progress() as bar, psycopg.connect(psycopg_url(settings.database_url)) as conn:
-        task = bar.add_task(file.name, total=_count_rows(file), rate="-")
+        task = bar.add_task(file.name, total=count_rows(file), rate="-")
 
         def advance(n: int) -> None:
             bar.advance(task, n)

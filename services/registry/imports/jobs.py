@@ -32,7 +32,13 @@ from services.registry.imports.family import import_family_members
 from services.registry.imports.models import ImportJob
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
-from services.registry.imports.read import SPREADSHEETS, UnreadableFile, open_sheet, parse_mapping
+from services.registry.imports.read import (
+    SPREADSHEETS,
+    UnreadableFile,
+    count_rows,
+    open_sheet,
+    parse_mapping,
+)
 from services.registry.imports.report import ImportReport, report_json
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
@@ -49,8 +55,11 @@ REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
 CHUNK = 5_000  # rows between progress updates
 
 
-def checked_upload(filename: str, content: bytes, mapping_text: str | None) -> dict[str, str]:
-    """The upload's column mapping, once the file reads as a list (InvalidInput otherwise)."""
+def checked_upload(
+    filename: str, content: bytes, mapping_text: str | None
+) -> tuple[dict[str, str], int | None]:
+    """The upload's column mapping and data rows, once the file reads as a list
+    (InvalidInput otherwise)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise InvalidInput("file", "must be a .csv or .xlsx file")
@@ -65,7 +74,7 @@ def checked_upload(filename: str, content: bytes, mapping_text: str | None) -> d
             open_sheet(path, mapping)
         except UnreadableFile as exc:
             raise InvalidInput("file", str(exc).replace(path.name, filename)) from exc
-    return mapping
+        return mapping, count_rows(path)
 
 
 def fingerprint(kind: str, content: bytes, mapping: dict[str, str]) -> dict[str, Any]:
@@ -79,6 +88,7 @@ async def create_job(
     filename: str,
     content: bytes,
     mapping: dict[str, str],
+    rows: int | None,
     principal: Principal,
 ) -> ImportJob:
     job = ImportJob(
@@ -87,7 +97,7 @@ async def create_job(
         content=content,
         mapping=mapping,
         state="queued",
-        rows_total=_count_rows(content, Path(filename).suffix.lower()),
+        rows_total=rows,
         rows_done=0,
         attempts=0,
         created_by=principal.subject[:200],
@@ -102,14 +112,6 @@ async def get_job(session: AsyncSession, job_id: uuid.UUID) -> ImportJob:
     if job is None:
         raise ImportJobNotFound(job_id)
     return job
-
-
-def _count_rows(content: bytes, suffix: str) -> int | None:
-    """Data rows of a CSV (lines after the header; a quoted line break may overcount)."""
-    if suffix != ".csv":
-        return None
-    lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
-    return max(0, lines - 1)
 
 
 @contextlib.contextmanager

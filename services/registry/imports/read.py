@@ -76,6 +76,23 @@ def open_sheet(path: Path, mapping: dict[str, str]) -> Sheet:
     return Sheet(names, _records(names, raw))
 
 
+def count_rows(path: Path) -> int | None:
+    """Data rows, for progress: a CSV's lines after the header (a quoted line break
+    counts twice), a spreadsheet's used height; None when it cannot be read."""
+    try:
+        if path.suffix.lower() in SPREADSHEETS:
+            height = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height
+            return max(0, int(height) - 1)
+        with path.open("rb") as handle:
+            blocks = iter(lambda: handle.read(1 << 20), b"")
+            lines, last = 0, b""
+            for block in blocks:
+                lines, last = lines + block.count(b"\n"), block
+    except Exception:  # calamine raises several of its own types
+        return None
+    return max(0, lines + (0 if last.endswith(b"\n") or not last else 1) - 1)
+
+
 def _records(names: list[str], raw: Iterator[list[str]]) -> Iterator[tuple[int, Row]]:
     # Row 1 is the header, so data starts at row 2 as a spreadsheet shows it.
     for number, cells in enumerate(raw, start=2):

@@ -44,10 +44,10 @@ async def upload_import(
 ) -> JSONResponse:
     content = await file.read()
     filename = file.filename or "upload.csv"
-    columns = jobs.checked_upload(filename, content, mapping)
+    columns, rows = jobs.checked_upload(filename, content, mapping)
 
     async def run() -> StoredResponse:
-        job = await jobs.create_job(session, kind, filename, content, columns, principal)
+        job = await jobs.create_job(session, kind, filename, content, columns, rows, principal)
         out = ImportJobOut.model_validate(job).model_dump(mode="json")
         return StoredResponse(202, out, {"Location": f"/v1/imports/{job.id}"})
 

@@ -57,7 +57,7 @@ class ImportJobOut(BaseModel):
     kind: ImportKind
     filename: str
     state: ImportState
-    rows_total: int | None = Field(description="Data rows in the file (null for spreadsheets)")
+    rows_total: int | None = Field(description="Data rows in the file, for progress")
     rows_done: int
     error: str | None
     created_by: str
