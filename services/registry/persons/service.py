@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date
@@ -23,6 +24,7 @@ from services.registry.persons.errors import (
 )
 from services.registry.persons.models import NameVocabulary, Person, StatusEvent
 from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
+from services.registry.persons.phones import is_valid_number
 from services.registry.persons.pin import PinError, check_pin_matches, disagreements, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
@@ -44,7 +46,7 @@ def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
         number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"not a phone number ({exc})") from exc
-    if not phonenumbers.is_valid_number(number):
+    if not is_valid_number(number):
         raise InvalidInput(field, "not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -63,6 +65,7 @@ def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | No
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
 
 
+@functools.lru_cache(maxsize=4096)  # a country has a few dozen regions; raising is not cached
 def check_region(region: str, country_code: str) -> None:
     subdivision = pycountry.subdivisions.get(code=region)  # type: ignore[no-untyped-call]
     if subdivision is None or subdivision.country_code != country_code:
