@@ -15,6 +15,17 @@ from tests.support.live import LiveSystem, free_port, wait_ready
 from tests.support.tokens import bearer
 
 SERIOUS = {"serious", "critical"}
+# The registration form as a registrar fills it in for one person (field names).
+PERSON_FORM = {
+    "pin": "21403199012345",
+    "last_name": "Абдыкадыров",
+    "first_name": "Нурлан",
+    "last_name_latin": "Abdykadyrov",
+    "first_name_latin": "Nurlan",
+    "sex": "M",
+    "birth_date": "1990-03-14",
+    "region": "KG-O",
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +83,23 @@ class Console:
     def sign_out(self) -> None:
         self.page.click("button:has-text('Sign out')")
         self.page.wait_for_url("**/sign-in")
+
+    def fill(self, values: dict[str, str | bool]) -> None:
+        """Fill the form's fields (``#f-<name>``) as a person would: a choice picked
+        in a select, a box ticked, text typed."""
+        for name, value in values.items():
+            field = self.page.locator(f"#f-{name}")
+            kind = field.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+            if kind == "select":
+                field.select_option(str(value))
+            elif kind == "checkbox":
+                field.set_checked(bool(value))
+            else:
+                field.fill(str(value))
+
+    def fill_person(self, **changes: str) -> None:
+        """The registration form filled in for the usual person, with ``changes``."""
+        self.fill({**PERSON_FORM, **changes})
 
     def check(self, name: str) -> None:
         """Screenshot the screen and run axe-core in it: no serious or critical violation."""
