@@ -175,7 +175,7 @@ def test_sign_out_ends_the_session(console, page, seed):
     console.sign_in("auditor")
     page.click("nav >> text=Audit trail")
     expect(page.locator("main table")).to_contain_text("test-registrar")
-    expect(page.locator("main table")).to_contain_text("create")
+    expect(page.locator("main table")).to_contain_text("Created")
     console.check("audit-trail")
     console.sign_out()
     page.goto("/audit")
