@@ -147,18 +147,7 @@ class Seed:
         return result
 
     def person(self, **overrides: Any) -> dict[str, Any]:
-        body = {
-            "pin": "21403199012345",
-            "last_name": "Абдыкадыров",
-            "first_name": "Нурлан",
-            "last_name_latin": "Abdykadyrov",
-            "first_name_latin": "Nurlan",
-            "sex": "M",
-            "birth_date": "1990-03-14",
-            "region": "KG-O",
-            **overrides,
-        }
-        return self.post("registry", "/v1/persons", body, "registrar")
+        return self.post("registry", "/v1/persons", {**PERSON_FORM, **overrides}, "registrar")
 
     def departure(self, person_id: str, country: str = "RU", on: str = "2026-03-01") -> None:
         body = {

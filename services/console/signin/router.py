@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.api import Api, ApiProblem, ApiUnavailable
-from services.console.countries import country_name
 from services.console.csrf import check_csrf
 from services.console.rendering import language_of, render
 from services.console.session import STAFF_ROLES, StaffUser, sign_in, sign_out
 from services.console.settings import ConsoleSettings
 from shared.auth.tokens import issue_token
+from shared.countries import country_name
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
