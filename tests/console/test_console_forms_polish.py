@@ -101,6 +101,12 @@ def test_a_pin_alone_wrong_is_also_said_in_kyrgyz(staff):
     assert "PIN must start" not in answer.text
 
 
+def test_the_pin_check_while_typing_says_why_in_russian(staff):
+    answer = staff("registrar", "ru").get("/persons/pin-check?pin=33102199012345")
+    assert "ПИН начинается с 1 (женщина) или 2 (мужчина)." in answer.text
+    assert "PIN must start" not in answer.text
+
+
 def test_the_departure_form_offers_named_choices_and_a_way_back(staff, seed: Seed):
     person = seed.person(pin="21403199054321")
     registrar = staff("registrar", "ru")

@@ -195,6 +195,8 @@ async def _pin_agreement(api: Api, pin: str, sex: str, birth_date: str) -> dict[
         answer = await api.send("POST", "registry", "/v1/pin-checks", body)
     result: dict[str, Any] = answer.body
     result["wrong"] = {p["field"] for p in result["problems"]}
+    # What is wrong with a PIN that breaks the rules, in the user's words.
+    result["said"] = pin_disagreements(result).get("pin") if not result["valid"] else None
     return result
 
 
