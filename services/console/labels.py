@@ -166,3 +166,21 @@ MARKER_KINDS = (
     "detained_abroad",
 )
 BREAKDOWNS = ("sex", "age_group", "region", "destination_country", "sector")
+
+# The audit trail's actions and the kinds of record they touched.
+LABELS.update(
+    {
+        "create": N_("Created"),
+        "read": N_("Viewed"),
+        "update": N_("Changed"),
+        "correct": N_("Corrected"),
+        "withdraw_consent": N_("SMS consent withdrawn"),
+        "withdraw_marker": N_("Marker withdrawn"),
+        "status_change": N_("Status reported"),
+        "person": N_("Person"),
+        "family_member": N_("Family member"),
+        "status_event": N_("Status report"),
+        "marker": N_("Vulnerability marker"),
+        "protection": N_("Protection details"),
+    }
+)

@@ -7,12 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.support import Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.console import i18n
 from services.console.csrf import csrf_token
+from services.console.form_errors import Explained
 from services.console.labels import LABELS
 from services.console.navigation import links_for
 from services.console.session import current_user
@@ -36,9 +38,23 @@ def environment(language: str) -> Environment:
     env.filters["label"] = lambda code: (
         translations.gettext(LABELS[code]) if code in LABELS else code
     )
+    env.filters["explain"] = lambda message: _say(env, translations, message)
     env.filters["placeholders"] = lambda body: list(dict.fromkeys(PLACEHOLDER.findall(body)))
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     return env
+
+
+def _say(env: Environment, translations: Translations, message: Any) -> Any:
+    """A form error: a console message translated (its parameters shown through their
+    filters), or a service's own text as it came."""
+    if not isinstance(message, Explained):
+        return message
+    params = {
+        name: env.filters[message.formats[name]](value) if name in message.formats else value
+        for name, value in message.params.items()
+    }
+    text = translations.gettext(message.msgid)
+    return text % params if params else text
 
 
 def language_of(request: Request) -> str:
