@@ -1,0 +1,261 @@
+"""A name search as one SQL statement: find, score and rank in the database.
+
+The statement (see :func:`statement`) works on any PostgreSQL, no contrib
+extension:
+
+1. ``spelling``: the registry's spellings of each query token within about
+   one edit, from ``name_vocabulary`` (the symmetric deletion keys computed
+   here), each with its edit distance. Two tokens that share a deletion key
+   are at most two edits apart, and the distance follows from their lengths
+   and, for equal lengths, the number of differing letters (one: a
+   substitution; more: a moved letter, two edits), so no Levenshtein
+   function is needed in SQL.
+2. ``candidate``: at most ``cap`` people from ever looser passes (see
+   :class:`NameQuery`), each pass only run while the cap is not reached
+   (a LIMIT over a UNION ALL stops pulling) and excluding whom the earlier
+   passes found. Each pass ANDs one ``name_tokens && ARRAY[...]`` per query
+   token on the GIN index: PostgreSQL reads the rarest token's posting list
+   and skips through the others, then only the matching rows.
+3. Scoring, set-based over the candidates' tokens: how many query tokens
+   found no spelling, the summed distance (a token only in the patronymic
+   costs one more), then the tie-breakers for namesakes: closeness to a birth
+   date or year given in the query, how many query words the person's names
+   carry with exactly the spelling typed (same script, letter case aside),
+   names in the order typed, then last name, first name and id.
+4. Only the page (``limit + 1`` rows, to know whether more follow) is read
+   in full.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from services.registry.persons.names import deletion_keys, name_tokens
+
+MAX_QUERY_TOKENS = 6
+# A birth date typed in the query finds people born within this much of it
+# first (a year: within the year); closer ones rank first.
+DATE_SLACK = timedelta(days=366)
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    """What the statement needs from the typed query."""
+
+    tokens: list[str]  # skeletons, at most MAX_QUERY_TOKENS, each cut to 24
+    words: list[str]  # the words as typed (letters only), for exact-spelling ties
+    born: tuple[date, date] | None  # a birth date or year typed with the names
+
+    @classmethod
+    def parse(cls, q: str) -> NameQuery:
+        return cls(
+            tokens=[t[:24] for t in name_tokens(q)[:MAX_QUERY_TOKENS]],
+            words=_WORD.findall(q)[: MAX_QUERY_TOKENS * 2],
+            born=birth_range(q),
+        )
+
+    @property
+    def rarest(self) -> int:
+        """1-based index of the token most likely to be rare (the longest)."""
+        return max(range(len(self.tokens)), key=lambda i: len(self.tokens[i])) + 1
+
+    def params(self) -> dict[str, Any]:
+        key_i = [i for i, t in enumerate(self.tokens, 1) for _ in sorted(deletion_keys(t))]
+        keys = [k for t in self.tokens for k in sorted(deletion_keys(t))]
+        variants = [(i, v) for i, w in enumerate(self.words, 1) for v in _cases(w)]
+        low, high = self.born or (None, None)
+        return {
+            "tokens": self.tokens,
+            "key_i": key_i,
+            "keys": keys,
+            "word_i": [i for i, _ in variants],
+            "words": [v for _, v in variants],
+            "born_low": low,
+            "born_high": high,
+        }
+
+
+def birth_range(q: str) -> tuple[date, date] | None:
+    """The birth date (or year) typed in a name query: 1990-05-12, 12.05.1990 or 1990."""
+    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_DOTTED_DATE, (2, 1, 0))):
+        if match := pattern.search(q):
+            year, month, day = (int(match.group(g + 1)) for g in order)
+            try:
+                day_born = date(year, month, day)
+            except ValueError:
+                return None
+            return day_born, day_born
+    if match := _YEAR.search(q):
+        year = int(match.group(1))
+        return date(year, 1, 1), date(year, 12, 31)
+    return None
+
+
+def _cases(word: str) -> set[str]:
+    # Compared with the stored names as they are (no lower() in SQL: its
+    # result for Cyrillic depends on the server's locale).
+    return {word, word.lower(), word.upper(), word.capitalize()}
+
+
+@dataclass(frozen=True)
+class Filters:
+    pin: str | None = None
+    phone: str | None = None  # already E.164
+    region: str | None = None
+    status: str | None = None
+
+    def sql(self) -> str:
+        given = [name for name in ("pin", "phone", "region", "status") if getattr(self, name)]
+        return "".join(f" AND p.{name} = :{name}" for name in given)
+
+    def params(self) -> dict[str, str]:
+        given = ("pin", "phone", "region", "status")
+        return {name: value for name in given if (value := getattr(self, name))}
+
+
+_SPELLING = """
+query_token AS (
+    SELECT CAST(t.i AS int) AS i, t.token
+    FROM unnest(CAST(:tokens AS text[])) WITH ORDINALITY AS t(token, i)
+),
+spelling AS MATERIALIZED (
+    SELECT DISTINCT k.i, v.token,
+        CASE
+            WHEN v.token = q.token THEN 0
+            WHEN length(v.token) <> length(q.token) THEN 1
+            WHEN (SELECT count(*) FROM generate_series(1, length(q.token)) AS g(n)
+                  WHERE substr(v.token, g.n, 1) <> substr(q.token, g.n, 1)) = 1 THEN 1
+            ELSE 2
+        END AS d
+    FROM unnest(CAST(:key_i AS int[]), CAST(:keys AS text[])) AS k(i, key)
+    JOIN name_vocabulary AS v ON v.key = k.key
+    JOIN query_token AS q ON q.i = k.i
+),
+reach AS MATERIALIZED (
+    -- Per query token, the name_tokens elements that match it (own name or
+    -- patronymic); a token with no spelling at all asks for nothing more
+    -- than the others do.
+    SELECT q.i, CAST(coalesce(r.tokens, every.tokens) AS varchar[]) AS tokens
+    FROM query_token AS q
+    LEFT JOIN (
+        SELECT i, array_agg(token) || array_agg('~' || token) AS tokens FROM spelling GROUP BY i
+    ) AS r ON r.i = q.i
+    CROSS JOIN (
+        SELECT array_agg(token) || array_agg('~' || token) AS tokens FROM spelling
+    ) AS every
+)"""
+
+_COLUMNS = "p.id, p.name_tokens, p.last_name, p.first_name, p.patronymic, p.last_name_latin, \
+p.first_name_latin, p.birth_date"
+
+_SCORING = r"""
+hit AS (
+    SELECT DISTINCT ON (c.id, s.i) c.id, s.i, s.d + CAST(left(e.tok, 1) = '~' AS int) AS d, e.pos
+    FROM candidate AS c
+    CROSS JOIN LATERAL unnest(c.name_tokens) WITH ORDINALITY AS e(tok, pos)
+    JOIN spelling AS s ON s.token = ltrim(e.tok, '~')
+    ORDER BY c.id, s.i, 3, e.pos
+),
+score AS (
+    SELECT c.id,
+        :n - count(h.i) FILTER (WHERE h.d <= 2) AS unmatched,
+        coalesce(sum(least(h.d, 3)), 0) + 3 * (:n - count(h.i)) AS distance,
+        coalesce(array_agg(h.pos ORDER BY h.i) = array_agg(h.pos ORDER BY h.pos), false)
+            AS in_order
+    FROM candidate AS c LEFT JOIN hit AS h ON h.id = c.id
+    GROUP BY c.id
+),
+typed AS (
+    SELECT c.id, count(DISTINCT w.i) AS words
+    FROM candidate AS c
+    CROSS JOIN LATERAL unnest(regexp_split_to_array(
+        concat_ws(' ', c.last_name, c.first_name, c.patronymic, c.last_name_latin,
+                  c.first_name_latin),
+        '[\s‐‑‒–—-]+')) AS n(word)
+    JOIN unnest(CAST(:word_i AS int[]), CAST(:words AS text[])) AS w(i, v) ON w.v = n.word
+    GROUP BY c.id
+),
+ranked AS (
+    SELECT c.id,
+        row_number() OVER (ORDER BY
+            s.unmatched,
+            s.distance,
+            CASE WHEN CAST(:born_low AS date) IS NULL THEN 0 ELSE greatest(
+                CAST(:born_low AS date) - c.birth_date, c.birth_date - CAST(:born_high AS date), 0
+            ) END,
+            coalesce(t.words, 0) DESC,
+            s.in_order DESC,
+            c.last_name, c.first_name, c.id
+        ) AS rank
+    FROM candidate AS c
+    JOIN score AS s ON s.id = c.id
+    LEFT JOIN typed AS t ON t.id = c.id
+)
+SELECT p.* FROM ranked AS r JOIN persons AS p ON p.id = r.id
+WHERE r.rank > :offset AND r.rank <= :offset + :limit
+ORDER BY r.rank"""
+
+
+def _passes(query: NameQuery) -> list[str]:
+    """Ever looser conditions on ``persons AS p``; each pass excludes the earlier ones.
+
+    The names as typed (every query token exactly, as an own name or not),
+    then any spelling within reach of every token, then only the rarest
+    token's; a birth date in the query puts its two name passes, limited to
+    people born near it, before all.
+    """
+    every = " AND ".join(
+        f"p.name_tokens && (SELECT tokens FROM reach WHERE i = {i})"
+        for i in range(1, len(query.tokens) + 1)
+    )
+    exact = "p.name_tokens @> CAST(:tokens AS varchar[])"
+    rarest = f"p.name_tokens && (SELECT tokens FROM reach WHERE i = {query.rarest})"
+    passes = [exact, every]
+    if query.born:
+        near = "p.birth_date BETWEEN CAST(:near_low AS date) AND CAST(:near_high AS date)"
+        passes = [f"{exact} AND {near}", f"{every} AND {near}", *passes]
+    if len(query.tokens) > 1:
+        passes.append(rarest)
+    return passes
+
+
+@lru_cache(maxsize=256)
+def _candidates(passes: tuple[str, ...], filters: str) -> str:
+    selects = []
+    for k, condition in enumerate(passes):
+        earlier = "".join(f" AND NOT ({c})" for c in passes[:k])
+        selects.append(f"(SELECT {_COLUMNS} FROM persons AS p WHERE {condition}{earlier}{filters})")
+    union = "\n    UNION ALL\n    ".join(selects)
+    return f"candidate AS MATERIALIZED (\n    SELECT * FROM (\n    {union}\n    ) AS u LIMIT :cap\n)"
+
+
+def statement(query: NameQuery, filters: Filters) -> str:
+    """The SQL text: made of fixed fragments only (every value is a bound parameter)."""
+    candidates = _candidates(tuple(_passes(query)), filters.sql())
+    return f"WITH {_SPELLING},\n{candidates},{_SCORING}"
+
+
+def parameters(
+    query: NameQuery, filters: Filters, cap: int, offset: int, limit: int
+) -> dict[str, Any]:
+    params = {
+        **query.params(),
+        **filters.params(),
+        "n": len(query.tokens),
+        "cap": cap,
+        "offset": offset,
+        "limit": limit,
+    }
+    if query.born:
+        params["near_low"] = query.born[0] - DATE_SLACK
+        params["near_high"] = query.born[1] + DATE_SLACK
+    return params
