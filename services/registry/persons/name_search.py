@@ -63,15 +63,11 @@ class NameQuery:
             born=birth_range(q),
         )
 
-    @property
-    def rarest(self) -> int:
-        """1-based index of the token most likely to be rare (the longest)."""
-        return max(range(len(self.tokens)), key=lambda i: len(self.tokens[i])) + 1
-
     def params(self) -> dict[str, Any]:
         key_i = [i for i, t in enumerate(self.tokens, 1) for _ in sorted(deletion_keys(t))]
         keys = [k for t in self.tokens for k in sorted(deletion_keys(t))]
         variants = [(i, v) for i, w in enumerate(self.words, 1) for v in _cases(w)]
+        far = [(i, k) for i, t in enumerate(self.tokens, 1) for k in sorted(_two_deletions(t))]
         low, high = self.born or (None, None)
         return {
             "tokens": self.tokens,
@@ -81,6 +77,11 @@ class NameQuery:
             "words": [v for _, v in variants],
             "born_low": low,
             "born_high": high,
+            "far_i": [i for i, _ in far],
+            "far": [k for _, k in far],
+            # Letter positions (and 0, "none") for the statement to walk a token:
+            # a constant array, so the planner knows how many rows it gives.
+            "positions": list(range(25)),
         }
 
 
@@ -98,6 +99,10 @@ def birth_range(q: str) -> tuple[date, date] | None:
         year = int(match.group(1))
         return date(year, 1, 1), date(year, 12, 31)
     return None
+
+
+def _two_deletions(token: str) -> set[str]:
+    return {k for key in deletion_keys(token) for k in deletion_keys(key) | {key}}
 
 
 def _cases(word: str) -> set[str]:
@@ -132,7 +137,7 @@ spelling AS MATERIALIZED (
         CASE
             WHEN v.token = q.token THEN 0
             WHEN length(v.token) <> length(q.token) THEN 1
-            WHEN (SELECT count(*) FROM generate_series(1, length(q.token)) AS g(n)
+            WHEN (SELECT count(*) FROM unnest(CAST(:positions AS int[])) AS g(n)
                   WHERE substr(v.token, g.n, 1) <> substr(q.token, g.n, 1)) = 1 THEN 1
             ELSE 2
         END AS d
@@ -142,28 +147,60 @@ spelling AS MATERIALIZED (
 ),
 reach AS MATERIALIZED (
     -- Per query token, the name_tokens elements that match it (own name or
-    -- patronymic); a token with no spelling at all asks for nothing more
-    -- than the others do.
-    SELECT q.i, CAST(coalesce(r.tokens, every.tokens) AS varchar[]) AS tokens
+    -- patronymic); NULL for a token with no spelling in the registry.
+    SELECT q.i, CAST(r.tokens AS varchar[]) AS tokens
     FROM query_token AS q
     LEFT JOIN (
         SELECT i, array_agg(token) || array_agg('~' || token) AS tokens FROM spelling GROUP BY i
     ) AS r ON r.i = q.i
-    CROSS JOIN (
-        SELECT array_agg(token) || array_agg('~' || token) AS tokens FROM spelling
-    ) AS every
+),
+rare AS MATERIALIZED (
+    -- The longest query token that has spellings: probably the rarest name.
+    SELECT CAST(ARRAY[q.token] AS varchar[]) AS exact, r.tokens
+    FROM reach AS r JOIN query_token AS q ON q.i = r.i
+    WHERE r.tokens IS NOT NULL
+    ORDER BY length(q.token) DESC, q.i
+    LIMIT 1
 )"""
 
 _COLUMNS = "p.id, p.name_tokens, p.last_name, p.first_name, p.patronymic, p.last_name_latin, \
 p.first_name_latin, p.birth_date"
 
 _SCORING = r"""
+near AS MATERIALIZED (
+    -- For people who carry no spelling of some query token: their own tokens
+    -- that share a string with it after at most two deletions on each side
+    -- (two edits, out of the vocabulary's reach: "jek", a misspelt Жибек, and
+    -- "jibek").
+    SELECT DISTINCT f.i, t.tok AS token
+    FROM (
+        SELECT DISTINCT r.i, e.tok FROM candidate AS c
+        JOIN reach AS r ON NOT coalesce(c.name_tokens && r.tokens, false)
+        CROSS JOIN LATERAL unnest(c.name_tokens) AS e(tok)
+        WHERE left(e.tok, 1) <> '~'
+    ) AS t
+    JOIN unnest(CAST(:positions AS int[])) AS a(a) ON a.a <= length(t.tok)
+    JOIN unnest(CAST(:positions AS int[])) AS b(b) ON b.b <= length(t.tok) AND b.b >= a.a
+    JOIN unnest(CAST(:far_i AS int[]), CAST(:far AS text[])) AS f(i, s) ON f.i = t.i AND f.s = CASE
+        WHEN b.b = 0 THEN t.tok
+        WHEN a.a = 0 THEN substr(t.tok, 1, b.b - 1) || substr(t.tok, b.b + 1)
+        ELSE substr(t.tok, 1, a.a - 1) || substr(t.tok, a.a + 1, b.b - a.a - 1)
+            || substr(t.tok, b.b + 1)
+    END
+    WHERE a.a = 0 OR b.b > a.a
+),
 hit AS (
-    SELECT DISTINCT ON (c.id, s.i) c.id, s.i, s.d + CAST(left(e.tok, 1) = '~' AS int) AS d, e.pos
+    -- Each candidate's best match for each query token: a spelling as an own
+    -- name, one in the patronymic (one edit more), or a token two edits off.
+    SELECT DISTINCT ON (c.id, m.i) c.id, m.i, m.d, e.pos
     FROM candidate AS c
     CROSS JOIN LATERAL unnest(c.name_tokens) WITH ORDINALITY AS e(tok, pos)
-    JOIN spelling AS s ON s.token = ltrim(e.tok, '~')
-    ORDER BY c.id, s.i, 3, e.pos
+    JOIN (
+        SELECT i, token, d FROM spelling
+        UNION ALL SELECT i, '~' || token, d + 1 FROM spelling
+        UNION ALL SELECT i, token, 2 FROM near
+    ) AS m ON m.token = e.tok
+    ORDER BY c.id, m.i, m.d, e.pos
 ),
 score AS (
     SELECT c.id,
@@ -208,9 +245,10 @@ ORDER BY r.rank"""
 def _passes(query: NameQuery) -> list[str]:
     """Ever looser conditions on ``persons AS p``; each pass excludes the earlier ones.
 
-    The names as typed (every query token exactly, as an own name or not),
-    then any spelling within reach of every token, then only the rarest
-    token's; a birth date in the query puts its two name passes, limited to
+    The names as typed (every query token exactly, as an own name), then a
+    spelling within reach of every token; for several tokens then the rarest
+    token as typed, then any spelling of it (someone with another name badly
+    misspelt). A birth date in the query puts the first two, limited to
     people born near it, before all.
     """
     every = " AND ".join(
@@ -218,13 +256,13 @@ def _passes(query: NameQuery) -> list[str]:
         for i in range(1, len(query.tokens) + 1)
     )
     exact = "p.name_tokens @> CAST(:tokens AS varchar[])"
-    rarest = f"p.name_tokens && (SELECT tokens FROM reach WHERE i = {query.rarest})"
     passes = [exact, every]
     if query.born:
         near = "p.birth_date BETWEEN CAST(:near_low AS date) AND CAST(:near_high AS date)"
         passes = [f"{exact} AND {near}", f"{every} AND {near}", *passes]
     if len(query.tokens) > 1:
-        passes.append(rarest)
+        passes.append("p.name_tokens && (SELECT exact FROM rare)")
+        passes.append("p.name_tokens && (SELECT tokens FROM rare)")
     return passes
 
 
@@ -232,8 +270,10 @@ def _passes(query: NameQuery) -> list[str]:
 def _candidates(passes: tuple[str, ...], filters: str) -> str:
     selects = []
     for k, condition in enumerate(passes):
-        earlier = "".join(f" AND NOT ({c})" for c in passes[:k])
-        selects.append(f"(SELECT {_COLUMNS} FROM persons AS p WHERE {condition}{earlier}{filters})")
+        # A condition on a missing spelling is NULL: it excludes nobody.
+        earlier = "".join(f" AND NOT coalesce({c}, false)" for c in passes[:k])
+        where = f"{condition}{earlier}{filters}"
+        selects.append(f"(SELECT {_COLUMNS} FROM persons AS p WHERE {where})")
     union = "\n    UNION ALL\n    ".join(selects)
     return f"candidate AS MATERIALIZED (\n    SELECT * FROM (\n    {union}\n    ) AS u LIMIT :cap\n)"
 
