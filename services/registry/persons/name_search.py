@@ -251,10 +251,8 @@ def _passes(query: NameQuery) -> list[str]:
     misspelt). A birth date in the query puts the first two, limited to
     people born near it, before all.
     """
-    every = " AND ".join(
-        f"p.name_tokens && (SELECT tokens FROM reach WHERE i = {i})"
-        for i in range(1, len(query.tokens) + 1)
-    )
+    reach = "p.name_tokens && (SELECT tokens FROM reach WHERE i = {})"
+    every = " AND ".join(reach.format(i) for i in range(1, len(query.tokens) + 1))
     exact = "p.name_tokens @> CAST(:tokens AS varchar[])"
     passes = [exact, every]
     if query.born:
@@ -273,9 +271,10 @@ def _candidates(passes: tuple[str, ...], filters: str) -> str:
         # A condition on a missing spelling is NULL: it excludes nobody.
         earlier = "".join(f" AND NOT coalesce({c}, false)" for c in passes[:k])
         where = f"{condition}{earlier}{filters}"
-        selects.append(f"(SELECT {_COLUMNS} FROM persons AS p WHERE {where})")
+        # Fixed fragments only (every value is a bound parameter).
+        selects.append(f"(SELECT {_COLUMNS} FROM persons AS p WHERE {where})")  # noqa: S608
     union = "\n    UNION ALL\n    ".join(selects)
-    return f"candidate AS MATERIALIZED (\n    SELECT * FROM (\n    {union}\n    ) AS u LIMIT :cap\n)"
+    return f"candidate AS MATERIALIZED (SELECT * FROM ({union}) AS u LIMIT :cap)"  # noqa: S608
 
 
 def statement(query: NameQuery, filters: Filters) -> str:
