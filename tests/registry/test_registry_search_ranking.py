@@ -70,20 +70,19 @@ async def test_names_in_the_order_typed_come_first(
     registry: httpx.AsyncClient, make_person: MakePerson
 ) -> None:
     # Эрлан уулу Кубаныч and Кубаныч уулу Эрлан carry the same two names.
-    swapped = await make_person(
-        last_name="Кубаныч уулу",
-        first_name="Эрлан",
-        patronymic=None,
-        last_name_latin="Kubanych uulu",
-        first_name_latin="Erlan",
-    )
-    typed = await make_person(
-        last_name="Эрлан уулу",
-        first_name="Кубаныч",
-        patronymic=None,
-        last_name_latin="Erlan uulu",
-        first_name_latin="Kubanych",
-    )
+    names = {"Эрлан": "Erlan", "Кубаныч": "Kubanych"}
+
+    async def son_of(father: str, name: str) -> dict[str, Any]:
+        return await make_person(
+            last_name=f"{father} уулу",
+            first_name=name,
+            patronymic=None,
+            last_name_latin=f"{names[father]} uulu",
+            first_name_latin=names[name],
+        )
+
+    swapped = await son_of("Кубаныч", "Эрлан")
+    typed = await son_of("Эрлан", "Кубаныч")
     assert await _first(registry, "Erlan uulu Kubanych") == typed["id"]
     assert await _first(registry, "Kubanych uulu Erlan") == swapped["id"]
 

@@ -11,18 +11,22 @@ extension:
    substitution; more: a moved letter, two edits), so no Levenshtein
    function is needed in SQL.
 2. ``candidate``: at most ``cap`` people from ever looser passes (see
-   :class:`NameQuery`), each pass only run while the cap is not reached
-   (a LIMIT over a UNION ALL stops pulling) and excluding whom the earlier
-   passes found. Each pass ANDs one ``name_tokens && ARRAY[...]`` per query
-   token on the GIN index: PostgreSQL reads the rarest token's posting list
-   and skips through the others, then only the matching rows.
-3. Scoring, set-based over the candidates' tokens: how many query tokens
-   found no spelling, the summed distance (a token only in the patronymic
+   :func:`_passes`), each pass only run while the cap is not reached (a
+   LIMIT over a UNION ALL stops pulling) and excluding whom the earlier
+   passes found. A pass ANDs one ``name_tokens && ARRAY[...]`` per query
+   token on the GIN index: PostgreSQL intersects the posting lists (skipping
+   through the long ones from the rarest) and reads only the matching rows;
+   the last passes start from the query's rarest (longest) token alone.
+3. ``near``: for people who carry no spelling of some query token, their
+   own tokens that share a string with it after at most two deletions on
+   each side count as two edits (what the vocabulary's one-edit keys miss).
+4. Scoring, set-based over the candidates' tokens: how many query tokens
+   found no match, the summed distance (a token only in the patronymic
    costs one more), then the tie-breakers for namesakes: closeness to a birth
    date or year given in the query, how many query words the person's names
    carry with exactly the spelling typed (same script, letter case aside),
-   names in the order typed, then last name, first name and id.
-4. Only the page (``limit + 1`` rows, to know whether more follow) is read
+   names in the order typed, then last name, first name and id (stable).
+5. Only the page (``limit + 1`` rows, to know whether more follow) is read
    in full.
 """
 
