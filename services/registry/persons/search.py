@@ -134,7 +134,6 @@ async def _by_name(
     query = NameQuery.parse(q)
     if not query.tokens or limit <= 0:
         return []
-    sql = text(name_search.statement(query, filters))
-    params = name_search.parameters(query, filters, MAX_CANDIDATES, offset, limit)
-    found = await session.scalars(select(Person).from_statement(sql), params)
+    sql, params = name_search.statement(query, filters, MAX_CANDIDATES, offset, limit)
+    found = await session.scalars(select(Person).from_statement(text(sql)), params)
     return list(found.all())
