@@ -180,8 +180,9 @@ near AS MATERIALIZED (
     FROM (
         SELECT DISTINCT r.i, e.tok FROM candidate AS c
         JOIN reach AS r ON NOT coalesce(c.name_tokens && r.tokens, false)
+        JOIN query_token AS q ON q.i = r.i
         CROSS JOIN LATERAL unnest(c.name_tokens) AS e(tok)
-        WHERE left(e.tok, 1) <> '~'
+        WHERE left(e.tok, 1) <> '~' AND abs(length(e.tok) - length(q.token)) <= 2
     ) AS t
     JOIN unnest(CAST(:positions AS int[])) AS a(a) ON a.a <= length(t.tok)
     JOIN unnest(CAST(:positions AS int[])) AS b(b) ON b.b <= length(t.tok) AND b.b >= a.a
