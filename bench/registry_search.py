@@ -7,8 +7,10 @@ database `bench/registry_import.py --keep-as` left. Then starts the registry
 (`bench/load_client.py`), sends `GET /v1/persons` queries:
 
 1. single client, per query type, every query timed: p50 and p95 over all
-   runs, the spread of the per-run p95s, and for misspelled names how often
-   the right person (same PIN) is first and in the top 10;
+   runs, the spread of the per-run p95s, and for names how often the right
+   person (same PIN) is first and in the top 10, how often the first result
+   carries exactly the target's names, and the mean 1 / (people with the
+   target's full name): what "first" comes to among true namesakes;
 2. 20 concurrent clients for a fixed time: PIN lookups, then name searches;
    the goal is name-search throughput >= 0.5 of PIN-lookup throughput.
 
