@@ -30,7 +30,7 @@ from services.console.session import StaffUser, roles
 router = APIRouter(dependencies=[Depends(check_csrf)])
 CaseReader = roles(*OFFICERS, "admin")
 CaseWorker = roles(*OFFICERS)
-FILTERS = ("status", "category", "priority", "overdue", "assignee", "consulate", "q")
+FILTERS = ("status", "category", "priority", "overdue", "assignee", "consulate", "q", "finished")
 
 
 @router.get("/cases")
@@ -39,6 +39,8 @@ async def case_list(request: Request, api: UserApi, user: StaffUser = CaseReader
     params: dict[str, Any] = {k: v for k, v in chosen.items() if v}
     if params.get("overdue"):
         params["overdue"] = "true"
+    if params.get("finished") not in (None, "true", "false"):
+        del params["finished"]
     answer = await api.get("consular", "/v1/cases", {**params, "limit": 100})
     context = {
         "cases": answer["items"],
