@@ -74,6 +74,7 @@ async def _case_page(
     referrals = await api.get("consular", f"/v1/cases/{case_id}/referrals")
     events = [{**e, "said": explain(request, e)} for e in timeline["items"]]
     markers = await visible_markers(api, user, case["person_id"])
+    officers = await api.get("consular", f"/v1/cases/{case_id}/officers")
     return render(
         request,
         "pages/case.html",
@@ -83,6 +84,7 @@ async def _case_page(
             "markers": markers,
             "priority_reason": reason(request, case.get("priority_reason") or ""),
             "referrals": referrals["items"],
+            "officers": officers["items"],
             "resolutions": RESOLUTIONS,
             "sensitive": case["category"] in SENSITIVE_CATEGORIES,
             "error": error,
