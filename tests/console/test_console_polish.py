@@ -190,7 +190,7 @@ async def test_finished_cases_are_filtered_by_the_service(consular: httpx.AsyncC
     assert resolved.status_code == 200, resolved.text
 
     async def ids(finished: str) -> set[str]:
-        params = {"finished": finished, "limit": 200}
+        params: dict[str, str | int] = {"finished": finished, "limit": 200}
         answer = await consular.get("/v1/cases", params=params, headers=officer)
         return {c["id"] for c in answer.json()["items"]}
 
