@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +31,8 @@ MESSAGES = {
 
 
 def _sign_in_redirect(request: Request) -> Response:
-    target = "/sign-in?next=" + request.url.path
+    # Quoted: the path may hold any character, a header only ASCII (the HX-Redirect).
+    target = "/sign-in?next=" + quote(request.url.path, safe="/")
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

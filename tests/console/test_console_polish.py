@@ -234,6 +234,14 @@ def _person(last_name: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+async def test_an_odd_character_in_the_address_still_leads_to_sign_in(client):
+    for headers in ({}, {"hx-request": "true"}):
+        response = await client.get("/persons/%E2%80%AE", headers=headers)
+        assert response.status_code in (204, 303), headers
+        target = response.headers.get("hx-redirect") or response.headers["location"]
+        assert target == "/sign-in?next=/persons/%E2%80%AE"
+
+
 # In the browser, against the console and the services as separate processes.
 
 
