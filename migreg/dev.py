@@ -58,7 +58,8 @@ SAMPLE_TOKENS: tuple[tuple[str, dict[str, str]], ...] = (
 
 
 def _require_configured_databases() -> None:
-    for variable in ("DATABASE_URL", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)):
+    names = (*SERVICES, "console")
+    for variable in ("DATABASE_URL", *(f"{s.upper()}_DATABASE_URL" for s in names)):
         if url := os.environ.get(variable):
             require_reachable(variable, url)
 
@@ -175,14 +176,17 @@ def _run(held: contextlib.ExitStack, *, fresh: bool, demo: bool, ports: dict[str
     server = _database_server()
     held.callback(server.stop)
     if fresh:
-        for service in SERVICES:
+        for service in (*SERVICES, "console"):
             server.drop_database(f"migreg_{service}")
     urls = service_database_urls(server)
+    # The console's session records (it creates its one table itself).
+    console_db = os.environ.get("CONSOLE_DATABASE_URL") or server.ensure_database("migreg_console")
     for service, url in urls.items():
         upgrade(service, url)
         if demo:
             _load_demo(service, url)
-    supervisor = Supervisor(_specs(ports), _child_env(urls, ports), console)
+    env = dict(_child_env(urls, ports), CONSOLE_DATABASE_URL=console_db)
+    supervisor = Supervisor(_specs(ports), env, console)
     held.callback(supervisor.stop_all)
     supervisor.start_all()
     deadline = time.monotonic() + 120

@@ -12,6 +12,7 @@ Unknown fields are refused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import Annotated, Any, get_args
@@ -45,7 +46,9 @@ def _refused_character(char: str, allow_line_breaks: bool) -> str | None:
 
 def clean_text(value: str, *, allow_line_breaks: bool = False) -> str:
     """NFC, trimmed; ``ValueError`` naming the first refused character."""
-    for char in value:
+    # Every refused character is non-printable (Cc, Cf, Cs): printable text,
+    # nearly all of it, skips the character walk (a bulk import's hot path).
+    for char in "" if value.isprintable() else value:
         reason = _refused_character(char, allow_line_breaks)
         if reason:
             raise ValueError(reason)
@@ -69,10 +72,22 @@ class InputBody(BaseModel):
     @classmethod
     def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
         # Before validation, so length limits and patterns see the cleaned text.
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None or _holds_model(field.annotation):
+        policy = _text_policy(cls, info.field_name or "")
+        if policy is None:
             return value  # a nested body cleans its own fields (its free text included)
-        return _clean(value, _allows_line_breaks([*field.metadata, field.annotation]))
+        if type(value) is str and value.isprintable():  # nearly every value: nothing refused
+            return unicodedata.normalize("NFC", value).strip()
+        return _clean(value, policy)
+
+
+@functools.cache
+def _text_policy(model: type[BaseModel], name: str) -> bool | None:
+    """None: not cleaned here (unknown, or a nested body); else whether line breaks are
+    allowed. Per model and field, worked out once (it is asked for every value)."""
+    field = model.model_fields.get(name)
+    if field is None or _holds_model(field.annotation):
+        return None
+    return _allows_line_breaks([*field.metadata, field.annotation])
 
 
 def _allows_line_breaks(marks: list[Any]) -> bool:

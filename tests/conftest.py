@@ -88,7 +88,10 @@ def registry_settings(database_urls: dict[str, str]) -> RegistrySettings:
     # would wait on a sealer transaction that the paused event loop never ends.
     # Tests that need the chain run `migreg audit seal`.
     return RegistrySettings(
-        database_url=database_urls["registry"], audit_seal_interval_seconds=0, **COMMON_SETTINGS
+        database_url=database_urls["registry"],
+        audit_seal_interval_seconds=0,
+        import_poll_interval_seconds=0,  # likewise: a test runs an upload's job itself
+        **COMMON_SETTINGS,
     )
 
 

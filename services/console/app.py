@@ -30,6 +30,8 @@ from services.console.pages import (
     statistics,
 )
 from services.console.security import SecurityHeaders
+from services.console.session import SessionCheck
+from services.console.session_store import make_store
 from services.console.settings import ConsoleSettings
 from services.console.signin import oidc
 from services.console.signin import router as signin
@@ -54,9 +56,13 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(timeout=settings.peer_timeout_seconds) as client:
-            app.state.http = client
-            yield
+        await app.state.session_store.open()
+        try:
+            async with httpx.AsyncClient(timeout=settings.peer_timeout_seconds) as client:
+                app.state.http = client
+                yield
+        finally:
+            await app.state.session_store.close()
 
     configure_logging("console", settings.log_level)
     # httpx logs each URL at INFO, and a search URL carries a name, PIN or phone.
@@ -71,7 +77,10 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.api_urls = {name: settings.api_url(name) for name in SERVICES}
     app.state.oauth = oidc.make_oauth(settings)
+    app.state.session_store = make_store(settings.database_url)
     install_error_pages(app)
+    # Inside SessionMiddleware (added first, so it runs after the cookie is read).
+    app.add_middleware(SessionCheck)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),

@@ -66,7 +66,7 @@ async def _on_api_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiProblem)
     if exc.status == 401:
         # The token was refused (expired or revoked): the session ends with it.
-        sign_out(request)
+        await sign_out(request)
         return _sign_in_redirect(request)
     status = exc.status if exc.status in MESSAGES else (503 if exc.status >= 500 else 400)
     return error_page(request, status, exc.detail if status in (400, 409) else None)

@@ -1,7 +1,10 @@
 """The signed-in user, kept in the signed session cookie with the API token.
 
 The cookie is signed (itsdangerous, through Starlette's SessionMiddleware), HttpOnly,
-SameSite=Lax and Secure outside localhost; it ends when the token does.
+SameSite=Lax and Secure outside localhost; it ends when the token does. It also
+carries a random session id whose record in the server-side store
+(``session_store``) must be alive: sign-out ends the record, so a copy of the
+cookie taken before sign-out is refused as well.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from services.console.session_store import SessionStore, new_session_id
 
 STAFF_ROLES = (
     "registrar",
@@ -48,9 +54,17 @@ class StaffUser:
         return next((r for r in STAFF_ROLES if r in self.roles), "")
 
 
-def sign_in(request: Request, user: StaffUser) -> None:
+def _store(request: Request) -> SessionStore:
+    store: SessionStore = request.app.state.session_store
+    return store
+
+
+async def sign_in(request: Request, user: StaffUser) -> None:
     # A fresh session on sign-in (no fixation); the CSRF token changes with it.
-    request.session.clear()
+    await sign_out(request)
+    session_id = new_session_id()
+    await _store(request).add(session_id, user.subject, user.expires_at)
+    request.session["sid"] = session_id
     request.session["user"] = {
         "sub": user.subject,
         "name": user.name,
@@ -61,8 +75,30 @@ def sign_in(request: Request, user: StaffUser) -> None:
     }
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):
+        await _store(request).end(session_id)
     request.session.clear()
+
+
+class SessionCheck:
+    """ASGI middleware (inside SessionMiddleware): a cookie whose session record has
+    ended (signed out, expired, or made before records existed) loses its user."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Static assets need no user: no lookup for them.
+        page = scope["type"] == "http" and not scope["path"].startswith("/static/")
+        session = scope.get("session") if page else None
+        if session and "user" in session:
+            store: SessionStore = scope["app"].state.session_store
+            session_id = session.get("sid")
+            if not isinstance(session_id, str) or not await store.alive(session_id):
+                session.clear()
+        await self.app(scope, receive, send)
 
 
 def current_user(request: Request) -> StaffUser | None:

@@ -46,6 +46,9 @@ class ConsoleSettings(BaseSettings):
     # Signs the session cookie. Required unless the development secret is set.
     session_secret: str | None = None
     session_max_age_seconds: int = 8 * 3600
+    # The console's own PostgreSQL database, holding the server-side session records
+    # every replica shares. Unset: records are kept in the process (one replica only).
+    database_url: str | None = None
     default_language: str = "ky"
     # The country of origin, whose ISO 3166-2 regions the registration form offers.
     country: str = "KG"

@@ -29,6 +29,7 @@ def load_models() -> None:
     """Import every model module so ``Base.metadata`` is complete (Alembic, tests)."""
     from services.registry.audit import models as audit_models  # noqa: F401
     from services.registry.families import models as family_models  # noqa: F401
+    from services.registry.imports import models as import_models  # noqa: F401
     from services.registry.markers import models as marker_models  # noqa: F401
     from services.registry.movements import models as movement_models  # noqa: F401
     from services.registry.notices import models as notice_models  # noqa: F401

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from shared.embedded_pg import DatabaseServer
 from tests.support.browser import CHROMIUM_ARGS, artefacts_dir, axe_source, chromium_path
 from tests.support.live import LiveSystem, free_port, wait_ready
 from tests.support.tokens import bearer
@@ -17,9 +18,11 @@ SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
-def console_url(live: LiveSystem) -> Iterator[str]:
-    """The console as its own process (``migreg serve console``) beside the services."""
+def console_url(live: LiveSystem, database_server: DatabaseServer) -> Iterator[str]:
+    """The console as its own process (``migreg serve console``) beside the services,
+    its session records in its own database."""
     port = free_port()
+    live.env.setdefault("CONSOLE_DATABASE_URL", database_server.ensure_database("test_console"))
     process = live.start("console", ["serve", "console", "--port", str(port)])
     url = f"http://127.0.0.1:{port}"
     try:

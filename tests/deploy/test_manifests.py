@@ -235,7 +235,7 @@ def test_cloudnativepg_clusters_follow_the_operator_documentation() -> None:
     docs = rendered("production")
     clusters = {d["metadata"]["name"]: d for d in _of(docs, "Cluster")}
     stores = {d["metadata"]["name"]: d["spec"] for d in _of(docs, "ObjectStore")}
-    assert set(clusters) == {"registry-db", "consular-db", "notifications-db"}
+    assert set(clusters) == {"registry-db", "consular-db", "notifications-db", "console-db"}
     for cluster in clusters.values():
         assert cluster["apiVersion"] == CNPG
         spec = cluster["spec"]

@@ -30,6 +30,8 @@ NON_PERSONAL = {
     ("GET", "/v1/statistics/flows"),
     ("GET", "/v1/statistics/markers"),
     ("GET", "/v1/audit-events"),  # the trail itself, for auditors
+    ("GET", "/v1/audit/verification"),  # whether the chain holds: seqs, times, hashes
+    ("POST", "/v1/pin-checks"),  # a typed PIN against typed values: reads no record
     # Delivery state of side effects for administrators: kinds, ids and the peer's
     # problem, never a payload, name, PIN or phone.
     ("GET", "/v1/outbox"),
@@ -167,6 +169,23 @@ async def _return(c: httpx.AsyncClient, ctx: dict[str, Any], h: dict[str, str]) 
     return await c.post(_p(ctx, "/returns"), json=body, headers={**REGISTRAR, **h})
 
 
+async def _upload(c: httpx.AsyncClient, ctx: dict[str, Any], h: dict[str, str]) -> httpx.Response:
+    body = person_body()
+    content = ",".join(body) + "\n" + ",".join(str(v) for v in body.values()) + "\n"
+    files = {"file": ("list.csv", content.encode())}
+    answer = await c.post(
+        "/v1/imports", data={"kind": "persons"}, files=files, headers={**REGISTRAR, **h}
+    )
+    ctx["import"] = answer.json()["id"]
+    return answer
+
+
+async def _read_import(
+    c: httpx.AsyncClient, ctx: dict[str, Any], h: dict[str, str]
+) -> httpx.Response:
+    return await c.get(f"/v1/imports/{ctx['import']}", headers={**REGISTRAR, **h})
+
+
 P = "/v1/persons/{person_id}"
 M = P + "/family-members/{member_id}"
 # In order: each call may use what the ones before it made.
@@ -192,6 +211,8 @@ CALLS: list[tuple[tuple[str, str], Call]] = [
     (("GET", P + "/markers"), _get("/markers")),
     (("GET", P + "/protection"), _get("/protection", CONSULAR)),
     (("POST", P + "/markers/{marker_id}/withdrawal"), _unmark),
+    (("POST", "/v1/imports"), _upload),
+    (("GET", "/v1/imports/{job_id}"), _read_import),
 ]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.console.api import ApiProblem, UserApi
+from services.console.api import Api, ApiProblem, UserApi
 from services.console.csrf import check_csrf
 from services.console.forms import (
     FORM_ERROR,
@@ -36,11 +38,13 @@ LANGUAGE = Field(
 )
 DATE = {"max": "9999-12-31"}
 PIN_ATTRS = {"inputmode": "numeric", "pattern": "[0-9]{14}", "maxlength": "14"}
-# As the PIN is typed, the registry is asked whether it is already registered.
+# As the PIN is typed (and as the sex or birth date beside it change), the registry is
+# asked whether it is already registered and whether it agrees with them.
 PIN_LIVE = {
     **PIN_ATTRS,
     "hx-get": "/persons/pin-check",
-    "hx-trigger": "input changed delay:400ms",
+    "hx-trigger": "input changed delay:400ms, change from:#f-sex, change from:#f-birth_date",
+    "hx-include": "#f-sex, #f-birth_date",
     "hx-target": "#f-pin-live",
 }
 CYRILLIC_HINT = N_("In Cyrillic, as in the passport")
@@ -65,8 +69,9 @@ def person_spec(country: str) -> FormSpec:
             Field("patronymic", N_("Patronymic")),
             Field("last_name_latin", N_("Last name (Latin)"), attrs={"lang": "en"}),
             Field("first_name_latin", N_("First name (Latin)"), attrs={"lang": "en"}),
-            SEX,
-            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE),
+            # Live regions where the PIN check says what the PIN encodes instead.
+            replace(SEX, live=True),
+            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE, live=True),
             Field("phone", N_("Phone"), "tel", attrs={"autocomplete": "off"}),
             Field("region", N_("Home region"), "select", True, tuple(regions(country).items())),
             Field("locality", N_("Town or village")),
@@ -127,14 +132,41 @@ RETURN = FormSpec(
 
 @router.get("/persons/pin-check")
 async def pin_check(
-    request: Request, api: UserApi, pin: str = "", user: StaffUser = Registrar
+    request: Request,
+    api: UserApi,
+    pin: str = "",
+    sex: str = "",
+    birth_date: str = "",
+    user: StaffUser = Registrar,
 ) -> Response:
-    """htmx: the person already registered under this PIN, if any (a read, audited)."""
-    existing = None
+    """htmx: the person already registered under this PIN, if any (a read, audited),
+    and where the PIN disagrees with the sex and birth date typed (the registry's rules)."""
+    existing = check = None
     if re.fullmatch(r"[0-9]{14}", pin):
-        answer = await api.get("registry", "/v1/persons", {"pin": pin, "limit": 1})
-        existing = answer["items"][0] if answer["items"] else None
-    return render(request, "partials/pin_check.html", {"existing": existing})
+        found, check = await asyncio.gather(
+            api.get("registry", "/v1/persons", {"pin": pin, "limit": 1}),
+            _pin_agreement(api, pin, sex, birth_date),
+        )
+        existing = found["items"][0] if found["items"] else None
+    return render(request, "partials/pin_check.html", {"existing": existing, "check": check})
+
+
+async def _pin_agreement(api: Api, pin: str, sex: str, birth_date: str) -> dict[str, Any]:
+    body = {"pin": pin}
+    if sex in ("F", "M"):
+        body["sex"] = sex
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", birth_date):
+        body["birth_date"] = birth_date
+    try:
+        answer = await api.send("POST", "registry", "/v1/pin-checks", body)
+    except ApiProblem as problem:
+        if problem.status != 422:  # a date the browser let through but is not one
+            raise
+        body.pop("birth_date", None)
+        answer = await api.send("POST", "registry", "/v1/pin-checks", body)
+    result: dict[str, Any] = answer.body
+    result["wrong"] = {p["field"] for p in result["problems"]}
+    return result
 
 
 @router.get("/persons/new")

@@ -70,5 +70,5 @@ async def callback(request: Request) -> Response:
         token=str(token["access_token"]),
         expires_at=expires_at,
     )
-    sign_in(request, user)
+    await sign_in(request, user)
     return RedirectResponse(safe_next(target), status_code=303)

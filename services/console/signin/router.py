@@ -86,13 +86,13 @@ async def dev_sign_in(request: Request, settings: Settings) -> Response:
         token=token,
         expires_at=int(time.time()) + DEV_TOKEN_SECONDS,
     )
-    sign_in(request, user)
+    await sign_in(request, user)
     return RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
 
 
 @router.post("/sign-out")
 async def sign_out_now(request: Request) -> Response:
-    sign_out(request)
+    await sign_out(request)
     return RedirectResponse("/sign-in", status_code=303)
 
 

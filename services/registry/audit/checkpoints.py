@@ -132,6 +132,12 @@ def read_all(directory: Path, key: Ed25519PublicKey) -> list[Filed]:
     return [Filed(path, _read(path, key)) for path in sorted(_files(directory))]
 
 
+def newest(directory: Path, key: Ed25519PublicKey) -> Filed | None:
+    """The newest checkpoint (by its name), checked against ``key``; None when none is filed."""
+    paths = sorted(_files(directory))
+    return Filed(paths[-1], _read(paths[-1], key)) if paths else None
+
+
 def _files(directory: Path) -> Iterator[Path]:
     return directory.glob("*.json") if directory.is_dir() else iter(())
 

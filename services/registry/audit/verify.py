@@ -3,14 +3,15 @@ name the first thing that does not hold."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
 from services.registry.audit.chain import GENESIS, link_hash
-from services.registry.audit.checkpoints import Filed
+from services.registry.audit.checkpoints import Checkpoint, Filed
 from shared.migrate import sync_url
 
 
@@ -31,12 +32,45 @@ class VerifyResult:
         return self.reason is None
 
 
+ALTERED = "the row's contents do not match its hash (the row was altered)"
+
+
+def forged(filed: Filed) -> str:
+    return (
+        f"FORGED CHECKPOINT: {filed.path.name} does not carry a valid signature "
+        "of the checkpoint key"
+    )
+
+
+def truncated(head_seq: int | None, cp: Checkpoint) -> str:
+    return (
+        f"TRUNCATED: the chain ends at seq {head_seq or 0}, but the checkpoint "
+        f"signed at {cp.time.isoformat()} vouches for seq {cp.seq}: "
+        "events were cut from the end of the trail"
+    )
+
+
+def missing(cp: Checkpoint) -> str:
+    return (
+        f"REWRITTEN: there is no event at seq {cp.seq}, which the checkpoint signed "
+        f"at {cp.time.isoformat()} vouches for: events were removed and the chain "
+        "re-hashed"
+    )
+
+
+def rewritten(cp: Checkpoint) -> str:
+    return (
+        f"REWRITTEN: the hash at seq {cp.seq} differs from the checkpoint signed at "
+        f"{cp.time.isoformat()}: history up to it was altered and the chain re-hashed"
+    )
+
+
 def psycopg_url(url: str) -> str:
     return sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 @dataclass
-class _Walk:
+class ChainWalk:
     checked: int = 0
     head_seq: int | None = None
     head_hash: str = GENESIS
@@ -47,12 +81,38 @@ class _Walk:
         head = self.head_hash if self.head_seq is not None else None
         return VerifyResult(self.checked, seq, ident, reason, self.head_seq, head)
 
+    def take(self, row: Mapping[str, Any]) -> VerifyResult | None:
+        """Check the next row in ``seq`` order: None while the chain holds."""
+        seq, ident = row["seq"], str(row["id"])
+        if row["hash"] is None:
+            self.first_unsealed = self.first_unsealed or (seq, ident)
+            self.unsealed += 1
+            return None
+        if self.first_unsealed is not None:
+            return self.broken(
+                *self.first_unsealed,
+                "GAP: this event is not sealed but later ones are "
+                "(a row was slipped in, or its seal removed)",
+            )
+        if row["prev_hash"] != self.head_hash:
+            return self.broken(
+                seq,
+                ident,
+                "prev_hash does not match the hash of the row before it "
+                "(a row before it was removed, inserted or altered)",
+            )
+        if link_hash(row["prev_hash"], row) != row["hash"]:
+            return self.broken(seq, ident, ALTERED)
+        self.head_hash, self.head_seq = row["hash"], seq
+        self.checked += 1
+        return None
+
 
 def verify_chain(database_url: str, checkpoints: Sequence[Filed] = ()) -> VerifyResult:
     """Walk the trail in ``seq`` order, then hold the chain against each checkpoint."""
     wanted = {f.checkpoint.seq for f in checkpoints if f.checkpoint}
     pinned: dict[int, str] = {}
-    walk = _Walk()
+    walk = ChainWalk()
     with (
         psycopg.connect(psycopg_url(database_url)) as conn,
         conn.cursor(name="audit_verify", row_factory=dict_row) as cur,
@@ -60,64 +120,29 @@ def verify_chain(database_url: str, checkpoints: Sequence[Filed] = ()) -> Verify
         cur.itersize = 5000
         cur.execute("SELECT * FROM audit_events ORDER BY seq")
         for row in cur:
-            seq, ident = row["seq"], str(row["id"])
-            if row["hash"] is None:
-                walk.first_unsealed = walk.first_unsealed or (seq, ident)
-                walk.unsealed += 1
-                continue
-            if walk.first_unsealed is not None:
-                return walk.broken(
-                    *walk.first_unsealed,
-                    "GAP: this event is not sealed but later ones are "
-                    "(a row was slipped in, or its seal removed)",
-                )
-            if row["prev_hash"] != walk.head_hash:
-                return walk.broken(
-                    seq,
-                    ident,
-                    "prev_hash does not match the hash of the row before it "
-                    "(a row before it was removed, inserted or altered)",
-                )
-            if link_hash(row["prev_hash"], row) != row["hash"]:
-                return walk.broken(
-                    seq, ident, "the row's contents do not match its hash (the row was altered)"
-                )
-            walk.head_hash, walk.head_seq = row["hash"], seq
-            walk.checked += 1
-            if seq in wanted:
-                pinned[seq] = row["hash"]
+            broken = walk.take(row)
+            if broken is not None:
+                return broken
+            if row["hash"] is not None and row["seq"] in wanted:
+                pinned[row["seq"]] = row["hash"]
     return _against_checkpoints(walk, checkpoints, pinned)
 
 
 def _against_checkpoints(
-    walk: _Walk, checkpoints: Sequence[Filed], pinned: dict[int, str]
+    walk: ChainWalk, checkpoints: Sequence[Filed], pinned: dict[int, str]
 ) -> VerifyResult:
     head = walk.head_hash if walk.head_seq is not None else None
     for filed in checkpoints:
         cp = filed.checkpoint
         reason = None
         if cp is None:
-            reason = (
-                f"FORGED CHECKPOINT: {filed.path.name} does not carry a valid signature "
-                "of the checkpoint key"
-            )
+            reason = forged(filed)
         elif walk.head_seq is None or cp.seq > walk.head_seq:
-            reason = (
-                f"TRUNCATED: the chain ends at seq {walk.head_seq or 0}, but the checkpoint "
-                f"signed at {cp.time.isoformat()} vouches for seq {cp.seq}: "
-                "events were cut from the end of the trail"
-            )
+            reason = truncated(walk.head_seq, cp)
         elif cp.seq not in pinned:
-            reason = (
-                f"REWRITTEN: there is no event at seq {cp.seq}, which the checkpoint signed "
-                f"at {cp.time.isoformat()} vouches for: events were removed and the chain "
-                "re-hashed"
-            )
+            reason = missing(cp)
         elif pinned[cp.seq] != cp.hash:
-            reason = (
-                f"REWRITTEN: the hash at seq {cp.seq} differs from the checkpoint signed at "
-                f"{cp.time.isoformat()}: history up to it was altered and the chain re-hashed"
-            )
+            reason = rewritten(cp)
         if reason:
             return VerifyResult(
                 walk.checked,

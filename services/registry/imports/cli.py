@@ -22,8 +22,9 @@ from rich.progress import (
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
 from services.registry.imports.family import import_family_members
+from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
-from services.registry.imports.read import UnreadableFile, load_mapping, open_sheet
+from services.registry.imports.read import UnreadableFile, count_rows, load_mapping, open_sheet
 from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
@@ -34,19 +35,16 @@ MappingOpt = Annotated[
     Path | None, typer.Option(help='TOML file: [columns] "header in the file" = "field"')
 ]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="Processes validating rows")]
+DeferOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--defer-indexes/--keep-indexes",
+        help="Build the search indexes once at the end (default: when the registry is empty)",
+    ),
+]
 ReportOpt = Annotated[
     Path | None, typer.Option(help="Report files' stem (default: next to the input)")
 ]
-
-
-def _count_rows(path: Path) -> int | None:
-    """Data rows of a CSV, for the ETA (a quick byte scan); None for spreadsheets."""
-    if path.suffix.lower() != ".csv":
-        return None
-    with path.open("rb") as handle:
-        return max(
-            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
-        )
 
 
 def rate_progress() -> Progress:
@@ -74,7 +72,7 @@ def _run(file: Path, mapping: Path | None, report: Path | None, load: Loader, **
         raise typer.BadParameter(str(exc)) from exc
     on = today(settings)
     with rate_progress() as bar, psycopg.connect(psycopg_url(settings.database_url)) as conn:
-        task = bar.add_task(file.name, total=_count_rows(file), rate="-")
+        task = bar.add_task(file.name, total=count_rows(file), rate="-")
 
         def advance(n: int) -> None:
             bar.advance(task, n)
@@ -95,9 +93,10 @@ def persons(
     mapping: MappingOpt = None,
     report: ReportOpt = None,
     workers: WorkersOpt = os.cpu_count() or 1,
+    defer_indexes: DeferOpt = None,
 ) -> None:
     """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
-    _run(file, mapping, report, import_persons, workers=workers)
+    _run(file, mapping, report, import_persons, workers=workers, defer_indexes=defer_indexes)
 
 
 @app.command("family-members")
@@ -105,3 +104,11 @@ def family_members(file: FileArg, mapping: MappingOpt = None, report: ReportOpt 
     """Family members: person_pin plus the POST .../family-members body; member_number and
     caregiver_number link a minor child to who looks after them."""
     _run(file, mapping, report, import_family_members)
+
+
+@app.command()
+def movements(file: FileArg, mapping: MappingOpt = None, report: ReportOpt = None) -> None:
+    """Departures and returns: person_pin, kind (departure | return), date, then the
+    POST .../departures or .../returns body (a return's reason in ``reason``); a
+    person's rows in the order they happened."""
+    _run(file, mapping, report, import_movements)

@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from services.registry.audit.bulk import copy_events
 from services.registry.families.schemas import FamilyMemberCreate
 from services.registry.families.service import check_may_have_caregiver, checked_member
-from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS
+from services.registry.imports.chunks import whole_groups
+from services.registry.imports.persons import IMPORT_ACTOR, TEXT_CELLS, Actor
 from services.registry.imports.report import ImportReport, problems_of
 from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
@@ -67,32 +68,19 @@ def import_family_members(
     on: date,
     progress: Callable[[int], None] = lambda n: None,
     chunk: int = CHUNK,
+    actor: Actor = IMPORT_ACTOR,
 ) -> ImportReport:
     conn.autocommit = True  # each chunk is its own transaction
     report = ImportReport()
-    for families in _whole_families(rows, chunk):
+    for families in whole_groups(rows, chunk, "person_pin"):
         members = [m for row in families if (m := _validated(*row, settings, on, report))]
         with conn.transaction():
-            counts = _load(conn, members, on, report)
+            counts = _load(conn, members, on, report, actor)
         report.loaded += counts[0]
         report.already_present += counts[1]
         report.rows += len(families)
         progress(len(families))
     return report
-
-
-def _whole_families(
-    rows: Iterator[tuple[int, dict[str, str]]], chunk: int
-) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    """Chunks of about ``chunk`` rows that never split one person's family."""
-    batch: list[tuple[int, dict[str, str]]] = []
-    for row in rows:
-        if len(batch) >= chunk and row[1].get("person_pin") != batch[-1][1].get("person_pin"):
-            yield batch
-            batch = []
-        batch.append(row)
-    if batch:
-        yield batch
 
 
 def _validated(
@@ -122,7 +110,7 @@ def _identity(values: dict[str, Any]) -> Identity:
 
 
 def _load(
-    conn: psycopg.Connection, members: list[_Member], on: date, report: ImportReport
+    conn: psycopg.Connection, members: list[_Member], on: date, report: ImportReport, actor: Actor
 ) -> tuple[int, int]:
     """(loaded, already present) of one chunk, in the caller's transaction."""
     pins = list({m.pin for m in members})
@@ -165,7 +153,7 @@ def _load(
         for row in rows:
             cp.write_row(row)
     written = ((row[0], row[1]) for row in rows)  # (member id, person id)
-    copy_events(conn, **IMPORT_ACTOR, resource_type="family_member", touched=written)
+    copy_events(conn, **actor, resource_type="family_member", touched=written)
     return len(rows), present
 
 

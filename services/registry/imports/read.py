@@ -24,6 +24,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 Row = dict[str, str]
+SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods"})
 
 
 class UnreadableFile(Exception):
@@ -42,23 +43,54 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        columns = tomllib.loads(path.read_text(encoding="utf-8")).get("columns", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return parse_mapping(path.read_text(encoding="utf-8"))
+    except OSError as exc:
         raise UnreadableFile(f"mapping {path}: {exc}") from exc
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
-        raise UnreadableFile(f"mapping {path}: [columns] maps header text to a field name")
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"mapping {path}: {exc}") from exc
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """A mapping file's ``[columns]`` table (UnreadableFile when it is not one)."""
+    try:
+        columns = tomllib.loads(text).get("columns", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UnreadableFile(str(exc)) from exc
+    if not isinstance(columns, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise UnreadableFile("[columns] maps header text to a field name")
     return dict(columns)
 
 
 def open_sheet(path: Path, mapping: dict[str, str]) -> Sheet:
     """The rows of ``path`` (.csv, or .xlsx/.xls/.ods: the first sheet)."""
-    raw = _xlsx_rows(path) if path.suffix.lower() in {".xlsx", ".xls", ".ods"} else _csv_rows(path)
+    raw = _xlsx_rows(path) if path.suffix.lower() in SPREADSHEETS else _csv_rows(path)
     try:
         header = next(raw)
     except StopIteration as exc:
-        raise UnreadableFile(f"{path}: empty file") from exc
+        raise UnreadableFile(f"{path.name}: empty file") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(f"{path.name}: not a UTF-8 CSV file ({exc})") from exc
     names = [mapping.get(h.strip(), h.strip()) for h in header]
     return Sheet(names, _records(names, raw))
+
+
+def count_rows(path: Path) -> int | None:
+    """Data rows, for progress: a CSV's lines after the header (a quoted line break
+    counts twice), a spreadsheet's used height; None when it cannot be read."""
+    try:
+        if path.suffix.lower() in SPREADSHEETS:
+            height = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height
+            return max(0, int(height) - 1)
+        with path.open("rb") as handle:
+            blocks = iter(lambda: handle.read(1 << 20), b"")
+            lines, last = 0, b""
+            for block in blocks:
+                lines, last = lines + block.count(b"\n"), block
+    except Exception:  # calamine raises several of its own types
+        return None
+    return max(0, lines + (0 if last.endswith(b"\n") or not last else 1) - 1)
 
 
 def _records(names: list[str], raw: Iterator[list[str]]) -> Iterator[tuple[int, Row]]:

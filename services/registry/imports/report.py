@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -72,3 +73,16 @@ def problems_of(exc: ValidationError | InvalidInput) -> list[tuple[str, str]]:
     if isinstance(exc, InvalidInput):
         return [(e["field"], e["reason"]) for e in exc.extra["errors"]]
     return [(".".join(str(p) for p in e["loc"]) or "row", e["msg"]) for e in exc.errors()]
+
+
+def report_json(report: ImportReport, limit: int) -> dict[str, Any]:
+    """The report as ``GET /v1/imports/{id}`` shows it (at most ``limit`` of each list)."""
+    return {
+        "rows": report.rows,
+        "loaded": report.loaded,
+        "already_present": report.already_present,
+        "rejected_rows": len({r.row for r in report.rejected}),
+        "rejected": [asdict(r) for r in report.rejected[:limit]],
+        "duplicates": [asdict(d) for d in report.duplicates[:limit]],
+        "truncated": max(len(report.rejected), len(report.duplicates)) > limit,
+    }

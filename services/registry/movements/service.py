@@ -120,10 +120,31 @@ async def list_movements(
 
 
 def _check_date(person: Person, on: date, field: str, today: date) -> None:
+    check_date(person.birth_date, on, field, today)
+
+
+def check_date(birth_date: date, on: date, field: str, today: date) -> None:
     if on > today:
         raise InvalidInput(field, f"{on} is in the future")
-    if on < person.birth_date:
+    if on < birth_date:
         raise InvalidInput(field, f"{on} is before the person's birth date")
+
+
+def checked_departure(
+    data: DepartureCreate, birth_date: date, settings: RegistrySettings, on: date
+) -> dict[str, Any]:
+    """A departure's columns once the rules every departure passes hold (the API
+    and bulk import both call this; InvalidInput otherwise). ``on``: today."""
+    check_date(birth_date, data.departed_on, "departed_on", on)
+    values = data.model_dump(exclude={"departed_on"})
+    _check_departure_fields(values, settings.country_code, data.departed_on)
+    return values
+
+
+def checked_return(data: ReturnCreate, birth_date: date, on: date) -> dict[str, Any]:
+    """A return's columns (see ``checked_departure``)."""
+    check_date(birth_date, data.returned_on, "returned_on", on)
+    return {"reason": data.reason, "border_crossing": data.border_crossing}
 
 
 def _check_departure_fields(values: dict[str, Any], home_country: str, on: date) -> None:
@@ -181,9 +202,7 @@ async def add_departure(
     actor: str,
     settings: RegistrySettings,
 ) -> Movement:
-    _check_date(person, data.departed_on, "departed_on", today(settings))
-    values = data.model_dump(exclude={"departed_on"})
-    _check_departure_fields(values, settings.country_code, data.departed_on)
+    values = checked_departure(data, person.birth_date, settings, today(settings))
     return await _append(session, person, "departure", data.departed_on, values, actor)
 
 
@@ -194,8 +213,7 @@ async def add_return(
     actor: str,
     settings: RegistrySettings,
 ) -> Movement:
-    _check_date(person, data.returned_on, "returned_on", today(settings))
-    values = {"reason": data.reason, "border_crossing": data.border_crossing}
+    values = checked_return(data, person.birth_date, today(settings))
     return await _append(session, person, "return", data.returned_on, values, actor)
 
 

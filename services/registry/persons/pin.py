@@ -90,6 +90,39 @@ def parse_pin(pin: str, *, today: date | None = None, rules: PinRules = KG_PIN_R
     return PinFacts(sex=sex, birth_date=birth_date, serial=_cut(pin, rules.serial))
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """A given value the PIN contradicts; the message names both values."""
+
+    field: Literal["sex", "birth_date"]
+    message: str
+
+
+def disagreements(
+    pin: str,
+    sex: Sex | None,
+    birth_date: date | None,
+    *,
+    today: date | None = None,
+    rules: PinRules = KG_PIN_RULES,
+) -> tuple[PinFacts, list[Disagreement]]:
+    """The facts a PIN encodes and every given value that disagrees with them (a value
+    not given is not compared). A malformed PIN raises :class:`PinError`."""
+    facts = parse_pin(pin, today=today, rules=rules)
+    found: list[Disagreement] = []
+    if sex is not None and facts.sex != sex:
+        found.append(Disagreement("sex", f"PIN encodes sex {facts.sex} but sex is {sex}"))
+    if birth_date is not None and facts.birth_date != birth_date:
+        found.append(
+            Disagreement(
+                "birth_date",
+                f"PIN encodes birth date {facts.birth_date.isoformat()} "
+                f"but birth_date is {birth_date.isoformat()}",
+            )
+        )
+    return facts, found
+
+
 def check_pin_matches(
     pin: str,
     sex: Sex,
@@ -103,16 +136,8 @@ def check_pin_matches(
     An empty list means they agree. A malformed PIN raises :class:`PinError`
     instead, because there is nothing to compare.
     """
-    facts = parse_pin(pin, today=today, rules=rules)
-    problems: list[str] = []
-    if facts.sex != sex:
-        problems.append(f"PIN encodes sex {facts.sex} but sex is {sex}")
-    if facts.birth_date != birth_date:
-        problems.append(
-            f"PIN encodes birth date {facts.birth_date.isoformat()} "
-            f"but birth_date is {birth_date.isoformat()}"
-        )
-    return problems
+    _, found = disagreements(pin, sex, birth_date, today=today, rules=rules)
+    return [d.message for d in found]
 
 
 def mask_pin(pin: str) -> str:

@@ -199,3 +199,41 @@ class StatusEventOut(BaseModel):
     person_status: PersonStatus = Field(
         description="The person's status after this event (in a list: now)"
     )
+
+
+class PinCheckIn(Body):
+    """A PIN to hold against the sex and birth date typed beside it (either may be left
+    out while the form is being filled in)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"pin": "21403199012345", "sex": "F", "birth_date": "1990-03-14"}]
+        },
+    )
+
+    pin: str = Field(max_length=32, description=PIN_DESCRIPTION, examples=["21403199012345"])
+    sex: Sex | None = None
+    birth_date: IsoDate | None = Field(default=None, description="ISO 8601 date (YYYY-MM-DD)")
+
+
+class PinFactsOut(BaseModel):
+    sex: Sex
+    birth_date: date
+
+
+class PinProblemOut(BaseModel):
+    # pin: the PIN breaks the rules itself; sex, birth_date: the PIN says otherwise.
+    field: Literal["pin", "sex", "birth_date"]
+    reason: str
+
+
+class PinCheckOut(BaseModel):
+    """What ``POST /v1/persons`` would say about these values' PIN, without saving."""
+
+    # The PIN follows the rules (length, sex digit, a real past birth date).
+    valid: bool
+    # Valid, and no given value disagrees with it.
+    agrees: bool
+    # What the PIN encodes, when valid.
+    encoded: PinFactsOut | None
+    problems: list[PinProblemOut]

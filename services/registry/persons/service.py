@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date
@@ -23,11 +24,16 @@ from services.registry.persons.errors import (
 )
 from services.registry.persons.models import NameVocabulary, Person, StatusEvent
 from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
-from services.registry.persons.pin import PinError, check_pin_matches, parse_pin
+from services.registry.persons.phones import is_valid_number
+from services.registry.persons.pin import PinError, check_pin_matches, disagreements, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
     PersonCreate,
     PersonUpdate,
+    PinCheckIn,
+    PinCheckOut,
+    PinFactsOut,
+    PinProblemOut,
     StatusEventCreate,
 )
 from services.registry.persons.status import EXPLICIT, refresh_status
@@ -40,7 +46,7 @@ def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
         number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"not a phone number ({exc})") from exc
-    if not phonenumbers.is_valid_number(number):
+    if not is_valid_number(number):
         raise InvalidInput(field, "not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -59,6 +65,7 @@ def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | No
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
 
 
+@functools.lru_cache(maxsize=4096)  # a country has a few dozen regions; raising is not cached
 def check_region(region: str, country_code: str) -> None:
     subdivision = pycountry.subdivisions.get(code=region)  # type: ignore[no-untyped-call]
     if subdivision is None or subdivision.country_code != country_code:
@@ -78,6 +85,22 @@ def check_pin(pin: str, sex: str | None, birth_date: date, today: date, field: s
         raise InvalidInput(field, exc.message) from exc
     if problems:
         raise InvalidInput(field, "; ".join(problems))
+
+
+def pin_check(data: PinCheckIn, on: date) -> PinCheckOut:
+    """What registration would say about this PIN beside this sex and birth date: the
+    same rules as :func:`check_pin`, every problem named by its field, nothing saved."""
+    try:
+        facts, found = disagreements(data.pin, data.sex, data.birth_date, today=on)
+    except PinError as exc:
+        problem = PinProblemOut(field="pin", reason=exc.message)
+        return PinCheckOut(valid=False, agrees=False, encoded=None, problems=[problem])
+    return PinCheckOut(
+        valid=True,
+        agrees=not found,
+        encoded=PinFactsOut(sex=facts.sex, birth_date=facts.birth_date),
+        problems=[PinProblemOut(field=d.field, reason=d.message) for d in found],
+    )
 
 
 NAME_FIELDS = frozenset(

@@ -1,0 +1,214 @@
+"""Imports uploaded by registrars: a job row per upload, run in the background.
+
+``POST /v1/imports`` stores the file with a ``queued`` job and answers 202.
+A runner in the registry process (``runner.py``) claims queued jobs, and jobs
+whose runner stopped (their heartbeat older than the lease: the registry
+restarted mid-import), and runs the same loaders as ``migreg import`` with the
+uploader named in the audit trail. A re-run adds nothing twice, so taking a
+job up again after a restart resumes it; after ``MAX_ATTEMPTS`` starts it is
+marked failed with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.audit.verify import psycopg_url
+from services.registry.clock import today
+from services.registry.imports.errors import ImportJobNotFound
+from services.registry.imports.family import import_family_members
+from services.registry.imports.models import ImportJob
+from services.registry.imports.movements import import_movements
+from services.registry.imports.persons import import_persons
+from services.registry.imports.read import (
+    SPREADSHEETS,
+    UnreadableFile,
+    count_rows,
+    open_sheet,
+    parse_mapping,
+)
+from services.registry.imports.report import ImportReport, report_json
+from services.registry.settings import RegistrySettings
+from shared.auth.principal import Principal
+from shared.errors import InvalidInput
+
+LOADERS: dict[str, Callable[..., ImportReport]] = {
+    "persons": import_persons,
+    "family-members": import_family_members,
+    "movements": import_movements,
+}
+SUFFIXES = frozenset({".csv", *SPREADSHEETS})
+MAX_ATTEMPTS = 3
+REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
+CHUNK = 5_000  # rows between progress updates
+
+
+def checked_upload(
+    filename: str, content: bytes, mapping_text: str | None
+) -> tuple[dict[str, str], int | None]:
+    """The upload's column mapping and data rows, once the file reads as a list
+    (InvalidInput otherwise)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InvalidInput("file", "must be a .csv or .xlsx file")
+    if not content:
+        raise InvalidInput("file", "is empty")
+    try:
+        mapping = parse_mapping(mapping_text) if mapping_text else {}
+    except UnreadableFile as exc:
+        raise InvalidInput("mapping", f"is not a mapping file: {exc}") from exc
+    with _spooled(content, suffix) as path:
+        try:
+            open_sheet(path, mapping)
+        except UnreadableFile as exc:
+            raise InvalidInput("file", str(exc).replace(path.name, filename)) from exc
+        return mapping, count_rows(path)
+
+
+def fingerprint(kind: str, content: bytes, mapping: dict[str, str]) -> dict[str, Any]:
+    """What the Idempotency-Key compares: the same kind, bytes and mapping."""
+    return {"kind": kind, "sha256": hashlib.sha256(content).hexdigest(), "mapping": mapping}
+
+
+async def create_job(
+    session: AsyncSession,
+    kind: str,
+    filename: str,
+    content: bytes,
+    mapping: dict[str, str],
+    rows: int | None,
+    principal: Principal,
+) -> ImportJob:
+    job = ImportJob(
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        mapping=mapping,
+        state="queued",
+        rows_total=rows,
+        rows_done=0,
+        attempts=0,
+        created_by=principal.subject[:200],
+    )
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def get_job(session: AsyncSession, job_id: uuid.UUID) -> ImportJob:
+    job = await session.get(ImportJob, job_id)
+    if job is None:
+        raise ImportJobNotFound(job_id)
+    return job
+
+
+@contextlib.contextmanager
+def _spooled(content: bytes, suffix: str) -> Iterator[Path]:
+    """The upload as a temporary file with its suffix (the readers take paths)."""
+    with tempfile.TemporaryDirectory(prefix="registry-import-") as directory:
+        path = Path(directory) / f"upload{suffix}"
+        path.write_bytes(content)
+        yield path
+
+
+CLAIM = """
+    UPDATE import_jobs SET state = 'running', attempts = attempts + 1, updated_at = now()
+    WHERE id = (
+        SELECT id FROM import_jobs
+        WHERE state = 'queued' OR (state = 'running' AND updated_at < now() - %s)
+        ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1
+    )
+    RETURNING id, kind, filename, content, mapping, attempts, created_by
+"""
+
+
+class Stopped(Exception):
+    """The registry is shutting down: the job goes back to the queue, to resume."""
+
+
+def run_next(
+    settings: RegistrySettings, lease: timedelta, stop: threading.Event | None = None
+) -> uuid.UUID | None:
+    """Claim one due job and run it to its end; its id, or None when none was due."""
+    url = psycopg_url(settings.database_url)
+    with psycopg.connect(url, autocommit=True) as status:
+        claimed = status.execute(CLAIM, (lease,)).fetchone()
+        if claimed is None:
+            return None
+        job_id: uuid.UUID = claimed[0]
+        attempts: int = claimed[5]
+        if attempts > MAX_ATTEMPTS:
+            _finish(status, job_id, "failed", error=_GAVE_UP)
+            return job_id
+        try:
+            report = _run(url, settings, claimed, status, stop or threading.Event())
+        except Stopped:
+            status.execute("UPDATE import_jobs SET state = 'queued' WHERE id = %s", (job_id,))
+            return job_id
+        except (UnreadableFile, UnicodeDecodeError, ValueError) as exc:
+            _finish(status, job_id, "failed", error=f"the file could not be read: {exc}"[:2000])
+            return job_id
+        _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
+    return job_id
+
+
+_GAVE_UP = (
+    f"stopped {MAX_ATTEMPTS} times before it finished (the registry restarted during the "
+    "import); the rows loaded so far stay, upload the file again to finish"
+)
+
+
+def _run(
+    url: str,
+    settings: RegistrySettings,
+    claimed: tuple[Any, ...],
+    status: psycopg.Connection,
+    stop: threading.Event,
+) -> ImportReport:
+    job_id, kind, filename, content, mapping, _, created_by = claimed
+    actor = {"actor": created_by, "role": "registrar", "action": "create"}
+    done = 0
+
+    def progress(n: int) -> None:  # also the job's heartbeat
+        nonlocal done
+        done += n
+        if stop.is_set():
+            raise Stopped
+        status.execute(
+            "UPDATE import_jobs SET rows_done = %s, updated_at = now() WHERE id = %s",
+            (done, job_id),
+        )
+
+    with _spooled(bytes(content), Path(filename).suffix.lower()) as path:
+        sheet = open_sheet(path, mapping)
+        with psycopg.connect(url) as conn:
+            return LOADERS[kind](
+                conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor
+            )
+
+
+def _finish(
+    status: psycopg.Connection,
+    job_id: uuid.UUID,
+    state: str,
+    *,
+    report: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    status.execute(
+        "UPDATE import_jobs SET state = %s, report = %s, error = %s, content = ''::bytea, "
+        "finished_at = now(), updated_at = now() WHERE id = %s",
+        (state, Jsonb(report) if report is not None else None, error, job_id),
+    )
