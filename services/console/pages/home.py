@@ -43,8 +43,8 @@ async def home(request: Request, user: Staff, api: UserApi) -> Response:
 
 
 async def cases_needing_action(api: Api) -> tuple[list[dict[str, Any]], bool]:
-    """Unfinished cases, filtered by the service; when there are more than a page, every
-    overdue one still comes (asked for apart), and ``True`` says there are more."""
+    """Unfinished cases, filtered by the service. When there are more than a page, the
+    overdue ones are asked for apart (a page of them too), and ``True`` says so."""
     unfinished = await api.get("consular", "/v1/cases", {"finished": "false", "limit": CASE_LIMIT})
     found = {c["id"]: c for c in unfinished["items"]}
     more = unfinished["next_cursor"] is not None
