@@ -68,7 +68,7 @@ def test_registrar_registers_a_person_with_family_and_a_departure(console, live)
     family = page.locator("section:has(#family-h)")
     expect(family).to_contain_text("Абдыкадырова Айгүл")
     expect(family).to_contain_text("Spouse")
-    expect(page.locator("section:has(#moves-h)")).to_contain_text("RU, Moscow")
+    expect(page.locator("section:has(#moves-h)")).to_contain_text("Russian Federation, Moscow")
     console.check("person-record")
 
     # The services hold it, recorded under the registrar's own name.

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api import Api, ApiProblem, UserApi
 from services.console.classifications import ISCO_MAJOR_GROUPS, ISIC_SECTIONS
-from services.console.countries import destinations
 from services.console.csrf import check_csrf
 from services.console.form_errors import pin_disagreements
 from services.console.forms import (
@@ -29,7 +28,7 @@ from services.console.forms import (
 )
 from services.console.i18n import LANGUAGE_NAMES, N_
 from services.console.labels import PURPOSES, RELATIONS, RETURN_REASONS
-from services.console.reference import regions
+from services.console.reference import destinations, regions
 from services.console.rendering import flash, language_of, render
 from services.console.session import StaffUser, roles
 
