@@ -112,7 +112,7 @@ def test_places_are_named_in_the_user_s_language():
     assert region_name("XX-ZZZ", "ru") == "XX-ZZZ"  # unknown: the code as it is
     assert country_name("RU", "ky") == "Орус Федерациясы"
     assert country_name("RU", "ru") == "Российская Федерация"
-    assert country_name("KR", "en") == "Korea, Republic of"
+    assert country_name("KR", "en") == "South Korea"  # the common name, as the SMS say it
 
 
 def test_at_risk_reasons_and_sectors_are_words_in_the_language():
