@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 
 from services.registry.audit.background import sealing
@@ -15,9 +18,17 @@ from services.registry.notices.handlers import HANDLERS as NOTICE_HANDLERS
 from services.registry.notices.models import OutboxItem
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
+from services.registry.statistics.background import freshness_gauge, refreshing
 from services.registry.statistics.router import router as statistics_router
 from shared.app import create_service_app
 from shared.outbox.setup import OutboxSpec
+
+
+@contextlib.asynccontextmanager
+async def _background(app: FastAPI) -> AsyncIterator[None]:
+    """Audit sealing and the statistics aggregates' refresh."""
+    async with sealing(app), refreshing(app):
+        yield
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -37,7 +48,8 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             marker_statistics_router,
             audit_router,
         ],
-        startup=sealing,
+        startup=_background,
+        metrics_refreshers=[freshness_gauge],
         # Departure SMS and returns reported to consular (services/registry/notices).
         outbox=OutboxSpec(OutboxItem, NOTICE_HANDLERS),
     )
