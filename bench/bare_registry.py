@@ -161,7 +161,7 @@ async def depart(request: Request) -> Response:
         await cur.execute(
             "UPDATE idempotency_records SET status = 201, body = %s, headers = '{}' "
             "WHERE caller = 'bench' AND operation = 'departure' AND key = %s",
-            (answer.body.decode(), key),
+            (bytes(answer.body).decode(), key),
         )
         await _audit(cur, "create", "movement", str(mid), pid)
     return answer

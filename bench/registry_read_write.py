@@ -203,7 +203,9 @@ def main() -> None:
         server = start_embedded(Path(tmp.name) / "pgdata")
     name = args.reuse or "bench_registry_read_write"
     try:
-        measure(ensure(server, name, args.people, quiet=True), args.clients, args.seconds, args.runs)
+        measure(
+            ensure(server, name, args.people, quiet=True), args.clients, args.seconds, args.runs
+        )
     finally:
         if not args.reuse:
             server.drop_database(name)

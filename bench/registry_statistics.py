@@ -1,4 +1,4 @@
-"""Statistics tables at national scale: every two-key breakdown, live and from the monthly aggregates.
+"""Statistics tables at national scale: two-key breakdowns, live and from monthly aggregates.
 
     .venv/bin/python bench/registry_statistics.py --people 1500000 --reuse bench_stats \\
         --database-url postgresql://postgres@127.0.0.1:5432/postgres
@@ -84,7 +84,9 @@ def timed(base: str, requests: list[Request], runs: int) -> list[tuple[Request, 
         ttl_seconds=7200,
     )
     out: list[tuple[Request, float]] = []
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as c:
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600
+    ) as c:
         c.get(*requests[0][:1], params=requests[0][1])  # warm up
         for _ in range(runs):
             for path, params in requests:

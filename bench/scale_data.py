@@ -46,7 +46,9 @@ def load(url: str, people: int, quiet: bool = False) -> LoadCounts:
     source = iter_people(people)
     with psycopg.connect(psycopg_url(url)) as conn:
         while total.persons < people:
-            batch = (p for _, p in zip(range(min(CHUNK, people - total.persons)), source))
+            batch = (
+                p for _, p in zip(range(min(CHUNK, people - total.persons)), source, strict=False)
+            )
             done = copy_people(conn, batch)
             conn.commit()
             for field in ("persons", "family_members", "movements", "abroad"):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from prometheus_client import Gauge
-from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Insert, Select, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.registry.statistics import population
@@ -50,11 +51,11 @@ async def coverage(session: AsyncSession) -> Coverage | None:
     return None if row is None else Coverage(row.as_of, row.first_month, row.last_month)
 
 
-def stock_rows(on: date) -> Select[tuple[StockMonthly]]:
+def stock_rows(on: date) -> Select[Any]:
     return select(StockMonthly).where(StockMonthly.month_end == on)
 
 
-def flows_rows(start: date, end: date) -> Select[tuple[FlowsMonthly]]:
+def flows_rows(start: date, end: date) -> Select[Any]:
     return select(FlowsMonthly).where(FlowsMonthly.month.between(start, end))
 
 
@@ -94,7 +95,13 @@ async def refresh(conn: AsyncConnection, first: date, last: date) -> Coverage | 
     return Coverage(as_of, values["first_month"], values["last_month"])
 
 
-def _insert_counts(table: type[StockMonthly | FlowsMonthly], rows: object, keys: tuple[str, ...], *where: object):  # type: ignore[no-untyped-def]
-    columns = [rows.c[k] for k in keys]  # type: ignore[attr-defined]
-    counted = select(*columns, func.count()).select_from(rows).where(*where).group_by(*columns)  # type: ignore[arg-type]
+def _insert_counts(
+    table: type[StockMonthly | FlowsMonthly],
+    rows: Any,
+    keys: tuple[str, ...],
+    *where: ColumnElement[bool],
+) -> Insert:
+    """INSERT the rows counted by month and every key."""
+    columns = [rows.c[k] for k in keys]
+    counted = select(*columns, func.count()).select_from(rows).where(*where).group_by(*columns)
     return insert(table).from_select([*keys, "n"], counted)

@@ -21,7 +21,9 @@ from services.registry.statistics.periods import last_complete_month
 log = logging.getLogger("migreg.statistics")
 
 
-async def refresh_now(engine: AsyncEngine, settings: RegistrySettings) -> aggregates.Coverage | None:
+async def refresh_now(
+    engine: AsyncEngine, settings: RegistrySettings
+) -> aggregates.Coverage | None:
     """Recompute the window's months, up to the last complete one."""
     last = last_complete_month(today(settings))[1]
     first = aggregates.months_before(last, settings.statistics_aggregate_months)

@@ -96,9 +96,7 @@ def stock_by_month_end(first: date, last: date) -> Any:
     )
     month = text("interval '1 month'")
     starts = func.generate_series(first.replace(day=1), last.replace(day=1), month)
-    ends = select(
-        cast(starts + month - text("interval '1 day'"), Date).label("on")
-    ).subquery()
+    ends = select(cast(starts + month - text("interval '1 day'"), Date).label("on")).subquery()
     rows = _stock_rows(spans, ends.c.on, ends.c.on.label("month_end")).join(
         ends,
         (spans.c.occurred_on <= ends.c.on)
@@ -150,4 +148,3 @@ def flows_between(start: date, end: date) -> Any:
     """The flows' rows dated from ``start`` to ``end``, both included."""
     rows = flows_all()
     return select(rows).where(rows.c.occurred_on.between(start, end)).subquery()
-
