@@ -10,8 +10,9 @@ and 3.1M movements) or reuses a database it left. Then, for reads
 alternate between two server processes on 127.0.0.1, C concurrent clients
 each for a fixed time:
 
-- the registry (uvicorn, the real app: auth, audit, idempotency, its outbox
-  row; the outbox relay and the per-user read limit off: not the request path);
+- the registry (``bench/registry_server.py``: the real app with auth, audit,
+  idempotency, its outbox row; the outbox relay and the per-user read limit
+  off: not the request path);
 - the baseline, ``bench/bare_registry.py``: Starlette and psycopg sending the
   same SQL in the same transactions and nothing else (the physical limit).
 
@@ -40,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 import psycopg
 
-from bench.registry_reads import SECRET, _free_port, _peak_rss_mb, _wait_ready
+from bench.registry_reads import _free_port, _peak_rss_mb, _wait_ready
+from bench.registry_server import SECRET
 from bench.scale_data import counts, ensure
 from services.registry.audit.verify import psycopg_url
 from shared.auth.tokens import issue_token
@@ -49,27 +51,7 @@ from shared.settings import AuthSettings
 
 CONNECTIONS = 10
 BARE = str(Path(__file__).with_name("bare_registry.py"))
-
-
-def serve(url: str, port: int) -> None:
-    """The registry, as in production but for what the request path does not include."""
-    import uvicorn
-
-    from services.registry.app import create_app
-    from services.registry.settings import RegistrySettings
-
-    settings = RegistrySettings(
-        database_url=url,
-        auth=AuthSettings(dev_secret=SECRET),
-        log_level="WARNING",
-        db_pool_size=CONNECTIONS // 2,  # and as many overflow: 10 at most
-        person_read_limits={},
-        outbox_relay=False,
-        statistics_refresh_interval_seconds=0,
-    )
-    uvicorn.run(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
+SERVER = str(Path(__file__).with_name("registry_server.py"))
 
 
 @dataclass
@@ -129,7 +111,8 @@ async def _drive(base: str, work: Work, mode: str, clients: int, seconds: float)
 def run_round(url: str, work: Work, mode: str, server: str, clients: int, secs: float) -> Round:
     port = _free_port()
     if server == "registry":
-        command = [sys.executable, __file__, "--serve", url, "--port", str(port)]
+        pool = str(CONNECTIONS // 2)  # and as many overflow: 10 at most
+        command = [sys.executable, SERVER, url, str(port), "--pool", pool]
     else:
         command = [sys.executable, BARE, url, "--port", str(port), "--pool", str(CONNECTIONS)]
     proc = subprocess.Popen(command)
@@ -187,12 +170,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0, help="per round")
     parser.add_argument("--runs", type=int, default=3, help="rounds per server and mode")
-    parser.add_argument("--serve", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.port)
-        return
     if not 1 <= args.runs <= 10 or not 1 <= args.seconds <= 60 or not 1 <= args.clients <= 100:
         raise SystemExit("keep it bounded: 1-10 runs, 1-60 s, 1-100 clients")
     tmp = None

@@ -5,7 +5,7 @@
 
 Loads N synthetic people with their movements (``bench/scale_data.py``; at
 1.5M about 3.1M movements), or reuses a database it left. A registry server
-(uvicorn, 127.0.0.1, its background refresh off) answers an analyst, one
+(``bench/registry_server.py``, its scheduled refresh off) answers an analyst, one
 request at a time:
 
 1. live (before any refresh): every two-key stock and flows table once (at
@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from bench.registry_reads import SECRET, _free_port, _wait_ready
+from bench.registry_reads import _free_port, _wait_ready
+from bench.registry_server import SECRET
 from bench.scale_data import counts, ensure
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.background import refresh_now
@@ -50,21 +51,6 @@ STOCK_ON = ("2026-10-31", "2026-06-30", "2025-12-31")
 FLOWS = (("2026-10-01", "2026-10-31"), ("2026-04-01", "2026-06-30"), ("2025-01-01", "2025-12-31"))
 PAIRS = [",".join(p) for p in itertools.combinations(BY_KEYS, 2)]
 Request = tuple[str, dict[str, str]]
-
-
-def serve(url: str, port: int) -> None:
-    import uvicorn
-
-    from services.registry.app import create_app
-
-    settings = RegistrySettings(
-        database_url=url,
-        auth=AuthSettings(dev_secret=SECRET),
-        log_level="WARNING",
-        statistics_refresh_interval_seconds=0,  # the bench refreshes, timed
-        db_pool_size=4,  # one client: the shared server has few connections
-    )
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
 
 def tables(keys: list[str]) -> list[Request]:
@@ -114,7 +100,9 @@ def report(label: str, done: list[tuple[Request, float]]) -> float:
 
 def measure(url: str, runs: int, live_pairs: int) -> None:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port)])
+    server = str(Path(__file__).with_name("registry_server.py"))
+    # One client: a small pool (the shared server has few connections).
+    proc = subprocess.Popen([sys.executable, server, url, str(port), "--pool", "2"])
     base = f"http://127.0.0.1:{port}"
     cheapest: list[Request] = [("/v1/statistics/flows", {"from": "2026-10-01", "to": "2026-10-31"})]
     try:
@@ -156,12 +144,7 @@ def main() -> None:
     parser.add_argument("--reuse", help="A database to keep (loaded once, reused next time)")
     parser.add_argument("--runs", type=int, default=3, help="repeats of the aggregate tables")
     parser.add_argument("--live-pairs", type=int, default=15, help="two-key pairs timed live")
-    parser.add_argument("--serve", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.port)
-        return
     if not 1 <= args.runs <= 20 or not 1 <= args.live_pairs <= len(PAIRS):
         raise SystemExit(f"keep it bounded: 1-20 runs, 1-{len(PAIRS)} live pairs")
     tmp = None

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Date, cast, column, func, select, text, true
 
 from services.registry.audit.verify import psycopg_url
 from services.registry.demo.bulk import copy_people
 from services.registry.demo.synthetic import iter_people
 from services.registry.settings import RegistrySettings
+from services.registry.statistics import population as counted
 from services.registry.statistics.background import refresh_now
 from services.registry.statistics.schemas import BY_KEYS
 from tests.registry.conftest import MakePerson, depart
@@ -110,3 +112,27 @@ async def test_what_is_recorded_after_a_refresh_shows_at_the_next(
     gauge = "registry_statistics_aggregates_as_of_timestamp_seconds "
     shown = [float(line.removeprefix(gauge)) for line in metrics if line.startswith(gauge)]
     assert shown == [pytest.approx(second.as_of.timestamp())]
+
+
+async def test_ages_in_plain_arithmetic_are_postgresql_ages(registry_app: FastAPI) -> None:
+    """Every birthday of four years (29 February included) against every day of six
+    years: the arithmetic the counts use is ``age()`` in whole years, on any day
+    (live) and on month ends (the aggregates)."""
+    day = text("interval '1 day'")
+    b = func.generate_series(date(1996, 1, 1), date(1999, 12, 31), day)
+    d = func.generate_series(date(2022, 1, 1), date(2027, 12, 31), day)
+    births = b.table_valued(column("value", Date)).render_derived(name="b")
+    days = d.table_valued(column("value", Date)).render_derived(name="d")
+    born, on = cast(births.c.value, Date), cast(days.c.value, Date)
+    expected = func.date_part("year", func.age(on, born))
+    month_end = cast(func.date_trunc("month", on) + text("interval '1 month - 1 day'"), Date)
+    at_month_end = counted._age_at_month_end(counted._month_number(on), born)
+    query = select(
+        func.count().filter(counted._age_on(on, born) != expected),
+        func.count().filter(on == month_end, at_month_end != expected),
+        func.count().filter(on == month_end),
+    ).select_from(births.join(days, true()))
+    async with registry_app.state.engine.connect() as conn:
+        wrong_days, wrong_month_ends, month_ends = (await conn.execute(query)).one()
+    assert month_ends == 1461 * 72
+    assert (wrong_days, wrong_month_ends) == (0, 0)

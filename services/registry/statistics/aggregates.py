@@ -74,6 +74,8 @@ async def refresh(conn: AsyncConnection, first: date, last: date) -> Coverage | 
         got = await conn.scalar(select(func.pg_try_advisory_xact_lock(LOCK)))
         if not got:
             return None
+        # Tens of millions of person-months are grouped: in memory, not spilled.
+        await conn.execute(text("SET LOCAL work_mem = '256MB'"))
         as_of = await conn.scalar(select(func.now()))
         assert as_of is not None
         await conn.execute(delete(StockMonthly))
@@ -101,7 +103,8 @@ def _insert_counts(
     keys: tuple[str, ...],
     *where: ColumnElement[bool],
 ) -> Insert:
-    """INSERT the rows counted by month and every key."""
+    """INSERT the rows counted (or their counts summed) by month and every key."""
     columns = [rows.c[k] for k in keys]
-    counted = select(*columns, func.count()).select_from(rows).where(*where).group_by(*columns)
+    count = func.sum(rows.c.n) if "n" in rows.c else func.count()
+    counted = select(*columns, count).select_from(rows).where(*where).group_by(*columns)
     return insert(table).from_select([*keys, "n"], counted)
