@@ -176,8 +176,8 @@ def stock_by_month_end(first: date, last: date) -> Any:
         .subquery()
     )
     # Month number back to its last day, once per group.
-    month_end = func.make_date(counted.c.month // 12, counted.c.month % 12 + 1, 1)
-    month_end = cast(month_end + text("interval '1 month'") - text("interval '1 day'"), Date)
+    first_day = func.make_date(counted.c.month // 12, counted.c.month % 12 + 1, 1)
+    month_end = cast(first_day + text("interval '1 month'") - text("interval '1 day'"), Date)
     return select(month_end.label("month_end"), counted).subquery()
 
 
