@@ -125,7 +125,7 @@ def run_round(url: str, work: Work, mode: str, server: str, clients: int, secs: 
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    ms = statistics.quantiles(timings, n=20)
+    ms = statistics.quantiles(timings, n=20, method="inclusive")
     return Round(mode, server, len(timings) / secs, statistics.median(timings), ms[-1], rss)
 
 

@@ -84,7 +84,9 @@ def timed(base: str, requests: list[Request], runs: int) -> list[tuple[Request, 
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )
 
 
 def report(label: str, done: list[tuple[Request, float]]) -> float:

@@ -65,6 +65,7 @@ def ensure(server: DatabaseServer, name: str, people: int, quiet: bool = False) 
     """The database ``name`` with at least ``people`` people: reused when already loaded."""
     url = server.ensure_database(name)
     if counts(url)["persons"] >= people:
+        upgrade("registry", url)  # a database kept from before a migration
         return url
     server.drop_database(name)
     url = server.ensure_database(name)
