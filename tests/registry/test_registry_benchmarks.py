@@ -61,7 +61,7 @@ def test_statistics_benchmark_at_tiny_size(database_server: DatabaseServer) -> N
 def test_read_write_benchmark_against_the_bare_app_at_tiny_size(
     database_server: DatabaseServer,
 ) -> None:
-    args = ("--people", "300", "--clients", "3", "--seconds", "1", "--runs", "1")
+    args = ("--people", "1000", "--clients", "3", "--seconds", "1", "--runs", "1")
     out = run("registry_read_write.py", database_server, *args)
     assert "read ratio registry / bare (req/s)" in out
     assert "write ratio registry / bare (req/s)" in out
