@@ -53,11 +53,17 @@ class Replicated:
 
     def statements(self) -> list[str]:
         # Simple queries log "statement: ...", prepared ones "execute <name>: ...".
-        found = []
+        # A statement of several lines goes on in lines that start with a tab.
+        found: list[str] = []
+        continues = False
         for line in self.replica_log.read_text(errors="replace").splitlines():
             match = _LOGGED.search(line)
             if match:
                 found.append(match.group(1))
+            elif continues and line.startswith("\t"):
+                found[-1] += "\n" + line[1:]
+                continue
+            continues = bool(match)
         return found
 
 
