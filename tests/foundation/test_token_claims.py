@@ -43,41 +43,45 @@ def _bearer(claims: dict[str, Any]) -> dict[str, str]:
 
 
 HOUR = 3600
-NOW = int(time.time())
-REFUSED = {
-    "no audience": (_claims(aud=None), "aud"),
-    "no issuer": (_claims(iss=None), "iss"),
-    "no issue time": (_claims(iat=None), "iat"),
-    "no subject": (_claims(sub=None), "sub"),
-    "consulate as a list": (_claims(consulate=["RU-MOW", "KZ-ALA"]), "consulate"),
-    "consulate as a number": (_claims(consulate=7), "consulate"),
-    "consulate not a code": (_claims(consulate="MOSCOW"), "consulate"),
-    "subject over 200 characters": (_claims(sub="o" * 201), "sub"),
-    "expiry as a string": (_claims(exp=str(NOW + 600)), "exp"),
-    "issue time as a string": (_claims(iat=str(NOW)), "iat"),
-    "expiry as a boolean": (_claims(exp=True), "exp"),
-    "expiry not a number (NaN)": (_claims(exp=float("nan")), "exp"),
-    "roles as a string": (_claims(roles="admin"), "roles"),
-    "an unknown role": (_claims(roles=["superuser"]), "roles"),
-    "scope as a list": (_claims(scope=["registry:read"]), "scope"),
-    "token id as a number": (_claims(jti=12), "jti"),
-    "a person's token living 13 hours": (_claims(exp=NOW + 13 * HOUR), "lifetime"),
-    "a service token living 2 hours": (
-        _claims(roles=["service"], consulate=None, exp=NOW + 2 * HOUR),
-        "lifetime",
-    ),
-    "issued an hour from now": (_claims(iat=NOW + HOUR, exp=NOW + 2 * HOUR), "iat"),
-}
 
 
-@pytest.mark.parametrize("case", list(REFUSED))
+def _refused(now: int) -> dict[str, tuple[dict[str, Any], str]]:
+    """The bad tokens, made when their test runs: times taken at import would
+    have expired by the time a long suite reaches the test."""
+    return {
+        "no audience": (_claims(aud=None), "aud"),
+        "no issuer": (_claims(iss=None), "iss"),
+        "no issue time": (_claims(iat=None), "iat"),
+        "no subject": (_claims(sub=None), "sub"),
+        "consulate as a list": (_claims(consulate=["RU-MOW", "KZ-ALA"]), "consulate"),
+        "consulate as a number": (_claims(consulate=7), "consulate"),
+        "consulate not a code": (_claims(consulate="MOSCOW"), "consulate"),
+        "subject over 200 characters": (_claims(sub="o" * 201), "sub"),
+        "expiry as a string": (_claims(exp=str(now + 600)), "exp"),
+        "issue time as a string": (_claims(iat=str(now)), "iat"),
+        "expiry as a boolean": (_claims(exp=True), "exp"),
+        "expiry not a number (NaN)": (_claims(exp=float("nan")), "exp"),
+        "roles as a string": (_claims(roles="admin"), "roles"),
+        "an unknown role": (_claims(roles=["superuser"]), "roles"),
+        "scope as a list": (_claims(scope=["registry:read"]), "scope"),
+        "token id as a number": (_claims(jti=12), "jti"),
+        "a person's token living 13 hours": (_claims(exp=now + 13 * HOUR), "lifetime"),
+        "a service token living 2 hours": (
+            _claims(roles=["service"], consulate=None, exp=now + 2 * HOUR),
+            "lifetime",
+        ),
+        "issued an hour from now": (_claims(iat=now + HOUR, exp=now + 2 * HOUR), "iat"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_refused(0)))
 async def test_a_bad_claim_is_a_401_problem_on_every_service(
     case: str,
     registry: httpx.AsyncClient,
     consular: httpx.AsyncClient,
     notifications: httpx.AsyncClient,
 ) -> None:
-    claims, named = REFUSED[case]
+    claims, named = _refused(int(time.time()))[case]
     headers = _bearer(claims)
     for client, path in (
         (registry, "/v1/whoami"),
@@ -93,8 +97,9 @@ async def test_a_bad_claim_is_a_401_problem_on_every_service(
 async def test_well_formed_tokens_at_the_limits_are_accepted(
     registry: httpx.AsyncClient, consular: httpx.AsyncClient
 ) -> None:
-    skewed = _claims(iat=NOW + 10, exp=NOW + 600)  # a clock slightly ahead, within leeway
-    longest = _claims(exp=NOW + 12 * HOUR, sub="o" * 200)
+    now = int(time.time())
+    skewed = _claims(iat=now + 10, exp=now + 600)  # a clock slightly ahead, within leeway
+    longest = _claims(exp=now + 12 * HOUR, sub="o" * 200)
     both_audiences = _claims(aud=["another-api", AUTH.audience])
     for claims in (skewed, longest, both_audiences):
         response = await consular.get("/v1/cases", headers=_bearer(claims))
@@ -108,7 +113,7 @@ async def test_well_formed_tokens_at_the_limits_are_accepted(
 
 async def test_the_lifetime_limits_are_configured_not_fixed() -> None:
     shorter = AuthSettings(dev_secret=TEST_SECRET, max_person_token_seconds=HOUR)
-    token = jwt.encode(_claims(exp=NOW + 2 * HOUR), TEST_SECRET, algorithm="HS256")
+    token = jwt.encode(_claims(exp=int(time.time()) + 2 * HOUR), TEST_SECRET, algorithm="HS256")
     assert (await verify_token(token, AUTH, KeyStore(AUTH))).subject == "officer.moscow"
     with pytest.raises(InvalidToken, match="lifetime"):
         await verify_token(token, shorter, KeyStore(shorter))
