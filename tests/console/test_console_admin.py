@@ -26,7 +26,7 @@ def _letters(n: int) -> str:
 
 
 @pytest.fixture
-def consulate(seed) -> str:
+def consulate(seed, live: LiveSystem) -> Iterator[str]:
     code = "ZX-" + _letters(3).upper()
     body = {
         "code": code,
@@ -37,7 +37,14 @@ def consulate(seed) -> str:
         "kind": "consulate",
     }
     seed.post("consular", "/v1/consulates", body, "admin")
-    return code
+    yield code
+    # Free its zones: a country has one serving post, and other tests' posts want them.
+    url = f"{live.urls['consular']}/v1/consulates/{code}"
+    etag = httpx.get(url, headers=bearer("admin"), timeout=10).headers["ETag"]
+    freed = httpx.patch(
+        url, json={"zones": []}, headers={**bearer("admin"), "If-Match": etag}, timeout=10
+    )
+    assert freed.status_code == 200, freed.text
 
 
 @pytest.fixture
