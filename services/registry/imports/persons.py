@@ -30,6 +30,7 @@ import psycopg
 from pydantic import ValidationError
 
 from services.registry.audit.bulk import copy_events
+from services.registry.imports import copytext
 from services.registry.imports.indexes import deferred_indexes, first_load
 from services.registry.imports.report import (
     ImportReport,
@@ -86,6 +87,9 @@ _SAME_PERSON = "same names (up to transliteration) and birth date"
 class _Valid:
     row: int
     values: dict[str, Any]
+    id: uuid.UUID  # the person's id, if written
+    line: bytes  # the person's row in COPY text (copytext.py)
+    look: tuple[date, str, str]  # birth date and name skeletons (_Lookalikes)
 
 
 class _Lookalikes:
@@ -96,8 +100,7 @@ class _Lookalikes:
 
     def check(self, valid: _Valid, report: ImportReport) -> None:
         v = valid.values
-        key = (v["birth_date"], _skeleton(v["last_name"]), _skeleton(v["first_name"]))
-        first = self._seen.setdefault(key, (valid.row, v["pin"]))
+        first = self._seen.setdefault(valid.look, (valid.row, v["pin"]))
         if first[1] != v["pin"]:
             report.duplicates.append(
                 PossibleDuplicate(
@@ -197,7 +200,11 @@ def _validated(
         report.reject(number, raw, problems_of(exc))
         return None
     values["name_tokens"] = search_tokens(*(values[f] for f in _NAME_FIELDS))
-    return _Valid(number, values)
+    pid = uuid.uuid4()
+    row = (pid, *(values[c] for c in COLUMNS[1:-3]), "in_country", 1)
+    line = copytext.line((*row, copytext.text_array(values["name_tokens"])))
+    look = (values["birth_date"], _skeleton(values["last_name"]), _skeleton(values["first_name"]))
+    return _Valid(number, values, pid, line, look)
 
 
 def _first_in_file(valid: _Valid, pins: dict[str, int], report: ImportReport) -> bool:
@@ -259,33 +266,9 @@ def _split_registered(
 def _copy_persons(
     conn: psycopg.Connection, fresh: list[_Valid], vocabulary: Vocabulary, actor: Actor
 ) -> set[str]:
-    tokens_seen: set[str] = set()
-    ids = [uuid.uuid4() for _ in fresh]
     with conn.cursor() as cur, cur.copy(f"COPY persons ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for pid, v in zip(ids, fresh, strict=True):
-            values = v.values
-            tokens = values["name_tokens"]
-            tokens_seen.update(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
-            copy.write_row(
-                (
-                    pid,
-                    values["pin"],
-                    values["last_name"],
-                    values["first_name"],
-                    values["patronymic"],
-                    values["last_name_latin"],
-                    values["first_name_latin"],
-                    values["sex"],
-                    values["birth_date"],
-                    values["phone"],
-                    values["region"],
-                    values["locality"],
-                    values["language"],
-                    "in_country",
-                    1,
-                    tokens,
-                )
-            )
+        copy.write(b"".join(v.line for v in fresh))
     # Each person written is personal data written: one audit event each.
-    copy_events(conn, **actor, resource_type="person", touched=((i, i) for i in ids))
-    return vocabulary.add(tokens_seen)
+    copy_events(conn, **actor, resource_type="person", touched=((v.id, v.id) for v in fresh))
+    tokens = {t.removeprefix(PATRONYMIC_MARK) for v in fresh for t in v.values["name_tokens"]}
+    return vocabulary.add(tokens)
