@@ -35,7 +35,7 @@ def copy_events(
     role: str,
     action: str,
     resource_type: str,
-    touched: Iterable[tuple[uuid.UUID, uuid.UUID]],
+    touched: Iterable[tuple[uuid.UUID | str, uuid.UUID | str]],
 ) -> int:
     """One event per (resource id, person id); the number appended."""
     pairs = list(touched)

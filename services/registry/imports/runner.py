@@ -48,12 +48,12 @@ class _Connections:
             while run_next(settings, lease, stop, self.claims) is not None:
                 pass
 
-    async def wait(self, timeout: float) -> None:
-        """Until a NOTIFY on the channel or ``timeout`` seconds, whichever comes first."""
+    async def wait(self, seconds: float) -> None:
+        """Until a NOTIFY on the channel or ``seconds``, whichever comes first."""
         if self.listener is None or self.listener.closed:
             self.listener = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
             await self.listener.execute(f"LISTEN {CHANNEL}")
-        async for _ in self.listener.notifies(timeout=timeout, stop_after=1):
+        async for _ in self.listener.notifies(timeout=seconds, stop_after=1):
             pass
 
     def _close_claims(self) -> None:
