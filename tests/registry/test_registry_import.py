@@ -240,7 +240,7 @@ async def test_after_a_bulk_import_the_chain_verifies_and_each_person_has_its_ev
     state = (await registry.get("/v1/audit/verification", headers=AUDITOR)).json()
     assert (state["status"], state["unsealed"]) == ("intact", 0), state
     with psycopg.connect(psycopg_url(url)) as conn:
-        people = dict(conn.execute("SELECT pin, id FROM persons").fetchall())
+        people: dict[str, Any] = dict(conn.execute("SELECT pin, id FROM persons").fetchall())
     for body in bodies:
         found = await registry.get(
             "/v1/audit-events", params={"person_id": str(people[body["pin"]])}, headers=AUDITOR
