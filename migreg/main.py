@@ -12,6 +12,7 @@ from migreg.local import local_auth_settings
 from services.registry.audit.cli import app as audit_app
 from services.registry.demo.cli import app as demo_app
 from services.registry.imports.cli import app as import_app
+from services.registry.statistics.cli import app as statistics_app
 from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
@@ -28,6 +29,7 @@ for group, name in (
     (audit_app, "audit"),
     (demo_app, "demo"),
     (import_app, "import"),
+    (statistics_app, "statistics"),
 ):
     app.add_typer(group, name=name)
 

@@ -61,10 +61,11 @@ def create_service_app(
         engine = make_engine(settings.database_url, settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        read_engine = (
-            make_engine(settings.read_database_url, settings.db_pool_size)
-            if settings.read_database_url
-            else engine
+        # A pool of its own even on the primary: a search holds its read
+        # connection while its audit event takes a write one, and a shared pool
+        # deadlocks once every connection is a read waiting for a write.
+        read_engine = make_engine(
+            settings.read_database_url or settings.database_url, settings.db_pool_size
         )
         app.state.read_sessionmaker = make_sessionmaker(read_engine)
         app.state.key_store.prefetch()

@@ -26,9 +26,11 @@ LATENCY = Histogram(
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, service: str) -> None:
+    def __init__(self, app: ASGIApp, service: str, *, refuse_nul: bool = True) -> None:
         self.app = app
         self.service = service
+        # False: the app answers a NUL itself (the console, with a page in the user's language).
+        self.refuse_nul = refuse_nul
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,7 +52,7 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            if _has_nul(scope):
+            if self.refuse_nul and has_nul(scope):
                 await _refuse_nul(scope, receive, send_with_id)
             else:
                 await self.app(scope, receive, send_with_id)
@@ -90,7 +92,7 @@ async def send_problem_500(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-def _has_nul(scope: Scope) -> bool:
+def has_nul(scope: Scope) -> bool:
     # PostgreSQL text cannot hold NUL: refuse it in a path or query once, here.
     return b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]
 

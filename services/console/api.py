@@ -4,14 +4,20 @@ trail names the real person. One shared ``httpx.AsyncClient`` per app."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Request
 
+from services.console import i18n
+from services.console.i18n import N_
 from services.console.session import Staff
+
+FORM_ALTERED = N_("The form was altered or is out of date. Check the entries and send it again.")
 
 
 class ApiProblem(Exception):
@@ -35,6 +41,21 @@ class ApiProblem(Exception):
         return found
 
 
+# What a header may carry: visible ASCII and spaces (a form's hidden fields can be edited).
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,200}")
+# The form field each forwarded header comes from, to name it in the error.
+_HEADER_FIELDS = {"If-Match": "version", "Idempotency-Key": "idempotency_key"}
+
+
+def _refuse_unsendable(headers: dict[str, str], gettext: Callable[[str], str]) -> None:
+    """A value no HTTP header can carry is the user's input error (422), not a crash."""
+    bad = [name for name, value in headers.items() if not _HEADER_VALUE.fullmatch(value)]
+    if bad:
+        said = gettext(FORM_ALTERED)
+        errors = [{"field": _HEADER_FIELDS.get(name, name), "reason": said} for name in bad]
+        raise ApiProblem(422, {"title": "Invalid input", "detail": said, "errors": errors})
+
+
 class ApiUnavailable(Exception):
     """A service did not answer (down, timed out)."""
 
@@ -51,6 +72,8 @@ class Api:
     client: httpx.AsyncClient
     urls: dict[str, str]
     token: str
+    # The user's language, for the few messages the console itself writes here.
+    gettext: Callable[[str], str] = str
 
     async def get(self, service: str, path: str, params: dict[str, Any] | None = None) -> Any:
         return (await self.call("GET", service, path, params=params)).body
@@ -70,6 +93,7 @@ class Api:
             headers["If-Match"] = etag
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
+        _refuse_unsendable(headers, self.gettext)
         return await self.call(method, service, path, json=body, headers=headers)
 
     async def download(
@@ -134,7 +158,9 @@ def new_idempotency_key() -> str:
 
 def _api(request: Request, user: Staff) -> Api:
     state = request.app.state
-    return Api(client=state.http, urls=state.api_urls, token=user.token)
+    language = i18n.choose_language(request, state.settings.default_language)
+    gettext = i18n.translations(language).gettext
+    return Api(client=state.http, urls=state.api_urls, token=user.token, gettext=gettext)
 
 
 UserApi = Annotated[Api, Depends(_api)]

@@ -92,7 +92,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     # Poor links in district offices: text compresses to a third.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    app.add_middleware(RequestContextMiddleware, service="console")
+    app.add_middleware(RequestContextMiddleware, service="console", refuse_nul=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
@@ -10,8 +13,14 @@ from starlette.exceptions import HTTPException
 from services.console.api import ApiProblem, ApiUnavailable
 from services.console.csrf import CsrfRefused
 from services.console.i18n import N_
-from services.console.rendering import is_htmx, render
+from services.console.rendering import gettext, is_htmx, render
 from services.console.session import RoleRequired, SignInRequired, sign_out
+from shared.middleware import has_nul
+
+NUL_IN_ADDRESS = N_(
+    "The address holds a character that cannot be searched for or stored (a NUL). "
+    "Check the link, or type the search again."
+)
 
 MESSAGES = {
     403: N_("You do not have access to this page."),
@@ -22,7 +31,8 @@ MESSAGES = {
 
 
 def _sign_in_redirect(request: Request) -> Response:
-    target = "/sign-in?next=" + request.url.path
+    # Quoted: the path may hold any character, a header only ASCII (the HX-Redirect).
+    target = "/sign-in?next=" + quote(request.url.path, safe="/")
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -76,7 +86,19 @@ async def _on_invalid_request(request: Request, exc: Exception) -> Response:
     return error_page(request, 404)
 
 
+async def _refuse_nul(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """A NUL in the address (``?q=%00``): this page, not the services' refusal as JSON."""
+    if has_nul(request.scope):
+        return error_page(request, 400, gettext(request, NUL_IN_ADDRESS))
+    return await call_next(request)
+
+
 def install_error_pages(app: FastAPI) -> None:
+    """Error handlers, and the NUL guard (installed before the session middleware, so
+    it runs inside it and the page has the user's session)."""
+    app.middleware("http")(_refuse_nul)
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.add_exception_handler(SignInRequired, _on_sign_in_required)
     app.add_exception_handler(RoleRequired, _on_role_required)

@@ -4,7 +4,7 @@ the field each one names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from services.console.api import ApiProblem, new_idempotency_key
 from services.console.csrf import FIELD as CSRF_FIELD
+from services.console.form_errors import Explained, explain
 from services.console.rendering import render
 
 IDEMPOTENCY_FIELD = "idempotency_key"
@@ -33,6 +34,10 @@ class Field:
     coded: bool = False
     # Has a live region below it that htmx fills as the user types.
     live: bool = False
+    # Option texts are messages to translate (names of classification codes).
+    translated: bool = False
+    # A select's first, empty choice ("Choose..."), so nothing is picked unawares.
+    prompt: str | None = None
 
 
 def coded(codes: Iterable[str]) -> list[tuple[str, str]]:
@@ -68,12 +73,16 @@ def body_from(values: dict[str, str], fields: Sequence[Field]) -> dict[str, Any]
     return body
 
 
-def errors_from(problem: ApiProblem, fields: Sequence[Field]) -> dict[str, str]:
-    """Each error on its field; an error on no field of the form goes on top."""
+Errors = dict[str, Explained | str]
+
+
+def errors_from(problem: ApiProblem, fields: Sequence[Field]) -> Errors:
+    """Each error on its field, in the console's words where its kind is known; an
+    error on no field of the form goes on top."""
     names = {f.name for f in fields}
-    errors: dict[str, str] = {}
+    errors: Errors = {}
     for name, reason in problem.field_errors().items():
-        errors[name if name in names else FORM_ERROR] = reason
+        errors[name if name in names else FORM_ERROR] = explain(name, reason)
     if not errors:
         errors[FORM_ERROR] = problem.detail
     return errors
@@ -93,7 +102,7 @@ def render_form(
     *,
     action: str,
     values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
+    errors: Mapping[str, Explained | str] | None = None,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from babel.messages.mofile import write_mo
@@ -50,8 +51,12 @@ def choose_language(request: Request, default: str) -> str:
     return next((lang for lang in preferred if lang in LANGUAGES), default)
 
 
-def formatters(language: str) -> dict[str, Callable[..., str]]:
+def formatters(language: str, zone: str = "UTC") -> dict[str, Callable[..., str]]:
+    """Dates, times and numbers in the language; times in ``zone``, which is named
+    after each time by its city ("20:52 (Бишкек)"), as the services send UTC."""
     locale = Locale.parse(language)
+    tz = ZoneInfo(zone)
+    place = dates.get_timezone_location(tz, locale=locale, return_city=True)
 
     def date(value: Any, form: str = "medium") -> str:
         if value in (None, ""):
@@ -63,7 +68,10 @@ def formatters(language: str) -> dict[str, Callable[..., str]]:
         if value in (None, ""):
             return ""
         moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-        return str(dates.format_datetime(moment, format=form, locale=locale))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        shown = dates.format_datetime(moment, format=form, tzinfo=tz, locale=locale)
+        return f"{shown} ({place})"
 
     def number(value: Any) -> str:
         return "" if value is None else str(numbers.format_decimal(value, locale=locale))

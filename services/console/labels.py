@@ -121,6 +121,54 @@ LABELS: dict[str, str] = {
     "sector": N_("Sector"),
     "sex": N_("Sex"),
     "movement": N_("Movement"),
+    # who reported a case
+    "self": N_("The person themself"),
+    "employer": N_("Employer"),
+    "ngo": N_("Non-governmental organisation"),
+    "host_authority": N_("Host country authority"),
+    "hotline": N_("Hotline"),
+    # kinds of organisation a case is referred to, and referral states
+    "iom": N_("IOM (International Organization for Migration)"),
+    "lawyer": N_("Lawyer"),
+    "shelter": N_("Shelter"),
+    "proposed": N_("Proposed"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "completed": N_("Completed"),
+    # why a child is at risk (the registry's reasons, as it words them)
+    "no caregiver recorded": N_("No caregiver recorded"),
+    "caregiver is a minor": N_("The caregiver is a minor"),
+    "caregiver is over 75": N_("The caregiver is over 75"),
+    "caregiver is abroad": N_("The caregiver is abroad"),
+    "caregiver is missing": N_("The caregiver is missing"),
+    "caregiver is deceased": N_("The caregiver is deceased"),
+    "caregiver is away": N_("The caregiver is away"),
+}
+
+# Economic sectors: ISIC Rev.4 sections, by letter (apart from LABELS: "F" and "M"
+# there are the sexes).
+SECTORS: dict[str, str] = {
+    "A": N_("Agriculture, forestry and fishing"),
+    "B": N_("Mining"),
+    "C": N_("Manufacturing"),
+    "D": N_("Electricity and gas supply"),
+    "E": N_("Water supply and waste management"),
+    "F": N_("Construction"),
+    "G": N_("Trade and vehicle repair"),
+    "H": N_("Transport and storage"),
+    "I": N_("Hotels and catering"),
+    "J": N_("Information and communication"),
+    "K": N_("Finance and insurance"),
+    "L": N_("Real estate"),
+    "M": N_("Professional and technical services"),
+    "N": N_("Administrative and support services"),
+    "O": N_("Public administration"),
+    "P": N_("Education"),
+    "Q": N_("Health and social work"),
+    "R": N_("Arts and recreation"),
+    "S": N_("Other services"),
+    "T": N_("Domestic work in households"),
+    "U": N_("Extraterritorial organisations"),
 }
 
 CASE_STATUSES = ("open", "in_progress", "awaiting_information", "referred", "resolved", "closed")
@@ -155,6 +203,8 @@ RESOLUTIONS = (
 RELATIONS = ("spouse", "child", "parent", "sibling", "guardian", "other")
 PURPOSES = ("work", "study", "family", "other")
 RETURN_REASONS = ("contract_end", "deportation", "entry_ban", "health", "family", "other")
+REPORTERS = ("self", "family", "employer", "ngo", "host_authority", "hotline")
+ORGANIZATION_TYPES = ("iom", "ngo", "lawyer", "host_authority", "shelter", "other")
 SLA_ORDER = {"red": 0, "amber": 1, "green": 2, "paused": 3}
 MARKER_KINDS = (
     "trafficking_survivor",
@@ -166,3 +216,21 @@ MARKER_KINDS = (
     "detained_abroad",
 )
 BREAKDOWNS = ("sex", "age_group", "region", "destination_country", "sector")
+
+# The audit trail's actions and the kinds of record they touched.
+LABELS.update(
+    {
+        "create": N_("Created"),
+        "read": N_("Viewed"),
+        "update": N_("Changed"),
+        "correct": N_("Corrected"),
+        "withdraw_consent": N_("SMS consent withdrawn"),
+        "withdraw_marker": N_("Marker withdrawn"),
+        "status_change": N_("Status reported"),
+        "person": N_("Person"),
+        "family_member": N_("Family member"),
+        "status_event": N_("Status report"),
+        "marker": N_("Vulnerability marker"),
+        "protection": N_("Protection details"),
+    }
+)

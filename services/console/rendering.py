@@ -7,13 +7,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.support import Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from services.console import i18n
+from services.console import i18n, reference
 from services.console.csrf import csrf_token
-from services.console.labels import LABELS
+from services.console.form_errors import Explained
+from services.console.labels import LABELS, SECTORS
 from services.console.navigation import links_for
 from services.console.session import current_user
 
@@ -22,7 +24,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 @cache
-def environment(language: str) -> Environment:
+def environment(language: str, zone: str = "UTC") -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "svg"]),
@@ -32,13 +34,33 @@ def environment(language: str) -> Environment:
     )
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(i18n.formatters(language))
+    env.filters.update(i18n.formatters(language, zone))
     env.filters["label"] = lambda code: (
         translations.gettext(LABELS[code]) if code in LABELS else code
+    )
+    env.filters["explain"] = lambda message: _say(env, translations, message)
+    env.filters["region"] = lambda code: reference.region_name(code, language)
+    env.filters["country"] = lambda code: reference.country_name(code, language)
+    env.filters["place"] = lambda text: reference.place_name(text, language)
+    env.filters["sector"] = lambda code: (
+        translations.gettext(SECTORS[code]) if code in SECTORS else code
     )
     env.filters["placeholders"] = lambda body: list(dict.fromkeys(PLACEHOLDER.findall(body)))
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     return env
+
+
+def _say(env: Environment, translations: Translations, message: Any) -> Any:
+    """A form error: a console message translated (its parameters shown through their
+    filters), or a service's own text as it came."""
+    if not isinstance(message, Explained):
+        return message
+    params = {
+        name: env.filters[message.formats[name]](value) if name in message.formats else value
+        for name, value in message.params.items()
+    }
+    text = translations.gettext(message.msgid)
+    return text % params if params else text
 
 
 def language_of(request: Request) -> str:
@@ -59,7 +81,7 @@ def render(
 ) -> HTMLResponse:
     language = language_of(request)
     user = current_user(request)
-    page = environment(language).get_template(template)
+    page = environment(language, request.app.state.settings.time_zone).get_template(template)
     html = page.render(
         request=request,
         user=user,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import AuthSettings
@@ -51,9 +52,20 @@ class ConsoleSettings(BaseSettings):
     default_language: str = "ky"
     # The country of origin, whose ISO 3166-2 regions the registration form offers.
     country: str = "KG"
+    # The zone staff read times in (IANA name); the services keep and send UTC.
+    time_zone: str = "Asia/Bishkek"
     log_level: str = "INFO"
     auth: AuthSettings = Field(default_factory=AuthSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Bishkek") from exc
+        return value
 
     @property
     def secure_cookies(self) -> bool:

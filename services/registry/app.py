@@ -21,6 +21,7 @@ from services.registry.notices.models import OutboxItem
 from services.registry.persons.pin_router import router as pin_check_router
 from services.registry.persons.router import router as persons_router
 from services.registry.settings import RegistrySettings
+from services.registry.statistics.background import freshness_gauge, refreshing
 from services.registry.statistics.router import router as statistics_router
 from shared.app import create_service_app
 from shared.outbox.setup import OutboxSpec
@@ -28,8 +29,8 @@ from shared.outbox.setup import OutboxSpec
 
 @contextlib.asynccontextmanager
 async def _background(app: FastAPI) -> AsyncIterator[None]:
-    """The audit sealer and the import runner."""
-    async with sealing(app), running_imports(app):
+    """The audit sealer, the import runner and the statistics aggregates' refresh."""
+    async with sealing(app), running_imports(app), refreshing(app):
         yield
 
 
@@ -53,6 +54,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             imports_router,
         ],
         startup=_background,
+        metrics_refreshers=[freshness_gauge],
         # Departure SMS and returns reported to consular (services/registry/notices).
         outbox=OutboxSpec(OutboxItem, NOTICE_HANDLERS),
     )

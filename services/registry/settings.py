@@ -21,6 +21,11 @@ class RegistrySettings(ServiceSettings):
     statistics_suppression_threshold: int = 5
     # Vulnerability markers are counted only by kind, and withheld below this.
     marker_statistics_threshold: int = Field(default=10, ge=1)
+    # Monthly statistics aggregates: refreshed by this process every interval
+    # (0: never; run `migreg statistics refresh` instead), over this many months
+    # up to the last complete one (older periods are counted live).
+    statistics_refresh_interval_seconds: float = Field(default=3600.0, ge=0)
+    statistics_aggregate_months: int = Field(default=120, ge=1, le=1200)
     # People search for callers who may not list the registry (see README
     # "Who may list what"): a query is required and one page of at most this.
     person_search_max_results: int = Field(default=20, ge=1, le=200)

@@ -15,6 +15,17 @@ from tests.support.live import LiveSystem, free_port, wait_ready
 from tests.support.tokens import bearer
 
 SERIOUS = {"serious", "critical"}
+# The registration form as a registrar fills it in for one person (field names).
+PERSON_FORM = {
+    "pin": "21403199012345",
+    "last_name": "Абдыкадыров",
+    "first_name": "Нурлан",
+    "last_name_latin": "Abdykadyrov",
+    "first_name_latin": "Nurlan",
+    "sex": "M",
+    "birth_date": "1990-03-14",
+    "region": "KG-O",
+}
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +84,23 @@ class Console:
         self.page.click("button:has-text('Sign out')")
         self.page.wait_for_url("**/sign-in")
 
+    def fill(self, values: dict[str, str | bool]) -> None:
+        """Fill the form's fields (``#f-<name>``) as a person would: a choice picked
+        in a select, a box ticked, text typed."""
+        for name, value in values.items():
+            field = self.page.locator(f"#f-{name}")
+            kind = field.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+            if kind == "select":
+                field.select_option(str(value))
+            elif kind == "checkbox":
+                field.set_checked(bool(value))
+            else:
+                field.fill(str(value))
+
+    def fill_person(self, **changes: str) -> None:
+        """The registration form filled in for the usual person, with ``changes``."""
+        self.fill({**PERSON_FORM, **changes})
+
     def check(self, name: str) -> None:
         """Screenshot the screen and run axe-core in it: no serious or critical violation."""
         page = self.page
@@ -119,18 +147,7 @@ class Seed:
         return result
 
     def person(self, **overrides: Any) -> dict[str, Any]:
-        body = {
-            "pin": "21403199012345",
-            "last_name": "Абдыкадыров",
-            "first_name": "Нурлан",
-            "last_name_latin": "Abdykadyrov",
-            "first_name_latin": "Nurlan",
-            "sex": "M",
-            "birth_date": "1990-03-14",
-            "region": "KG-O",
-            **overrides,
-        }
-        return self.post("registry", "/v1/persons", body, "registrar")
+        return self.post("registry", "/v1/persons", {**PERSON_FORM, **overrides}, "registrar")
 
     def departure(self, person_id: str, country: str = "RU", on: str = "2026-03-01") -> None:
         body = {

@@ -40,4 +40,4 @@ def test_a_pin_breaking_the_rules_says_why(console):
     page.goto("/persons/new")
     page.locator("#f-pin").press_sequentially("33102199012345", delay=10)
     expect(page.locator("#f-pin-live")).to_contain_text("This is not a valid PIN")
-    expect(page.locator("#f-pin-live")).to_contain_text("PIN must start with 1 (female) or 2")
+    expect(page.locator("#f-pin-live")).to_contain_text("starts with 1 (female) or 2 (male)")

@@ -50,3 +50,19 @@ def test_concurrent_read_benchmark_at_tiny_size(database_server: DatabaseServer)
     out = run("registry_reads.py", database_server, *args)
     assert "ratio audited / unaudited (req/s)" in out
     assert "peak RSS" in out
+
+
+def test_statistics_benchmark_at_tiny_size(database_server: DatabaseServer) -> None:
+    out = run("registry_statistics.py", database_server, "--people", "300", "--runs", "1")
+    assert "live: two-key tables" in out
+    assert "two-key p95" in out
+
+
+def test_read_write_benchmark_against_the_bare_app_at_tiny_size(
+    database_server: DatabaseServer,
+) -> None:
+    args = ("--people", "1000", "--clients", "3", "--seconds", "1", "--runs", "1")
+    out = run("registry_read_write.py", database_server, *args)
+    assert "read ratio registry / bare (req/s)" in out
+    assert "write ratio registry / bare (req/s)" in out
+    assert "peak RSS" in out

@@ -11,14 +11,13 @@ from services.console.api import ApiProblem, UserApi
 from services.console.csrf import check_csrf
 from services.console.forms import Field, FormSpec, coded, errors_from, read_form, render_form
 from services.console.i18n import N_
-from services.console.labels import CATEGORIES, PRIORITIES
+from services.console.labels import CATEGORIES, PRIORITIES, REPORTERS
 from services.console.navigation import OFFICERS
 from services.console.rendering import flash
 from services.console.session import StaffUser, roles
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 CaseWorker = roles(*OFFICERS)
-REPORTERS = ("self", "family", "employer", "ngo", "host_authority", "hotline")
 
 
 def case_spec(consulates: list[str], registered: bool) -> FormSpec:
@@ -42,7 +41,7 @@ def case_spec(consulates: list[str], registered: bool) -> FormSpec:
             Field("category", N_("Category"), "select", True, coded(CATEGORIES), coded=True),
             Field("priority", N_("Priority"), "select", True, coded(PRIORITIES), coded=True),
             Field("description", N_("What happened"), "textarea", True),
-            Field("reported_by", N_("Reported by"), "select", options=[(r, r) for r in REPORTERS]),
+            Field("reported_by", N_("Reported by"), "select", options=coded(REPORTERS), coded=True),
             Field(
                 "notify_family",
                 N_("Send the family an SMS (never for sensitive categories)"),

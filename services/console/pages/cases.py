@@ -30,7 +30,7 @@ from services.console.session import StaffUser, roles
 router = APIRouter(dependencies=[Depends(check_csrf)])
 CaseReader = roles(*OFFICERS, "admin")
 CaseWorker = roles(*OFFICERS)
-FILTERS = ("status", "category", "priority", "overdue", "assignee", "consulate", "q")
+FILTERS = ("status", "category", "priority", "overdue", "assignee", "consulate", "q", "finished")
 
 
 @router.get("/cases")
@@ -39,6 +39,8 @@ async def case_list(request: Request, api: UserApi, user: StaffUser = CaseReader
     params: dict[str, Any] = {k: v for k, v in chosen.items() if v}
     if params.get("overdue"):
         params["overdue"] = "true"
+    if params.get("finished") not in (None, "true", "false"):
+        del params["finished"]
     answer = await api.get("consular", "/v1/cases", {**params, "limit": 100})
     context = {
         "cases": answer["items"],
@@ -72,6 +74,7 @@ async def _case_page(
     referrals = await api.get("consular", f"/v1/cases/{case_id}/referrals")
     events = [{**e, "said": explain(request, e)} for e in timeline["items"]]
     markers = await visible_markers(api, user, case["person_id"])
+    officers = await api.get("consular", f"/v1/cases/{case_id}/officers")
     return render(
         request,
         "pages/case.html",
@@ -81,6 +84,7 @@ async def _case_page(
             "markers": markers,
             "priority_reason": reason(request, case.get("priority_reason") or ""),
             "referrals": referrals["items"],
+            "officers": officers["items"],
             "resolutions": RESOLUTIONS,
             "sensitive": case["category"] in SENSITIVE_CATEGORIES,
             "error": error,

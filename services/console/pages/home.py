@@ -16,6 +16,7 @@ from services.console.session import Staff
 
 router = APIRouter()
 TASK_LIMIT = 20
+CASE_LIMIT = 100
 
 
 def by_sla(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -27,18 +28,30 @@ def by_sla(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def home(request: Request, user: Staff, api: UserApi) -> Response:
     context: dict[str, Any] = {}
     if user.has_role("consular_officer", "consular_supervisor"):
-        answer = await api.get("consular", "/v1/cases", {"limit": 100})
-        live = [c for c in answer["items"] if c["status"] not in ("resolved", "closed")]
-        context["cases"] = by_sla(live)
-        context["tasks"] = await open_tasks(request, api, answer["items"])
+        live, more = await cases_needing_action(api)
+        context.update(cases=by_sla(live), more_cases=more)
+        context["tasks"] = await open_tasks(request, api, live)
     if user.has_role("consular_supervisor", "admin"):
         context["sla_summary"] = await api.get("consular", "/v1/cases/sla-summary")
     if user.has_role("registrar"):
-        recent = await api.get("registry", "/v1/persons", {"limit": 10})
+        newest = {"limit": 10, "sort": "-created_at"}
+        recent = await api.get("registry", "/v1/persons", newest)
         context["recent"] = recent["items"]
         risk = await api.get("registry", "/v1/at-risk-children", {"limit": 20})
         context["at_risk"] = risk["items"]
     return render(request, "pages/home.html", context)
+
+
+async def cases_needing_action(api: Api) -> tuple[list[dict[str, Any]], bool]:
+    """Unfinished cases, filtered by the service. When there are more than a page, the
+    overdue ones are asked for apart (a page of them too), and ``True`` says so."""
+    unfinished = await api.get("consular", "/v1/cases", {"finished": "false", "limit": CASE_LIMIT})
+    found = {c["id"]: c for c in unfinished["items"]}
+    more = unfinished["next_cursor"] is not None
+    if more:
+        overdue = await api.get("consular", "/v1/cases", {"overdue": "true", "limit": CASE_LIMIT})
+        found.update((c["id"], c) for c in overdue["items"])
+    return list(found.values()), more
 
 
 async def open_tasks(

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from services.console.api import Api, UserApi
 from services.console.navigation import OFFICERS, PEOPLE_READERS
 from services.console.pages.markers import visible_markers
-from services.console.reference import regions
 from services.console.rendering import gettext, is_htmx, render
 from services.console.session import StaffUser, roles
 
@@ -40,7 +39,6 @@ async def search(
         "q": query,
         "people": people,
         "empty_message": empty,
-        "regions": regions(request.app.state.settings.country),
     }
     template = "partials/person_table.html" if is_htmx(request) else "pages/persons.html"
     return render(request, template, context)
@@ -69,7 +67,6 @@ async def record(
             "status_events": events,
             "cases": cases,
             "markers": markers,
-            "regions": regions(request.app.state.settings.country),
         },
     )
 

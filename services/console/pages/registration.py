@@ -12,9 +12,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.api import Api, ApiProblem, UserApi
+from services.console.classifications import ISCO_MAJOR_GROUPS, ISIC_SECTIONS
 from services.console.csrf import check_csrf
+from services.console.form_errors import pin_disagreements
 from services.console.forms import (
     FORM_ERROR,
+    Errors,
     Field,
     FormSpec,
     body_from,
@@ -25,8 +28,8 @@ from services.console.forms import (
 )
 from services.console.i18n import LANGUAGE_NAMES, N_
 from services.console.labels import PURPOSES, RELATIONS, RETURN_REASONS
-from services.console.reference import countries, regions
-from services.console.rendering import flash, render
+from services.console.reference import destinations, regions
+from services.console.rendering import flash, language_of, render
 from services.console.session import StaffUser, roles
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -48,6 +51,12 @@ PIN_LIVE = {
     "hx-target": "#f-pin-live",
 }
 CYRILLIC_HINT = N_("In Cyrillic, as in the passport")
+# Asked of a person and of a family member alike.
+NAMES = (
+    Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
+    Field("first_name", N_("First name"), required=True, hint=CYRILLIC_HINT),
+)
+BIRTH_DATE = Field("birth_date", N_("Birth date"), "date", True, attrs=DATE)
 
 
 def person_spec(country: str) -> FormSpec:
@@ -64,14 +73,13 @@ def person_spec(country: str) -> FormSpec:
                 live=True,
                 hint=N_("First digit: 1 female, 2 male; then the birth date DDMMYYYY"),
             ),
-            Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
-            Field("first_name", N_("First name"), required=True, hint=CYRILLIC_HINT),
+            *NAMES,
             Field("patronymic", N_("Patronymic")),
             Field("last_name_latin", N_("Last name (Latin)"), attrs={"lang": "en"}),
             Field("first_name_latin", N_("First name (Latin)"), attrs={"lang": "en"}),
             # Live regions where the PIN check says what the PIN encodes instead.
             replace(SEX, live=True),
-            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE, live=True),
+            replace(BIRTH_DATE, live=True),
             Field("phone", N_("Phone"), "tel", attrs={"autocomplete": "off"}),
             Field("region", N_("Home region"), "select", True, tuple(regions(country).items())),
             Field("locality", N_("Town or village")),
@@ -88,9 +96,8 @@ def family_spec(members: list[dict[str, Any]]) -> FormSpec:
         done=N_("The family member is added."),
         fields=(
             Field("relation", N_("Relation"), "select", True, coded(RELATIONS), coded=True),
-            Field("last_name", N_("Last name"), required=True, hint=CYRILLIC_HINT),
-            Field("first_name", N_("First name"), required=True, hint=CYRILLIC_HINT),
-            Field("birth_date", N_("Birth date"), "date", True, attrs=DATE),
+            *NAMES,
+            BIRTH_DATE,
             Field("sex", N_("Sex"), "select", False, coded(("F", "M")), coded=True),
             Field("pin", N_("PIN (14 digits)"), attrs=PIN_ATTRS),
             Field("phone", N_("Phone"), "tel"),
@@ -101,22 +108,43 @@ def family_spec(members: list[dict[str, Any]]) -> FormSpec:
     )
 
 
-DEPARTURE = FormSpec(
-    N_("Register a departure"),
-    N_("Register the departure"),
-    done=N_("The departure is registered."),
-    fields=(
-        Field("departed_on", N_("Departure date"), "date", True, attrs=DATE),
-        Field("destination_country", N_("Destination country"), "select", True, countries()),
-        Field("destination_city", N_("City")),
-        Field("purpose", N_("Purpose"), "select", options=coded(PURPOSES), coded=True),
-        Field("employer", N_("Employer")),
-        Field("sector", N_("Sector (ISIC section letter A-U)"), attrs={"maxlength": "1"}),
-        Field("occupation", N_("Occupation (ISCO-08 major group 0-9)"), attrs={"maxlength": "1"}),
-        Field("contract_end", N_("Contract ends"), "date", attrs=DATE),
-        Field("border_crossing", N_("Border crossing point")),
-    ),
-)
+def departure_spec(language: str, home: str) -> FormSpec:
+    """Destinations named in the user's language, the common ones first; sector and
+    occupation chosen by name (the registry takes their ISIC and ISCO codes)."""
+    return FormSpec(
+        N_("Register a departure"),
+        N_("Register the departure"),
+        done=N_("The departure is registered."),
+        fields=(
+            Field("departed_on", N_("Departure date"), "date", True, attrs=DATE),
+            Field(
+                "destination_country",
+                N_("Destination country"),
+                "select",
+                True,
+                destinations(language, home),
+                prompt=N_("Choose a country"),
+            ),
+            Field("destination_city", N_("City")),
+            Field("purpose", N_("Purpose"), "select", options=coded(PURPOSES), coded=True),
+            Field("employer", N_("Employer")),
+            Field("sector", N_("Sector"), "select", options=ISIC_SECTIONS, translated=True),
+            Field(
+                "occupation",
+                N_("Occupation"),
+                "select",
+                options=ISCO_MAJOR_GROUPS,
+                translated=True,
+            ),
+            Field("contract_end", N_("Contract ends"), "date", attrs=DATE),
+            Field("border_crossing", N_("Border crossing point")),
+        ),
+    )
+
+
+def _departure(request: Request) -> FormSpec:
+    return departure_spec(language_of(request), request.app.state.settings.country)
+
 
 RETURN = FormSpec(
     N_("Register a return"),
@@ -166,6 +194,8 @@ async def _pin_agreement(api: Api, pin: str, sex: str, birth_date: str) -> dict[
         answer = await api.send("POST", "registry", "/v1/pin-checks", body)
     result: dict[str, Any] = answer.body
     result["wrong"] = {p["field"] for p in result["problems"]}
+    # What is wrong with a PIN that breaks the rules, in the user's words.
+    result["said"] = pin_disagreements(result).get("pin") if not result["valid"] else None
     return result
 
 
@@ -191,7 +221,7 @@ async def create_person(request: Request, api: UserApi, user: StaffUser = Regist
         if problem.status not in (409, 422):
             raise
         existing = problem.problem.get("id") if problem.status == 409 else None
-        errors = errors_from(problem, spec.fields)
+        errors = await _all_errors(api, problem, spec, sent.values)
         if existing:
             errors = {FORM_ERROR: problem.detail, "pin": problem.detail}
         return render_form(
@@ -207,14 +237,39 @@ async def create_person(request: Request, api: UserApi, user: StaffUser = Regist
     return RedirectResponse(f"/persons/{answer.body['id']}", status_code=303)
 
 
+async def _all_errors(
+    api: Api, problem: ApiProblem, spec: FormSpec, values: dict[str, str]
+) -> Errors:
+    """The registry's field errors and, beside them, what its PIN check says: the
+    registry stops at the first stage that fails (the fields' shapes, then the PIN),
+    so a refused name would otherwise hide a PIN that disagrees until the next try."""
+    errors = errors_from(problem, spec.fields)
+    pin = values.get("pin", "")
+    if problem.status != 422 or not pin or len(pin) > 32:
+        return errors
+    check = await _pin_agreement(api, pin, values.get("sex", ""), values.get("birth_date", ""))
+    for name, message in pin_disagreements(check).items():
+        if name == "pin" or name not in errors:
+            errors[name] = message
+    return errors
+
+
 async def _family(api: UserApi, person_id: uuid.UUID) -> list[dict[str, Any]]:
     answer = await api.get("registry", f"/v1/persons/{person_id}/family-members")
     items: list[dict[str, Any]] = answer["items"]
     return items
 
 
-def _back(person_id: uuid.UUID, text: str) -> dict[str, str]:
-    return {"href": f"/persons/{person_id}", "text": text}
+def _back(person_id: uuid.UUID, person: dict[str, Any]) -> dict[str, str]:
+    """The "← person" link above a form about one person."""
+    return {
+        "href": f"/persons/{person_id}",
+        "text": f"{person['last_name']} {person['first_name']}",
+    }
+
+
+async def _back_to(api: Api, person_id: uuid.UUID) -> dict[str, str]:
+    return _back(person_id, await api.get("registry", f"/v1/persons/{person_id}"))
 
 
 @router.get("/persons/{person_id}/family/new")
@@ -228,7 +283,7 @@ async def new_member(
         spec,
         action=f"/persons/{person_id}/family/new",
         values={"language": person["language"]},
-        back=_back(person_id, f"{person['last_name']} {person['first_name']}"),
+        back=_back(person_id, person),
     )
 
 
@@ -242,23 +297,34 @@ async def add_member(
 
 @router.get("/persons/{person_id}/departures/new")
 async def new_departure(
-    request: Request, person_id: uuid.UUID, user: StaffUser = Registrar
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
 ) -> Response:
-    return render_form(request, DEPARTURE, action=f"/persons/{person_id}/departures/new")
+    return render_form(
+        request,
+        _departure(request),
+        action=f"/persons/{person_id}/departures/new",
+        back=await _back_to(api, person_id),
+    )
 
 
 @router.post("/persons/{person_id}/departures/new")
 async def add_departure(
     request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
 ) -> Response:
-    return await _submit(request, api, person_id, DEPARTURE, "departures", "departures/new")
+    spec = _departure(request)
+    return await _submit(request, api, person_id, spec, "departures", "departures/new")
 
 
 @router.get("/persons/{person_id}/returns/new")
 async def new_return(
-    request: Request, person_id: uuid.UUID, user: StaffUser = Registrar
+    request: Request, person_id: uuid.UUID, api: UserApi, user: StaffUser = Registrar
 ) -> Response:
-    return render_form(request, RETURN, action=f"/persons/{person_id}/returns/new")
+    return render_form(
+        request,
+        RETURN,
+        action=f"/persons/{person_id}/returns/new",
+        back=await _back_to(api, person_id),
+    )
 
 
 @router.post("/persons/{person_id}/returns/new")
@@ -293,8 +359,9 @@ async def _submit(
             spec,
             action=f"/persons/{person_id}/{page}",
             values=sent.values,
-            errors=errors_from(problem, spec.fields),
+            errors=await _all_errors(api, problem, spec, sent.values),
             status=problem.status,
+            back=await _back_to(api, person_id),
         )
     flash(request, spec.done)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)

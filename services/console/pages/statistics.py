@@ -8,12 +8,13 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from services.console.api import UserApi
+from services.console.api import ApiProblem, UserApi
+from services.console.i18n import N_
 from services.console.labels import BREAKDOWNS
 from services.console.navigation import STATISTICS
-from services.console.rendering import render
+from services.console.rendering import gettext, render
 from services.console.session import StaffUser, roles
 
 router = APIRouter()
@@ -59,40 +60,59 @@ def chosen(request: Request) -> dict[str, str]:
     }
 
 
-def bars(items: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+def bars(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Bar geometry for the SVG chart (withheld cells get no bar, only a mark)."""
     top = max((c["count"] or 0 for c in items), default=0) or 1
     rows = []
     for index, cell in enumerate(items):
-        label = " · ".join(str(cell.get(k) if cell.get(k) is not None else "—") for k in keys)
         width = 0 if cell["count"] is None else round(400 * cell["count"] / top)
-        rows.append({"y": 8 + index * 26, "label": label, "width": width, "cell": cell})
+        rows.append({"y": 8 + index * 26, "width": width, "cell": cell})
     return {"rows": rows, "height": 16 + 26 * len(rows)}
+
+
+# The registry's query parameters → the form's fields.
+FIELDS = {"from": "from_month", "to": "to_month", "on": "month"}
+
+
+def period_errors(params: dict[str, str]) -> dict[str, str]:
+    """Field → message for a period that cannot be shown (checked before asking)."""
+    if params["kind"] == "flows":
+        start, _ = month_bounds(params["from_month"])
+        _, end = month_bounds(params["to_month"])
+        if end < start:
+            return {"to_month": N_("The last month comes before the first month.")}
+    return {}
 
 
 @router.get("/statistics")
 async def statistics(request: Request, api: UserApi, user: StaffUser = Analyst) -> Response:
     params = chosen(request)
-    path, api_params = query(params)
-    table = await api.get("registry", path, api_params)
-    keys = (["movement"] if params["kind"] == "flows" else []) + list(table["by"])
-    return render(
-        request,
-        "pages/statistics.html",
-        {
-            "params": params,
-            "table": table,
-            "keys": keys,
-            "chart": bars(table["items"], keys),
-            "breakdowns": BREAKDOWNS,
-            "csv_query": request.url.query,
-        },
-    )
+    context: dict[str, Any] = {"params": params, "breakdowns": BREAKDOWNS, "table": None}
+    errors = {k: gettext(request, v) for k, v in period_errors(params).items()}
+    if not errors:
+        path, api_params = query(params)
+        try:
+            table = await api.get("registry", path, api_params)
+        except ApiProblem as problem:
+            if problem.status != 422:
+                raise
+            found = problem.field_errors()
+            errors = {FIELDS.get(k, "_form"): v for k, v in found.items()} or {
+                "_form": problem.detail
+            }
+        else:
+            keys = (["movement"] if params["kind"] == "flows" else []) + list(table["by"])
+            context.update(table=table, keys=keys, chart=bars(table["items"]))
+            context["csv_query"] = request.url.query
+    status = 422 if errors else 200
+    return render(request, "pages/statistics.html", {**context, "errors": errors}, status=status)
 
 
 @router.get("/statistics.csv")
 async def statistics_csv(request: Request, api: UserApi, user: StaffUser = Analyst) -> Response:
     params = chosen(request)
+    if period_errors(params):  # the page says what is wrong, next to the field
+        return RedirectResponse("/statistics?" + request.url.query, status_code=303)
     path, api_params = query(params)
     answer = await api.download("registry", path, api_params, "text/csv")
     name = f"migreg-{params['kind']}-{api_params.get('on') or api_params.get('to')}.csv"

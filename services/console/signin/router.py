@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api import Api, ApiProblem, ApiUnavailable
 from services.console.csrf import check_csrf
-from services.console.rendering import render
+from services.console.rendering import language_of, render
 from services.console.session import STAFF_ROLES, StaffUser, sign_in, sign_out
 from services.console.settings import ConsoleSettings
 from shared.auth.tokens import issue_token
+from shared.countries import country_name
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -96,12 +97,17 @@ async def sign_out_now(request: Request) -> Response:
     return RedirectResponse("/sign-in", status_code=303)
 
 
-async def _dev_consulates(request: Request, settings: ConsoleSettings) -> list[str]:
-    """Consulate codes for the development picker, read with a one-minute admin token."""
+async def _dev_consulates(request: Request, settings: ConsoleSettings) -> list[tuple[str, str]]:
+    """(code, "code — city, country") for the development picker, the country named in
+    the user's language, read with a one-minute admin token."""
     token = issue_token(settings.auth, subject="console-sign-in", roles=["admin"], ttl_seconds=60)
     api = Api(client=request.app.state.http, urls=request.app.state.api_urls, token=token)
     try:
         answer = await api.get("consular", "/v1/consulates")
     except (ApiProblem, ApiUnavailable):
         return []
-    return [item["code"] for item in answer.get("items", [])]
+    language = language_of(request)
+    return [
+        (c["code"], f"{c['code']} — {c['city']}, {country_name(c['country'], language)}")
+        for c in answer.get("items", [])
+    ]

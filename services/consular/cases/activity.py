@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.consular.cases import timeline
@@ -55,3 +56,14 @@ async def assign(
         previous_assignee=previous,
     )
     return case
+
+
+async def assignable(
+    session: AsyncSession, principal: Principal, case_id: uuid.UUID
+) -> list[Officer]:
+    """The officers a case may be assigned to: those known at its consulate, by name."""
+    case = await load_case(session, case_id, principal)
+    rows = await session.scalars(
+        select(Officer).where(Officer.consulate == case.consulate).order_by(Officer.subject)
+    )
+    return list(rows.all())

@@ -13,6 +13,8 @@ from services.consular.cases.schemas import (
     AssignmentIn,
     CaseOut,
     NoteIn,
+    OfficerList,
+    OfficerOut,
     Timeline,
     TimelineEventOut,
 )
@@ -37,6 +39,19 @@ async def add_note(
 ) -> TimelineEventOut:
     event = await activity.add_note(session, principal, case_id, body.text, now)
     return TimelineEventOut.model_validate(event)
+
+
+@router.get(
+    "/{case_id}/officers",
+    response_model=OfficerList,
+    summary="The officers the case may be assigned to (known at its consulate)",
+    responses=problems(NotFound),
+)
+async def assignable_officers(
+    case_id: CaseId, session: DbSession, principal: CaseReader
+) -> OfficerList:
+    found = await activity.assignable(session, principal, case_id)
+    return OfficerList(items=[OfficerOut.model_validate(o) for o in found])
 
 
 @router.post(

@@ -88,6 +88,10 @@ async def list_cases(
     overdue: Annotated[
         bool | None, Query(description="true: past the SLA deadline and not finished")
     ] = None,
+    finished: Annotated[
+        bool | None,
+        Query(description="false: only cases still being worked (not resolved or closed)"),
+    ] = None,
     consulate: Annotated[str | None, Query(pattern=r"^[A-Z]{2}-[A-Z]{3}$")] = None,
     assignee: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[
@@ -108,6 +112,7 @@ async def list_cases(
         consulate=consulate,
         assignee=assignee,
         q=q,
+        finished=finished,
     )
     rows, next_cursor = await service.list_cases(
         session, principal, filters, now, limit=limit, cursor=cursor

@@ -215,6 +215,17 @@ class CaseOut(BaseModel):
     version: int
 
 
+class OfficerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    subject: str = Field(description="The officer's identity, as `assignee` takes it")
+    last_seen_at: datetime = Field(description="When they last changed a case")
+
+
+class OfficerList(BaseModel):
+    items: list[OfficerOut]
+
+
 class CaseList(BaseModel):
     items: list[CaseOut]
     next_cursor: str | None = None

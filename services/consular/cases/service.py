@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
 from services.consular.access import is_supervisor, own_consulate
-from services.consular.cases import timeline
+from services.consular.cases import latin, timeline
 from services.consular.cases.errors import AlreadyLinked, FamilyNotificationRefused
 from services.consular.cases.jurisdiction import load_case
 from services.consular.cases.models import SEARCH_WORDS, SIMPLE, Case
 from services.consular.cases.numbering import next_case_number
 from services.consular.cases.protection import protect_linked, protected_priority
 from services.consular.cases.schemas import CaseCreate, TransferIn
-from services.consular.cases.sla import is_not_overdue, is_overdue
+from services.consular.cases.sla import is_not_overdue, is_overdue, is_unfinished
 from services.consular.cases.workflow import (
     SENSITIVE_CATEGORIES,
     CaseCategory,
@@ -134,19 +134,35 @@ class CaseFilters:
     consulate: str | None = None
     assignee: str | None = None
     q: str | None = None
+    finished: bool | None = None
+
+
+# Part of a case number: digits and dashes, maybe after a consulate code ("000004",
+# "2026-0000", "RU-MOW-2026").
+_NUMBER_PART = re.compile(r"(?:[A-Z]{2}-[A-Z]{3}-?)?[0-9][0-9-]*|[A-Z]{2}-[A-Z]{3}")
 
 
 def _search(q: str) -> ColumnElement[bool]:
-    """Exact case number, or every word of ``q`` as a prefix of a word of the names or
-    description ("осмон бакыт" finds Бакыт Осмонов), served by one GIN index."""
+    """Exact case number, part of one, or every word of ``q`` as a prefix of a word of
+    the names or description ("осмон бакыт" finds Бакыт Осмонов; Latin spellings are
+    read as Cyrillic too, see ``latin.py``), served by one GIN index."""
     term = q.strip()
     words = [word.lower() for word in re.findall(r"[^\W_]+", term)]
     by_number = Case.case_number == term.upper()
+    if _NUMBER_PART.fullmatch(term.upper()):
+        # A fragment of a number ("000004"): a scan of the numbers, never of the text.
+        fragment = term.upper().replace("%", "").replace("_", "")
+        by_number = or_(by_number, Case.case_number.contains(fragment))
     if not words:
         return by_number
     # Only letters and digits reach to_tsquery, so no input can break its syntax.
-    query = " & ".join(f"{word}:*" for word in words)
+    query = " & ".join(_any_spelling(word) for word in words)
     return or_(by_number, SEARCH_WORDS.bool_op("@@")(func.to_tsquery(SIMPLE, query)))
+
+
+def _any_spelling(word: str) -> str:
+    spellings = dict.fromkeys([word, *latin.cyrillic_spellings(word)])
+    return "(" + " | ".join(f"{spelling}:*" for spelling in spellings) + ")"
 
 
 _CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
@@ -176,6 +192,8 @@ async def list_cases(
             stmt = stmt.where(column == value)
     if filters.overdue is not None:
         stmt = stmt.where(is_overdue(now) if filters.overdue else is_not_overdue(now))
+    if filters.finished is not None:
+        stmt = stmt.where(~is_unfinished() if filters.finished else is_unfinished())
     if filters.q and filters.q.strip():
         stmt = stmt.where(_search(filters.q))
     if cursor is not None:

@@ -9,12 +9,9 @@ itself is recorded at once).
 
 from __future__ import annotations
 
-import gettext
 import logging
 import uuid
-from functools import cache
 
-import pycountry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.audit import service as audit_service
@@ -25,6 +22,7 @@ from services.registry.movements.models import Movement
 from services.registry.notices.models import OutboxItem
 from services.registry.persons.models import Person
 from shared.auth.principal import Principal, Role
+from shared.countries import country_name
 from shared.outbox import enqueue
 
 log = logging.getLogger("migreg.notices")
@@ -50,22 +48,6 @@ def movement_recorded(session: AsyncSession, movement: Movement) -> None:
             "reason": movement.reason,
         }
         enqueue(session, OutboxItem, "return.notify", payload, subject=subject)
-
-
-@cache
-def _translations(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
-def country_name(code: str, language: str) -> str:
-    """The country's common name in the family's language (English when untranslated)."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    name = getattr(country, "common_name", None) or country.name
-    return _translations(language).gettext(name)
 
 
 async def departure_sms(

@@ -44,7 +44,11 @@ class Person(Base):
 
     # eager_defaults: read updated_at back with RETURNING (no lazy load in async).
     __mapper_args__ = {"version_id_col": version, "eager_defaults": True}
-    __table_args__ = (Index("ix_persons_name_tokens", "name_tokens", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_persons_name_tokens", "name_tokens", postgresql_using="gin"),
+        # Newest registrations first (a registrar's home) without sorting the registry.
+        Index("ix_persons_created_at_id", "created_at", "id"),
+    )
 
 
 class NameVocabulary(Base):

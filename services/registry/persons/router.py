@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
@@ -12,7 +12,7 @@ from services.registry.access import Reader, Registrar
 from services.registry.audit.declare import PERSON, STATUS_EVENT, Action, audited
 from services.registry.http import AppSettings
 from services.registry.idempotent import created, revisit
-from services.registry.persons import need_to_know, search, service
+from services.registry.persons import listing, need_to_know, search, service
 from services.registry.persons.errors import PersonNotFound, PinAlreadyRegistered, StatusConflict
 from services.registry.persons.models import StatusEvent
 from services.registry.persons.schemas import (
@@ -76,7 +76,8 @@ async def register_person(
     summary="List or search people",
     description="`q` finds a person by PIN, phone (any common format) or name in either "
     "script, across transliteration variants and one-letter typos, best match first. "
-    "Registrars and administrators may list with filters alone and page with `cursor`; "
+    "Registrars and administrators may list with filters alone (by name, or newest first "
+    "with `sort=-created_at`) and page with `cursor`; "
     "everyone else must send `q`, `pin` or `phone` and gets one page of at most "
     "`person_search_max_results` (default 20) people, without a cursor. "
     "Every person returned is recorded in the audit trail as read.",
@@ -97,6 +98,10 @@ async def list_persons(
         str | None, Query(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2")
     ] = None,
     status_: Annotated[PersonStatus | None, Query(alias="status")] = None,
+    sort: Annotated[
+        Literal["name", "-created_at"],
+        Query(description="Listing without `q`: by name, or newest registrations first"),
+    ] = "name",
 ) -> Page[PersonOut]:
     limit = need_to_know.page_size(
         principal, settings, has_query=bool(q or pin or phone), limit=limit, cursor=cursor
@@ -111,6 +116,8 @@ async def list_persons(
         people, next_cursor = await search.search_persons(
             session, q, filters, settings.default_phone_region, limit, cursor
         )
+    elif sort == "-created_at":
+        people, next_cursor = await listing.newest_first(session, filters, limit, cursor)
     else:
         people, next_cursor = await search.list_persons(session, filters, limit, cursor)
     if not need_to_know.may_list(principal):

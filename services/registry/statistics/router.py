@@ -31,7 +31,7 @@ from services.registry.statistics.periods import (
     last_complete_month,
     sdmx_period,
 )
-from services.registry.statistics.schemas import ByKey, Cell, FlowsOut, StockOut
+from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
 from shared.db import ReadSession
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
@@ -56,7 +56,9 @@ SUPPRESSION = (
     "quarters or years, so windows shifted by a day cannot be differenced. "
     "`Accept: text/csv` gives CSV; `Accept: application/vnd.sdmx.data+csv` gives SDMX-CSV "
     "(REF_AREA, SEX, AGE, COUNTERPART_AREA, ECONOMIC_ACTIVITY, OCCUPATION, TIME_PERIOD, "
-    "OBS_VALUE, OBS_STATUS C for withheld)."
+    "OBS_VALUE, OBS_STATUS C for withheld). "
+    "Counted from monthly aggregates refreshed on a schedule when they cover the period: "
+    "`as_of` (CSV: the `Data-As-Of` header) says up to when the data are counted."
 )
 TABLE_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
@@ -69,15 +71,18 @@ def _table(
     accept: str | None,
     table: str,
     keys: list[str],
-    cells: list[Cell],
+    found: service.Table,
     country: str,
     period: str,
 ) -> Response | None:
     media = negotiate(accept)
+    # CSV has no place for it: when the data were counted goes in a header.
+    headers = {"Data-As-Of": found.as_of.isoformat()}
     if media == CSV:
-        return Response(plain_csv(keys, cells), media_type=CSV)
+        return Response(plain_csv(keys, found.cells), media_type=CSV, headers=headers)
     if media == SDMX_CSV:
-        return Response(sdmx_csv(table, keys, cells, country, period), media_type=SDMX_CSV)
+        text = sdmx_csv(table, keys, found.cells, country, period)
+        return Response(text, media_type=SDMX_CSV, headers=headers)
     return None
 
 
@@ -102,10 +107,12 @@ async def stock(
     keys = service.parse_by(by)
     day = check_stock_date(on) if on else last_complete_month(today(settings))[1]
     threshold = settings.statistics_suppression_threshold
-    cells = await service.stock(session, day, keys, threshold)
+    found = await service.stock(session, day, keys, threshold)
     period = sdmx_period(day.replace(day=1), day)
-    table = _table(accept, "stock", list(keys), cells, settings.country_code, period)
-    return table or StockOut(on=day, by=keys, suppression_threshold=threshold, items=cells)
+    table = _table(accept, "stock", list(keys), found, settings.country_code, period)
+    return table or StockOut(
+        on=day, as_of=found.as_of, by=keys, suppression_threshold=threshold, items=found.cells
+    )
 
 
 @router.get(
@@ -134,9 +141,14 @@ async def flows(
     default_start, default_end = last_complete_month(today(settings))
     start, to = check_period(start or default_start, to or default_end)
     threshold = settings.statistics_suppression_threshold
-    cells = await service.flows(session, start, to, keys, threshold)
+    found = await service.flows(session, start, to, keys, threshold)
     period = sdmx_period(start, to)
-    table = _table(accept, "flows", ["movement", *keys], cells, settings.country_code, period)
+    table = _table(accept, "flows", ["movement", *keys], found, settings.country_code, period)
     return table or FlowsOut(
-        from_=start, to=to, by=keys, suppression_threshold=threshold, items=cells
+        from_=start,
+        to=to,
+        as_of=found.as_of,
+        by=keys,
+        suppression_threshold=threshold,
+        items=found.cells,
     )

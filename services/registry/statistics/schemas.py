@@ -63,6 +63,11 @@ class Cell(BaseModel):
 
 class StockOut(BaseModel):
     on: dt.date
+    as_of: dt.datetime = Field(
+        description="The data counted are those recorded up to this moment: the last refresh "
+        "of the monthly aggregates when they cover the period, else the time of the answer "
+        "(counted live)"
+    )
     by: list[ByKey]
     suppression_threshold: int
     items: list[Cell]
@@ -73,6 +78,11 @@ class FlowsOut(BaseModel):
 
     from_: dt.date = Field(alias="from")
     to: dt.date
+    as_of: dt.datetime = Field(
+        description="The data counted are those recorded up to this moment: the last refresh "
+        "of the monthly aggregates when they cover the period, else the time of the answer "
+        "(counted live)"
+    )
     by: list[ByKey]
     suppression_threshold: int
     items: list[Cell]
