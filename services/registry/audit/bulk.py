@@ -5,7 +5,7 @@ Like ``service.record`` it only appends; the sealer chains the rows later.
 The rows are made by the database from two arrays of ids (one INSERT …
 SELECT, ids and seqs drawn server-side) rather than sent row by row, and
 they come with their ``seq``, so the per-row trigger is skipped (migration
-0011): the transaction's xid is taken first, then each row's seq, the order
+0013): the transaction's xid is taken first, then each row's seq, the order
 the sealer's watermark relies on (see ``sealer.py``).
 """
 

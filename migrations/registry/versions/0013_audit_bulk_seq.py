@@ -1,7 +1,7 @@
 """audit rows that arrive with their seq skip the per-row trigger
 
-Revision ID: 0011_audit_bulk_seq
-Revises: 0010_import_jobs
+Revision ID: 0013_audit_bulk_seq
+Revises: 0012_statistics_aggregates
 Create Date: 2026-11-29 22:00:00
 
 A bulk import appends a million audit events. Each went through the PL/pgSQL
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_audit_bulk_seq"
-down_revision: str | Sequence[str] | None = "0010_import_jobs"
+revision: str = "0013_audit_bulk_seq"
+down_revision: str | Sequence[str] | None = "0012_statistics_aggregates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
