@@ -38,12 +38,13 @@ class RegistrySettings(ServiceSettings):
     audit_checkpoint_interval_seconds: float = Field(default=300.0, gt=0)
 
     # Uploads through POST /v1/imports: the body limit of that path, how often the
-    # runner looks for queued jobs (0: no runner in this process), and how long a
-    # running job's heartbeat may be silent before another runner takes it up.
+    # runner looks for due jobs when no upload's NOTIFY wakes it (0: no runner in
+    # this process), and how long a running job's heartbeat may be silent before
+    # another runner takes it up.
     max_body_bytes_by_path: dict[str, int] = Field(
         default_factory=lambda: {"/v1/imports": 64 * 1024 * 1024}
     )
-    import_poll_interval_seconds: float = Field(default=1.0, ge=0)
+    import_poll_interval_seconds: float = Field(default=30.0, ge=0)
     import_lease_seconds: float = Field(default=300.0, gt=0)
 
     @model_validator(mode="after")

@@ -20,9 +20,12 @@ from services.registry.clock import today
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import open_sheet
 from services.registry.settings import RegistrySettings
+from tests.registry.audit_helpers import migreg, seal
 from tests.registry.conftest import REGISTRAR, person_body
+from tests.support.tokens import bearer
 
 HEADER = [*person_body().keys(), "phone", "locality"]
+AUDITOR = bearer("auditor", subject="dpo")
 
 
 def write_csv(path: Path, bodies: list[dict[str, Any]]) -> Path:
@@ -214,3 +217,33 @@ async def test_family_members_of_a_demo_country_load_once_with_caregivers(
         next(m for m in family if m["id"] == child["caregiver_id"])["first_name"]
         == (caregiver["first_name"])
     )
+
+
+async def test_after_a_bulk_import_the_chain_verifies_and_each_person_has_its_event(
+    tmp_path: Path, registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    url = registry_settings.database_url
+    before = await registry.post("/v1/persons", json=person_body(), headers=REGISTRAR)
+    assert before.status_code == 201, before.text
+    bodies = [person_body() for _ in range(7)]
+    path = write_csv(tmp_path / "list.csv", bodies)
+    with psycopg.connect(psycopg_url(url)) as conn:  # three chunks, three bulk appends
+        import_persons(
+            conn, open_sheet(path, {}).rows, registry_settings, today(registry_settings), chunk=3
+        )
+    after = await registry.post("/v1/persons", json=person_body(), headers=REGISTRAR)
+    assert after.status_code == 201, after.text
+    await seal(url)
+
+    verified = await migreg("audit", "verify", "--database-url", url)
+    assert verified.exit_code == 0, verified.output
+    state = (await registry.get("/v1/audit/verification", headers=AUDITOR)).json()
+    assert (state["status"], state["unsealed"]) == ("intact", 0), state
+    with psycopg.connect(psycopg_url(url)) as conn:
+        people: dict[str, Any] = dict(conn.execute("SELECT pin, id FROM persons").fetchall())
+    for body in bodies:
+        found = await registry.get(
+            "/v1/audit-events", params={"person_id": str(people[body["pin"]])}, headers=AUDITOR
+        )
+        events = [(e["action"], e["resource_type"]) for e in found.json()["items"]]
+        assert events == [("create", "person")], found.text

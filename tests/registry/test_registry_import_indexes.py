@@ -16,11 +16,18 @@ from tests.registry.conftest import person_body
 from tests.registry.test_registry_import import run_import, write_csv
 
 SECONDARY = {"ix_persons_name_tokens", "ix_persons_phone", "ix_persons_region", "ix_persons_status"}
+AUDIT_LOOKUPS = {
+    "ix_audit_events_person_id",
+    "ix_audit_events_resource",
+    "ix_audit_events_actor",
+    "ix_audit_events_occurred_at",
+}
+AUDIT_KEPT = {"pk_audit_events", "uq_audit_events_id", "ix_audit_events_unsealed"}
 
 
-def persons_indexes(url: str) -> set[str]:
+def persons_indexes(url: str, table: str = "persons") -> set[str]:
     with psycopg.connect(psycopg_url(url)) as conn:
-        rows = conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'persons'")
+        rows = conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", (table,))
         return {name for (name,) in rows}
 
 
@@ -32,15 +39,17 @@ def test_a_stopped_first_load_leaves_every_index_in_place(
     seen: list[set[str]] = []
 
     def stop(n: int) -> None:
-        seen.append(persons_indexes(url))
+        seen.append(persons_indexes(url) | persons_indexes(url, "audit_events"))
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt), psycopg.connect(psycopg_url(url)) as conn:
         rows, on = open_sheet(path, {}).rows, today(registry_settings)
         import_persons(conn, rows, registry_settings, on, stop, chunk=3, defer_indexes=None)
 
-    assert not seen[0] & SECONDARY  # dropped while the empty registry loaded
+    assert not seen[0] & (SECONDARY | AUDIT_LOOKUPS)  # dropped while the empty registry loaded
+    assert seen[0] >= AUDIT_KEPT | {"uq_persons_pin"}  # rules and the sealer's stay
     assert persons_indexes(url) >= SECONDARY | {"uq_persons_pin"}
+    assert persons_indexes(url, "audit_events") >= AUDIT_LOOKUPS | AUDIT_KEPT
 
 
 def test_indexes_a_killed_run_left_dropped_are_built_by_the_next_import(

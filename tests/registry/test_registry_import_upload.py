@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import openpyxl
 import psycopg
+import pytest
+from fastapi import FastAPI
 
 from services.registry.audit.verify import psycopg_url
-from services.registry.imports import jobs
+from services.registry.imports import jobs, runner
 from services.registry.settings import RegistrySettings
 from tests.registry.conftest import REGISTRAR, person_body
 from tests.support.tokens import bearer
@@ -189,3 +193,42 @@ async def test_a_spreadsheet_upload_counts_its_rows_and_loads(
 
     done = (await registry.get(f"/v1/imports/{sent.json()['id']}", headers=REGISTRAR)).json()
     assert (done["state"], done["rows_done"], done["report"]["loaded"]) == ("done", 2, 2)
+
+
+@contextlib.asynccontextmanager
+async def a_runner(settings: RegistrySettings, poll: float) -> AsyncIterator[None]:
+    """The registry process's import runner, as the app starts it, polling every ``poll`` s."""
+    app = FastAPI()
+    app.state.settings = settings.model_copy(update={"import_poll_interval_seconds": poll})
+    async with runner.running_imports(app):
+        yield
+
+
+async def test_an_upload_starts_at_once_without_waiting_for_the_next_poll(
+    registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    async with a_runner(registry_settings, poll=600):
+        await asyncio.sleep(0.5)  # the runner has looked once and now waits
+        job = (await upload(registry, persons_csv([person_body()]))).json()
+        for _ in range(100):
+            state = (await registry.get(f"/v1/imports/{job['id']}", headers=REGISTRAR)).json()
+            if state["state"] == "done":
+                break
+            await asyncio.sleep(0.1)
+    assert (state["state"], state["report"]["loaded"]) == ("done", 1)
+
+
+async def test_an_idle_runner_keeps_its_connection_instead_of_opening_one_per_look(
+    registry_settings: RegistrySettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[object] = []
+    connect = psycopg.connect
+
+    def counted(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
+        opened.append(args)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counted)
+    async with a_runner(registry_settings, poll=0.05):
+        await asyncio.sleep(1.5)  # some thirty looks
+    assert len(opened) == 1

@@ -23,6 +23,7 @@ from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.audit.verify import psycopg_url
@@ -53,6 +54,9 @@ SUFFIXES = frozenset({".csv", *SPREADSHEETS})
 MAX_ATTEMPTS = 3
 REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
 CHUNK = 5_000  # rows between progress updates
+# Runners LISTEN here; a queued job NOTIFYs it (delivered when its transaction commits).
+CHANNEL = "import_jobs"
+NOTIFY = f"NOTIFY {CHANNEL}"
 
 
 def checked_upload(
@@ -104,6 +108,7 @@ async def create_job(
     )
     session.add(job)
     await session.flush()
+    await session.execute(text(NOTIFY))  # runners start it as soon as this commits
     return job
 
 
@@ -139,28 +144,48 @@ class Stopped(Exception):
 
 
 def run_next(
-    settings: RegistrySettings, lease: timedelta, stop: threading.Event | None = None
+    settings: RegistrySettings,
+    lease: timedelta,
+    stop: threading.Event | None = None,
+    status: psycopg.Connection | None = None,
 ) -> uuid.UUID | None:
-    """Claim one due job and run it to its end; its id, or None when none was due."""
+    """Claim one due job and run it to its end; its id, or None when none was due.
+
+    ``status``: an autocommit connection to claim on and report progress with
+    (the runner keeps one); a new one, closed at the end, when not given.
+    """
     url = psycopg_url(settings.database_url)
-    with psycopg.connect(url, autocommit=True) as status:
-        claimed = status.execute(CLAIM, (lease,)).fetchone()
-        if claimed is None:
-            return None
-        job_id: uuid.UUID = claimed[0]
-        attempts: int = claimed[5]
-        if attempts > MAX_ATTEMPTS:
-            _finish(status, job_id, "failed", error=_GAVE_UP)
-            return job_id
-        try:
-            report = _run(url, settings, claimed, status, stop or threading.Event())
-        except Stopped:
-            status.execute("UPDATE import_jobs SET state = 'queued' WHERE id = %s", (job_id,))
-            return job_id
-        except (UnreadableFile, UnicodeDecodeError, ValueError) as exc:
-            _finish(status, job_id, "failed", error=f"the file could not be read: {exc}"[:2000])
-            return job_id
-        _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
+    if status is None:
+        with psycopg.connect(url, autocommit=True) as own:
+            return _claim_and_run(url, settings, lease, stop or threading.Event(), own)
+    return _claim_and_run(url, settings, lease, stop or threading.Event(), status)
+
+
+def _claim_and_run(
+    url: str,
+    settings: RegistrySettings,
+    lease: timedelta,
+    stop: threading.Event,
+    status: psycopg.Connection,
+) -> uuid.UUID | None:
+    claimed = status.execute(CLAIM, (lease,)).fetchone()
+    if claimed is None:
+        return None
+    job_id: uuid.UUID = claimed[0]
+    attempts: int = claimed[5]
+    if attempts > MAX_ATTEMPTS:
+        _finish(status, job_id, "failed", error=_GAVE_UP)
+        return job_id
+    try:
+        report = _run(url, settings, claimed, status, stop)
+    except Stopped:
+        status.execute("UPDATE import_jobs SET state = 'queued' WHERE id = %s", (job_id,))
+        status.execute(NOTIFY)  # another registry process may take it up now
+        return job_id
+    except (UnreadableFile, UnicodeDecodeError, ValueError) as exc:
+        _finish(status, job_id, "failed", error=f"the file could not be read: {exc}"[:2000])
+        return job_id
+    _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
     return job_id
 
 

@@ -21,15 +21,15 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from pydantic import ValidationError
 
 from services.registry.audit.bulk import copy_events
+from services.registry.imports import copytext
 from services.registry.imports.indexes import deferred_indexes, first_load
 from services.registry.imports.report import (
     ImportReport,
@@ -82,10 +82,17 @@ _skeleton = functools.lru_cache(maxsize=65_536)(skeleton)
 _SAME_PERSON = "same names (up to transliteration) and birth date"
 
 
-@dataclass(frozen=True)
-class _Valid:
+class _Valid(NamedTuple):
+    """What a worker hands back for a valid row: small, so cheap to pickle (the whole
+    validated dict cost more to send back than half its validation)."""
+
     row: int
-    values: dict[str, Any]
+    pin: str
+    same: tuple[str, str, date]  # last and first names and birth date, as checked
+    look: tuple[date, str, str]  # birth date and name skeletons (_Lookalikes)
+    id: str  # the person's id, if written
+    line: bytes  # the person's row in COPY text (copytext.py)
+    tokens: tuple[str, ...]  # search tokens, unmarked (name_vocabulary)
 
 
 class _Lookalikes:
@@ -95,13 +102,11 @@ class _Lookalikes:
         self._seen: dict[tuple[date, str, str], tuple[int, str]] = {}
 
     def check(self, valid: _Valid, report: ImportReport) -> None:
-        v = valid.values
-        key = (v["birth_date"], _skeleton(v["last_name"]), _skeleton(v["first_name"]))
-        first = self._seen.setdefault(key, (valid.row, v["pin"]))
-        if first[1] != v["pin"]:
+        first = self._seen.setdefault(valid.look, (valid.row, valid.pin))
+        if first[1] != valid.pin:
             report.duplicates.append(
                 PossibleDuplicate(
-                    valid.row, v["pin"], first[1], first[0], "same names and birth date"
+                    valid.row, valid.pin, first[1], first[0], "same names and birth date"
                 )
             )
 
@@ -135,14 +140,15 @@ def import_persons(
     jobs = ((batch, settings, on) for batch in batches)
     defer = first_load(conn) if defer_indexes is None else defer_indexes
     with deferred_indexes(conn, defer), _mapper(workers) as mapper, _collector_spared():
-        for size, valid, rejected in mapper(_validate_batch, jobs):
-            report.rows += size
+        for (batch, _, _), (valid, rejected) in mapper(_validate_batch, jobs):
+            report.rows += len(batch)
             report.rejected.extend(rejected)
-            valid = [v for v in valid if _first_in_file(v, pins_in_file, report)]
+            raw = _Originals(batch)
+            valid = [v for v in valid if _first_in_file(v, pins_in_file, report, raw)]
             for v in valid:
                 lookalikes.check(v, report)
-            _load_chunk(conn, valid, vocabulary, report, actor)
-            progress(size)
+            _load_chunk(conn, valid, vocabulary, report, actor, raw)
+            progress(len(batch))
             gc.freeze()
     return report
 
@@ -160,31 +166,47 @@ def _collector_spared() -> Iterator[None]:
 
 @contextmanager
 def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
+    """``mapper(fn, jobs)``: (job, fn(job)) in the jobs' order."""
     if workers <= 1:
-        yield map
+        yield lambda fn, jobs: ((job, fn(job)) for job in jobs)
         return
     with ProcessPoolExecutor(workers) as pool:
         # map() on a pool submits everything at once; keep two chunks in flight.
         def bounded(fn: Callable[..., Any], jobs: Iterator[Any]) -> Iterator[Any]:
-            pending: deque[Future[Any]] = deque()
+            pending: deque[tuple[Any, Future[Any]]] = deque()
             for job in jobs:
-                pending.append(pool.submit(fn, job))
+                pending.append((job, pool.submit(fn, job)))
                 if len(pending) > workers:
-                    yield pending.popleft().result()
+                    done, result = pending.popleft()
+                    yield done, result.result()
             while pending:
-                yield pending.popleft().result()
+                done, result = pending.popleft()
+                yield done, result.result()
 
         yield bounded
 
 
 def _validate_batch(
     job: tuple[list[tuple[int, dict[str, str]]], RegistrySettings, date],
-) -> tuple[int, list[_Valid], list[Rejection]]:
-    """(rows read, valid rows with their search tokens, rejections) of one chunk."""
+) -> tuple[list[_Valid], list[Rejection]]:
+    """(valid rows, ready to write, and rejections) of one chunk."""
     batch, settings, on = job
     report = ImportReport()
     valid = [v for number, raw in batch if (v := _validated(number, raw, settings, on, report))]
-    return len(batch), valid, report.rejected
+    return valid, report.rejected
+
+
+class _Originals:
+    """A chunk's rows as read, by row number, for the rare row rejected after validation."""
+
+    def __init__(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        self._batch = batch
+        self._by_row: dict[int, dict[str, str]] | None = None
+
+    def __getitem__(self, row: int) -> dict[str, str]:
+        if self._by_row is None:
+            self._by_row = dict(self._batch)
+        return self._by_row[row]
 
 
 def _validated(
@@ -196,16 +218,30 @@ def _validated(
     except (ValidationError, InvalidInput) as exc:
         report.reject(number, raw, problems_of(exc))
         return None
-    values["name_tokens"] = search_tokens(*(values[f] for f in _NAME_FIELDS))
-    return _Valid(number, values)
+    tokens = search_tokens(*(values[f] for f in _NAME_FIELDS))
+    pid = str(uuid.uuid4())
+    row = (pid, *(values[c] for c in COLUMNS[1:-3]), "in_country", 1)
+    line = copytext.line((*row, copytext.text_array(tokens)))
+    last, first, born = values["last_name"], values["first_name"], values["birth_date"]
+    unmarked = tuple(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
+    return _Valid(
+        number,
+        values["pin"],
+        (last, first, born),
+        (born, _skeleton(last), _skeleton(first)),
+        pid,
+        line,
+        unmarked,
+    )
 
 
-def _first_in_file(valid: _Valid, pins: dict[str, int], report: ImportReport) -> bool:
-    first = pins.setdefault(valid.values["pin"], valid.row)
+def _first_in_file(
+    valid: _Valid, pins: dict[str, int], report: ImportReport, raw: _Originals
+) -> bool:
+    first = pins.setdefault(valid.pin, valid.row)
     if first == valid.row:
         return True
-    original = {k: str(v) for k, v in valid.values.items() if v is not None}
-    report.reject(valid.row, original, [("pin", f"repeats the PIN of row {first}")])
+    report.reject(valid.row, raw[valid.row], [("pin", f"repeats the PIN of row {first}")])
     return False
 
 
@@ -215,6 +251,7 @@ def _load_chunk(
     vocabulary: Vocabulary,
     report: ImportReport,
     actor: Actor,
+    raw: _Originals,
 ) -> None:
     # A registrar may register one of these PINs between our check and the
     # COPY; the unique constraint then fails the chunk, and once more is enough.
@@ -231,8 +268,7 @@ def _load_chunk(
         report.loaded += len(fresh)
         report.already_present += len(present)
         for v in taken:
-            original = {k: str(x) for k, x in v.values.items() if x is not None}
-            report.reject(v.row, original, [("pin", "already registered to another person")])
+            report.reject(v.row, raw[v.row], [("pin", "already registered to another person")])
         return
 
 
@@ -240,7 +276,7 @@ def _split_registered(
     conn: psycopg.Connection, valid: list[_Valid]
 ) -> tuple[list[_Valid], list[_Valid], list[_Valid]]:
     """(not yet registered, registered with the same names and birth date, PIN taken)."""
-    by_pin = {v.values["pin"]: v for v in valid}
+    by_pin = {v.pin: v for v in valid}
     existing = conn.execute(
         "SELECT pin, last_name, first_name, birth_date FROM persons WHERE pin = ANY(%s)",
         (list(by_pin),),
@@ -249,9 +285,7 @@ def _split_registered(
     taken: list[_Valid] = []
     for pin, *names_and_birth in existing:
         v = by_pin.pop(pin)
-        same = tuple(names_and_birth) == tuple(
-            v.values[k] for k in ("last_name", "first_name", "birth_date")
-        )
+        same = tuple(names_and_birth) == v.same
         (present if same else taken).append(v)
     return list(by_pin.values()), present, taken
 
@@ -259,33 +293,8 @@ def _split_registered(
 def _copy_persons(
     conn: psycopg.Connection, fresh: list[_Valid], vocabulary: Vocabulary, actor: Actor
 ) -> set[str]:
-    tokens_seen: set[str] = set()
-    ids = [uuid.uuid4() for _ in fresh]
     with conn.cursor() as cur, cur.copy(f"COPY persons ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for pid, v in zip(ids, fresh, strict=True):
-            values = v.values
-            tokens = values["name_tokens"]
-            tokens_seen.update(t.removeprefix(PATRONYMIC_MARK) for t in tokens)
-            copy.write_row(
-                (
-                    pid,
-                    values["pin"],
-                    values["last_name"],
-                    values["first_name"],
-                    values["patronymic"],
-                    values["last_name_latin"],
-                    values["first_name_latin"],
-                    values["sex"],
-                    values["birth_date"],
-                    values["phone"],
-                    values["region"],
-                    values["locality"],
-                    values["language"],
-                    "in_country",
-                    1,
-                    tokens,
-                )
-            )
+        copy.write(b"".join(v.line for v in fresh))
     # Each person written is personal data written: one audit event each.
-    copy_events(conn, **actor, resource_type="person", touched=((i, i) for i in ids))
-    return vocabulary.add(tokens_seen)
+    copy_events(conn, **actor, resource_type="person", touched=((v.id, v.id) for v in fresh))
+    return vocabulary.add({t for v in fresh for t in v.tokens})
