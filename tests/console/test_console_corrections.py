@@ -37,7 +37,7 @@ def test_registrar_corrects_a_departure_date_and_sees_the_history(
     page = console.page
     console.sign_in("registrar", name="registrar.osh")
     page.goto(f"/persons/{person['id']}")
-    page.click(".movements >> text=Correct")
+    page.click(".movements a:text-is('Correct')")
     # Pre-filled with the movement as recorded.
     expect(page.locator("#f-date")).to_have_value("2026-03-01")
     expect(page.locator("#f-destination_city")).to_have_value("Moscow")
@@ -89,9 +89,7 @@ def test_a_correction_made_meanwhile_is_a_clear_conflict(
         "registrar",
     )
     page.click("button:has-text('Save the correction')")
-    expect(page.locator(".error-summary")).to_contain_text(
-        "Someone else corrected this movement"
-    )
+    expect(page.locator(".error-summary")).to_contain_text("Someone else corrected this movement")
     cities = {m["destination_city"] for m in _movements(live, person["id"])}
     assert cities == {"Moscow", "Perm"}
 
@@ -120,7 +118,7 @@ def test_others_get_no_correct_link_and_cannot_post(
         assert record.status in (403, 404)
     url = f"/persons/{person['id']}/movements/{movement['id']}/correct"
     assert page.request.get(url).status in (403, 404)
-    form = {
+    form: dict[str, str | float | bool] = {
         "csrf_token": _csrf(page),
         "date": "2026-03-02",
         "reason": "Not mine to correct",

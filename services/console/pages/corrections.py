@@ -148,22 +148,31 @@ async def save_correction(
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
 
-
 def split_history(
     movements: list[dict[str, Any]], language: str, home: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The movements in force, and each correction (newest first): who, when, why and
     the fields it changed, old → new (none when the movement was withdrawn)."""
     by_id = {m["id"]: m for m in movements}
-    history = []
+    history: list[dict[str, Any]] = []
     for old in movements:
-        if not old["superseded"]:
-            continue
-        spec = correction_spec(old["kind"], language, home)
-        new = by_id.get(old["superseded_by"])
-        was = recorded(old, spec)
-        now = recorded(new, spec) if new else {}
-        changed = [(f.label, f.name, was[f.name], now[f.name]) for f in spec.fields if f.name in now and was[f.name] != now[f.name]]
-        history.append({"old": old, "new": new, "changed": changed})
+        if old["superseded"]:
+            new = by_id.get(old["superseded_by"])
+            spec = correction_spec(old["kind"], language, home)
+            history.append({"old": old, "new": new, "changed": _changed(old, new, spec)})
     history.sort(key=lambda c: str(c["old"]["superseded_at"]), reverse=True)
     return [m for m in movements if not m["superseded"]], history
+
+
+def _changed(
+    old: dict[str, Any], new: dict[str, Any] | None, spec: FormSpec
+) -> list[tuple[str, str, str, str]]:
+    """(label, field, old value, new value) for each field a correction changed."""
+    if new is None:  # withdrawn
+        return []
+    was, now = recorded(old, spec), recorded(new, spec)
+    return [
+        (f.label, f.name, was[f.name], now[f.name])
+        for f in spec.fields
+        if f.name in now and was[f.name] != now[f.name]
+    ]
