@@ -21,6 +21,7 @@ from services.console.pages import (
     audit,
     case_open,
     cases,
+    corrections,
     home,
     language,
     markers,
@@ -105,6 +106,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     pages = (
         registration,
         person_edit,
+        corrections,
         markers,
         persons,
         case_open,

@@ -75,6 +75,7 @@ KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^is before the departure date", N_("This date is before the departure date.")),
         (r"SMS consent needs a phone number", N_("SMS consent needs a phone number.")),
         (r"^cannot be null", FILL_IN),
+        (r"^send at least one changed field", N_("Change at least one field.")),
     )
 )
 PATTERN_MISMATCH = re.compile(r"^String should match pattern")

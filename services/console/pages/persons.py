@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from services.console.api import Api, UserApi
 from services.console.navigation import OFFICERS, PEOPLE_READERS
+from services.console.pages.corrections import split_history
 from services.console.pages.markers import visible_markers
-from services.console.rendering import gettext, is_htmx, render
+from services.console.rendering import gettext, is_htmx, language_of, render
 from services.console.session import StaffUser, roles
 
 router = APIRouter()
@@ -51,7 +52,9 @@ async def record(
     base = f"/v1/persons/{person_id}"
     person = await api.get("registry", base)
     family = (await api.get("registry", f"{base}/family-members"))["items"]
-    movements = (await api.get("registry", f"{base}/movements"))["items"]
+    everything = await api.get("registry", f"{base}/movements", {"include_superseded": "true"})
+    country = request.app.state.settings.country
+    movements, corrections = split_history(everything["items"], language_of(request), country)
     events = (await api.get("registry", f"{base}/status-events"))["items"]
     cases = await _cases_of(api, person) if user.has_role(*OFFICERS) else None
     names = {m["id"]: f"{m['last_name']} {m['first_name']}" for m in family}
@@ -64,6 +67,7 @@ async def record(
             "family": family,
             "member_names": names,
             "movements": movements,
+            "corrections": corrections,
             "status_events": events,
             "cases": cases,
             "markers": markers,
