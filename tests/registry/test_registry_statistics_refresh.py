@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from services.registry.audit.sealer import seal
 from services.registry.statistics import aggregates
+from tests.registry.audit_helpers import migreg
 from tests.registry.conftest import REGISTRAR, MakePerson, depart
 from tests.registry.test_registry_statistics import ANALYST, population, threshold
 
@@ -123,3 +124,17 @@ async def test_a_second_refresh_at_the_same_time_skips(
     # Released at the end: the next refresh runs.
     again = await aggregates.refresh(engine, FIRST, LAST)
     assert again is not None and again.generation == done.generation + 1
+
+
+async def test_migreg_statistics_refresh_on_a_one_connection_pool(
+    registry: httpx.AsyncClient, population: None, database_urls: dict[str, str]
+) -> None:
+    """The CLI's engine has a pool of one (and one overflow): the snapshot's
+    session and a batch's writing one are open together."""
+    result = await migreg("statistics", "refresh", "--database-url", database_urls["registry"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("refreshed ")
+    as_of = result.output.rstrip().rsplit("as of ", 1)[1]
+    assert datetime.fromisoformat((await _stock(registry))["as_of"]) == datetime.fromisoformat(
+        as_of
+    )

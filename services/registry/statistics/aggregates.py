@@ -134,9 +134,18 @@ async def refresh(
         try:
             return await _refresh_locked(engine, held, first, last, batch_months, after_batch)
         finally:
-            await held.rollback()
-            await held.execute(select(func.pg_advisory_unlock(LOCK)))
-            await held.commit()
+            await _release(held)
+
+
+async def _release(held: AsyncConnection) -> None:
+    """Unlock, or close the session (which unlocks on the server): a pooled
+    connection must never keep the lock, or every later refresh would skip."""
+    try:
+        await held.rollback()
+        await held.execute(select(func.pg_advisory_unlock(LOCK)))
+        await held.commit()
+    except Exception:
+        await held.invalidate()
 
 
 async def _refresh_locked(
@@ -156,6 +165,8 @@ async def _refresh_locked(
     new = keep + 1
     # The snapshot every batch counts: a transaction that writes nothing.
     await held.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+    # Idle while the batches are written: a server-wide timeout must not end it.
+    await held.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
     as_of = await held.scalar(select(func.now()))
     snapshot = str(await held.scalar(select(func.pg_export_snapshot())))
     for start, end in month_batches(first, last, batch_months):
