@@ -51,7 +51,7 @@ async def test_audit_events_are_sealed_while_a_refresh_runs(
     await seal(engine, wait=5)
     sealed_midway: list[int] = []
 
-    async def read_and_seal(_: date) -> None:
+    async def read_and_seal() -> None:
         if sealed_midway:
             return
         assert (await registry.get(f"/v1/persons/{pid}", headers=REGISTRAR)).status_code == 200
@@ -62,7 +62,9 @@ async def test_audit_events_are_sealed_while_a_refresh_runs(
             )
         assert newest is not None, "the read's audit event waits for the refresh"
 
-    done = await aggregates.refresh(engine, FIRST, LAST, batch_months=1, after_batch=read_and_seal)
+    done = await aggregates.refresh(
+        engine, FIRST, LAST, rows_per_transaction=5, after_batch=read_and_seal
+    )
     assert done is not None
     assert sealed_midway == [1]
 
@@ -83,12 +85,17 @@ async def test_an_interrupted_refresh_is_never_answered_from(
     pid = (await make_person(sex="F", birth_date="2000-01-01", region="KG-C"))["id"]
     assert (await depart(registry, pid, "2025-04-01", destination_country="KZ")).status_code == 201
 
-    async def fail_midway(end: date) -> None:
-        if end >= date(2025, 6, 30):
+    batches: list[None] = []
+
+    async def fail_midway() -> None:
+        batches.append(None)
+        if len(batches) == 2:
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        await aggregates.refresh(engine, FIRST, LAST, batch_months=2, after_batch=fail_midway)
+        await aggregates.refresh(
+            engine, FIRST, LAST, rows_per_transaction=3, after_batch=fail_midway
+        )
     assert set(await _rows_by_generation(registry_app)) == {first.generation, first.generation + 1}
     assert await _stock(registry) == before
 
@@ -110,11 +117,13 @@ async def test_a_second_refresh_at_the_same_time_skips(
     engine = registry_app.state.engine
     meanwhile: list[aggregates.Coverage | None] = []
 
-    async def refresh_again(_: date) -> None:
+    async def refresh_again() -> None:
         if not meanwhile:
             meanwhile.append(await aggregates.refresh(engine, FIRST, LAST))
 
-    done = await aggregates.refresh(engine, FIRST, LAST, batch_months=4, after_batch=refresh_again)
+    done = await aggregates.refresh(
+        engine, FIRST, LAST, rows_per_transaction=4, after_batch=refresh_again
+    )
     assert meanwhile == [None]
     assert done is not None
     assert set(await _rows_by_generation(registry_app)) == {done.generation}

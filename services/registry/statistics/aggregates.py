@@ -3,43 +3,43 @@
 A refresh recomputes every month of the window (``statistics_aggregate_months``
 up to the last complete month) from the live rows (``population.py``) without
 any long writing transaction, because the audit sealer waits for every
-transaction that holds a transaction id older than its watermark (it compares
+transaction holding a transaction id older than its watermark (it compares
 ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest running transaction
-id; a transaction that only reads never takes one):
+id; a transaction that only reads never gets one):
 
-1. A READ ONLY REPEATABLE READ transaction is opened and its snapshot
-   exported: ``as_of`` is that snapshot's time. It stays open, reading
-   nothing, until the rows are written (it holds back vacuum, not the sealer).
-2. The new rows are written as a new ``generation`` beside the answering one,
-   ``BATCH_MONTHS`` months at a time, each batch in its own short transaction
-   that imports that snapshot (so every batch counts the same data).
+1. The counts are read, streamed, in one READ ONLY REPEATABLE READ
+   transaction: one snapshot for both tables, and ``as_of`` is its time
+   (it holds back vacuum for the refresh's length, not the sealer).
+2. The rows are written as a new ``generation`` beside the answering one,
+   ``ROWS_PER_TRANSACTION`` at a time (COPY), each batch its own short
+   transaction.
 3. One short transaction points ``statistics_refresh`` at the new generation:
    readers switch at once and never see a half-written one (an interrupted
    refresh leaves rows nobody reads; the next refresh deletes them).
 4. The other generations are deleted in short batches.
 
-A second registry process refreshing at the same time skips (advisory lock,
-held by the session for the refresh's length, not by a transaction).
+Movements or persons recorded or corrected after the snapshot show at the next
+refresh; a period outside the window (or before any refresh) is counted live.
+A second registry process refreshing at the same time skips (an advisory lock
+held by the session for the refresh's length, never by a transaction).
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import psycopg
 from prometheus_client import Gauge
 from sqlalchemy import (
     ColumnElement,
-    Insert,
-    Integer,
+    Row,
     Select,
     func,
     insert,
-    literal,
     select,
     text,
     update,
@@ -52,14 +52,12 @@ from services.registry.statistics.models import FlowsMonthly, Refresh, StockMont
 NAME = "monthly"
 KEYS = ("sex", "age_group", "region", "destination_country", "sector", "occupation")
 LOCK = 0x5747A7  # pg_try_advisory_lock key: one refresh at a time
-# Months written per transaction: each batch rescans the movements, so fewer
-# batches cost less in all; more keep each writing transaction shorter.
-BATCH_MONTHS = 6
+# Rows written per transaction (COPY): a fraction of a second each.
+ROWS_PER_TRANSACTION = 20_000
 DELETE_BATCH = 20_000
-_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
-# Called after each batch of months is written (tests slow or interrupt a refresh).
-AfterBatch = Callable[[date], Awaitable[None]]
+# Called after each batch is written (tests slow or interrupt a refresh).
+AfterBatch = Callable[[], Awaitable[None]]
 
 REFRESHED = Gauge(
     "registry_statistics_aggregates_as_of_timestamp_seconds",
@@ -106,24 +104,12 @@ def months_before(last: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def month_batches(first: date, last: date, size: int) -> list[tuple[date, date]]:
-    """``first``'s month to ``last``'s in runs of ``size`` months: (first day, last day)."""
-    start, stop = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
-    batches = []
-    for low in range(start, stop + 1, size):
-        high = min(low + size - 1, stop)
-        after = high + 1
-        end = date(after // 12, after % 12 + 1, 1).toordinal() - 1
-        batches.append((date(low // 12, low % 12 + 1, 1), date.fromordinal(end)))
-    return batches
-
-
 async def refresh(
     engine: AsyncEngine,
     first: date,
     last: date,
     *,
-    batch_months: int = BATCH_MONTHS,
+    rows_per_transaction: int = ROWS_PER_TRANSACTION,
     after_batch: AfterBatch | None = None,
 ) -> Coverage | None:
     """Recompute the months from ``first``'s to ``last``'s as a new generation and
@@ -132,7 +118,8 @@ async def refresh(
         if not await held.scalar(select(func.pg_try_advisory_lock(LOCK))):
             return None
         try:
-            return await _refresh_locked(engine, held, first, last, batch_months, after_batch)
+            write = _Writer(engine, rows_per_transaction, after_batch)
+            return await _refresh_locked(held, first, last, write)
         finally:
             await _release(held)
 
@@ -149,37 +136,33 @@ async def _release(held: AsyncConnection) -> None:
 
 
 async def _refresh_locked(
-    engine: AsyncEngine,
-    held: AsyncConnection,
-    first: date,
-    last: date,
-    batch_months: int,
-    after_batch: AfterBatch | None,
+    held: AsyncConnection, first: date, last: date, write: _Writer
 ) -> Coverage:
     started = time.monotonic()
     await held.commit()
     current = await coverage(held)
     await held.commit()
     keep = current.generation if current else 0
-    await prune(engine, keep)  # what an interrupted refresh left
+    await prune(write.engine, keep)  # what an interrupted refresh left
     new = keep + 1
-    # The snapshot every batch counts: a transaction that writes nothing.
+    # One snapshot for every count, in a transaction that writes nothing.
     await held.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-    # Idle while the batches are written: a server-wide timeout must not end it.
+    # Idle while a batch is written: a server-wide timeout must not end it.
     await held.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+    # Millions of person-months are grouped: in memory, not spilled.
+    await held.execute(text("SET LOCAL work_mem = '256MB'"))
     as_of = await held.scalar(select(func.now()))
-    snapshot = str(await held.scalar(select(func.pg_export_snapshot())))
-    for start, end in month_batches(first, last, batch_months):
-        await _write_batch(engine, snapshot, new, start, end)
-        if after_batch is not None:
-            await after_batch(end)
-    await held.rollback()
     assert as_of is not None
+    for table, keys, query in counts(first, last):
+        result = await held.stream(query.execution_options(yield_per=write.rows))
+        async for rows in result.partitions():
+            await write(table, new, keys, rows)
+    await held.rollback()
     done = Coverage(as_of, first.replace(day=1), last.replace(day=1), new)
     took = time.monotonic() - started
-    await _switch(engine, done, took)
-    await prune(engine, new)
-    async with engine.connect() as conn:
+    await _switch(write.engine, done, took)
+    await prune(write.engine, new)
+    async with write.engine.connect() as conn:
         await conn.execute(text("ANALYZE statistics_stock_monthly, statistics_flows_monthly"))
         await conn.commit()
     REFRESHED.set(as_of.timestamp())
@@ -187,28 +170,50 @@ async def _refresh_locked(
     return done
 
 
-async def _write_batch(
-    engine: AsyncEngine, snapshot: str, generation: int, start: date, end: date
-) -> None:
-    """One short transaction per table, counting the data of ``snapshot``."""
-    if not _SNAPSHOT_ID.match(snapshot):
-        raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    stock = population.stock_by_month_end(start, end)
+def counts(first: date, last: date) -> list[tuple[str, tuple[str, ...], Select[Any]]]:
+    """(Table, key columns, query of its rows: the keys then ``n``) for each table."""
+    stock = population.stock_by_month_end(first, last)
     flows = population.flows_all()
-    keys = ("month", "movement", *KEYS)
-    statements = (
-        _insert_counts(StockMonthly, generation, stock, ("month_end", *KEYS)),
-        _insert_counts(FlowsMonthly, generation, flows, keys, flows.c.month.between(start, end)),
-    )
-    for statement in statements:
-        async with engine.connect() as conn:
-            await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-            # Bound parameters are not allowed here; the id was checked above.
-            await conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
-            # Millions of person-months are grouped: in memory, not spilled.
-            await conn.execute(text("SET LOCAL work_mem = '256MB'"))
-            await conn.execute(statement)
-            await conn.commit()
+    between = flows.c.month.between(first.replace(day=1), last.replace(day=1))
+    stock_keys, flows_keys = ("month_end", *KEYS), ("month", "movement", *KEYS)
+    return [
+        (StockMonthly.__tablename__, stock_keys, _counted(stock, stock_keys)),
+        (FlowsMonthly.__tablename__, flows_keys, _counted(flows, flows_keys, between)),
+    ]
+
+
+def _counted(rows: Any, keys: tuple[str, ...], *where: ColumnElement[bool]) -> Select[Any]:
+    """The rows counted (or their counts summed) by month and every key."""
+    columns = [rows.c[k] for k in keys]
+    count = func.sum(rows.c.n) if "n" in rows.c else func.count()
+    counted = select(*columns, count).select_from(rows).where(*where).group_by(*columns)
+    # In month order: a table's rows are then on adjacent pages, read together.
+    return counted.order_by(columns[0])
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """Writes the rows streamed from the snapshot, one short transaction per batch."""
+
+    engine: AsyncEngine
+    rows: int
+    after_batch: AfterBatch | None
+
+    async def __call__(
+        self, table: str, generation: int, keys: tuple[str, ...], rows: Sequence[Row[Any]]
+    ) -> None:
+        names = ", ".join(("generation", *keys, "n"))
+        async with self.engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            assert isinstance(raw, psycopg.AsyncConnection)
+            # COPY: the fastest way in (a model's table and columns, no input).
+            statement = f"COPY {table} ({names}) FROM STDIN"
+            async with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    await copy.write_row((generation, *row))
+            await raw.commit()
+        if self.after_batch is not None:
+            await self.after_batch()
 
 
 async def _switch(engine: AsyncEngine, done: Coverage, took: float) -> None:
@@ -241,19 +246,3 @@ async def prune(engine: AsyncEngine, keep: int) -> int:
             if done < DELETE_BATCH:
                 break
     return deleted
-
-
-def _insert_counts(
-    table: type[StockMonthly | FlowsMonthly],
-    generation: int,
-    rows: Any,
-    keys: tuple[str, ...],
-    *where: ColumnElement[bool],
-) -> Insert:
-    """INSERT the rows counted (or their counts summed) by month and every key."""
-    columns = [rows.c[k] for k in keys]
-    count = func.sum(rows.c.n) if "n" in rows.c else func.count()
-    tag = literal(generation, Integer)
-    counted = select(tag, *columns, count).select_from(rows).where(*where).group_by(*columns)
-    # In month order: a table's rows are then on adjacent pages, read together.
-    return insert(table).from_select(["generation", *keys, "n"], counted.order_by(columns[0]))
