@@ -33,24 +33,33 @@ def upgrade() -> None:
         "statistics_stock_monthly",
         *_keys(),
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
         sa.Column("month_end", sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
-        "ix_statistics_stock_monthly_month_end", "statistics_stock_monthly", ["month_end"]
+        "ix_statistics_stock_monthly_generation",
+        "statistics_stock_monthly",
+        ["generation", "month_end"],
     )
     op.create_table(
         "statistics_flows_monthly",
         *_keys(),
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("movement", sa.String(length=10), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_statistics_flows_monthly_month", "statistics_flows_monthly", ["month"])
+    op.create_index(
+        "ix_statistics_flows_monthly_generation",
+        "statistics_flows_monthly",
+        ["generation", "month"],
+    )
     op.create_table(
         "statistics_refresh",
         sa.Column("name", sa.String(length=20), nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
         sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
         sa.Column("first_month", sa.Date(), nullable=False),
         sa.Column("last_month", sa.Date(), nullable=False),

@@ -27,8 +27,7 @@ async def refresh_now(
     """Recompute the window's months, up to the last complete one."""
     last = last_complete_month(today(settings))[1]
     first = aggregates.months_before(last, settings.statistics_aggregate_months)
-    async with engine.connect() as conn:
-        return await aggregates.refresh(conn, first, last)
+    return await aggregates.refresh(engine, first, last)
 
 
 async def last_refresh(engine: AsyncEngine) -> datetime | None:

@@ -3,8 +3,9 @@
 One row per month and combination of every breakdown key with its count:
 a table asked for sums the rows of its month(s) over the keys not asked for.
 What the rows count is exactly what the live computation counts (see
-``service.py``); ``statistics_refresh`` says up to when (``as_of``) and
-which months they cover.
+``service.py``). Each refresh writes a new ``generation`` of rows beside the
+answering one; ``statistics_refresh`` names the answering generation, up to
+when it counts (``as_of``) and which months it covers.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ class StockMonthly(_Keys, Base):
     __tablename__ = "statistics_stock_monthly"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    generation: Mapped[int] = mapped_column(Integer)
     month_end: Mapped[date] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_statistics_stock_monthly_month_end", "month_end"),)
+    __table_args__ = (Index("ix_statistics_stock_monthly_generation", "generation", "month_end"),)
 
 
 class FlowsMonthly(_Keys, Base):
@@ -46,18 +48,21 @@ class FlowsMonthly(_Keys, Base):
     __tablename__ = "statistics_flows_monthly"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    generation: Mapped[int] = mapped_column(Integer)
     month: Mapped[date] = mapped_column(Date)
     movement: Mapped[str] = mapped_column(String(10))
 
-    __table_args__ = (Index("ix_statistics_flows_monthly_month", "month"),)
+    __table_args__ = (Index("ix_statistics_flows_monthly_generation", "generation", "month"),)
 
 
 class Refresh(Base):
-    """The last refresh: one row (``name = 'monthly'``)."""
+    """The last complete refresh: one row (``name = 'monthly'``)."""
 
     __tablename__ = "statistics_refresh"
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The rows answered from; any other generation is being written or deleted.
+    generation: Mapped[int] = mapped_column(Integer)
     # The data counted are those committed when the refresh's snapshot was taken.
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     first_month: Mapped[date] = mapped_column(Date)

@@ -11,9 +11,10 @@ Never a name, PIN or id: the answer is counts only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -47,10 +48,11 @@ def parse_by(raw: list[ByKey] | None) -> list[ByKey]:
 
 
 async def stock(session: AsyncSession, on: date, by: Sequence[ByKey], threshold: int) -> Table:
-    covered = await aggregates.coverage(session)
-    if covered and covered.covers(on, on):
-        rows = aggregates.stock_rows(on).subquery()
-        return Table(await _cells(session, rows, list(by), threshold, summed=True), covered.as_of)
+    summed = await _summed(
+        session, on, on, lambda g: aggregates.stock_rows(g, on), list(by), threshold
+    )
+    if summed is not None:
+        return summed
     return Table(await _cells(session, population.stock_on(on), list(by), threshold), _now())
 
 
@@ -58,12 +60,37 @@ async def flows(
     session: AsyncSession, start: date, end: date, by: Sequence[ByKey], threshold: int
 ) -> Table:
     keys = ["movement", *by]
-    covered = await aggregates.coverage(session)
-    if covered and covered.covers(start, end):
-        rows = aggregates.flows_rows(start, end).subquery()
-        return Table(await _cells(session, rows, keys, threshold, summed=True), covered.as_of)
+    rows = partial(aggregates.flows_rows, start=start, end=end)
+    summed = await _summed(session, start, end, rows, keys, threshold)
+    if summed is not None:
+        return summed
     live = population.flows_between(start, end)
     return Table(await _cells(session, live, keys, threshold), _now())
+
+
+async def _summed(
+    session: AsyncSession,
+    start: date,
+    end: date,
+    rows: Callable[[int], Select[Any]],
+    keys: list[str],
+    threshold: int,
+) -> Table | None:
+    """The table summed from the answering generation, when it covers the period.
+
+    A refresh switching generations (then deleting the old one) between reading
+    which generation answers and summing its rows would show a part-deleted one:
+    the generation is read again after, and the sum retaken if it changed.
+    """
+    while True:
+        covered = await aggregates.coverage(session)
+        if covered is None or not covered.covers(start, end):
+            return None
+        summed = rows(covered.generation).subquery()
+        cells = await _cells(session, summed, keys, threshold, summed=True)
+        now = await aggregates.coverage(session)
+        if now is not None and now.generation == covered.generation:
+            return Table(cells, covered.as_of)
 
 
 def _now() -> datetime:
