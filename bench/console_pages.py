@@ -2,7 +2,7 @@
 
 Starts the three services and the console as processes on a scratch database
 (the test harness's), seeds one person with a departure and a case, signs in as
-a consular supervisor and loads each main screen with the cache off (as on a first
+each role in turn and loads its main screens with the cache off (as on a first
 visit), on loopback and on an emulated slow 3G link (400 ms round trip, 400 kbit/s
 down, 400 kbit/s up). Baseline in the same run: the console's smallest asset
 (``/static/icon.svg``) loaded the same way, so the ratio shows what a page costs
@@ -114,37 +114,56 @@ def main() -> None:
             drop_service_databases(server)
 
 
-def measure(console: str, person_id: str, case_id: str, runs: int) -> None:
-    paths = {
-        "baseline: /static/icon.svg": "/static/icon.svg",
-        "sign-in": "/sign-in",
-        "home (supervisor)": "/",
-        "person search": "/persons?q=Abdikadirov",
-        "person record": f"/persons/{person_id}",
-        "case list": "/cases",
-        "case view": f"/cases/{case_id}",
-        "statistics": "/statistics",
+def screens(person_id: str, case_id: str) -> dict[str, dict[str, str]]:
+    """Each role's main screens (the role signs in once and loads them)."""
+    return {
+        "consular_supervisor": {
+            "baseline: /static/icon.svg": "/static/icon.svg",
+            "sign-in": "/sign-in",
+            "home (supervisor)": "/",
+            "person search": "/persons?q=Abdikadirov",
+            "person record": f"/persons/{person_id}",
+            "case list": "/cases",
+            "case view": f"/cases/{case_id}",
+            "statistics": "/statistics",
+        },
+        "registrar": {
+            "home (registrar)": "/",
+            "register a person": "/persons/new",
+            "register a departure": f"/persons/{person_id}/departures/new",
+        },
+        "auditor": {"audit trail": "/audit"},
+        "admin": {
+            "consulates": "/admin/consulates",
+            "SMS templates": "/admin/templates",
+            "message log": "/admin/messages",
+        },
     }
+
+
+def measure(console: str, person_id: str, case_id: str, runs: int) -> None:
+    rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=console, locale="en-GB")
-        page = context.new_page()
-        page.goto("/sign-in")
-        page.select_option("#f-role", "consular_supervisor")
-        page.click("button:has-text('Sign in')")
-        page.wait_for_url(console + "/")
-        rows = []
-        for name, path in paths.items():
-            fast = [load(page, path, LOOPBACK) for _ in range(runs)]
-            slow = [load(page, path, SLOW_3G) for _ in range(runs)]
-            rows.append(
-                (
-                    name,
-                    fast[0][0],
-                    statistics.median(t for _, t in fast),
-                    statistics.median(t for _, t in slow),
+        for role, paths in screens(person_id, case_id).items():
+            context = browser.new_context(base_url=console, locale="en-GB")
+            page = context.new_page()
+            page.goto("/sign-in")
+            page.select_option("#f-role", role)
+            page.click("button:has-text('Sign in')")
+            page.wait_for_url(console + "/")
+            for name, path in paths.items():
+                fast = [load(page, path, LOOPBACK) for _ in range(runs)]
+                slow = [load(page, path, SLOW_3G) for _ in range(runs)]
+                rows.append(
+                    (
+                        name,
+                        fast[0][0],
+                        statistics.median(t for _, t in fast),
+                        statistics.median(t for _, t in slow),
+                    )
                 )
-            )
+            context.close()
         browser.close()
     base_fast, base_slow = rows[0][2], rows[0][3]
     print("| screen | KB transferred | load ms loopback | load ms slow 3G | slow 3G / baseline |")
