@@ -8,7 +8,7 @@ down, 400 kbit/s up). Baseline in the same run: the console's smallest asset
 (``/static/icon.svg``) loaded the same way, so the ratio shows what a page costs
 over the link's own floor.
 
-    TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres PYTHONPATH=. \\
+    TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/console_pages.py [--runs 5]
 
 Results go to stdout; record them in bench/README.md.
@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 from playwright.sync_api import Page, sync_playwright

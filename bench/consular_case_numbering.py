@@ -19,8 +19,12 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import time
 from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
