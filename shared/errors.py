@@ -98,11 +98,13 @@ class InvalidInput(ProblemError):
 
     def __init__(self, field: str | Sequence[str], reason: str, **kwargs: Any) -> None:
         loc = [field] if isinstance(field, str) else list(field)
-        super().__init__(f"{'.'.join(loc)}: {reason}", **kwargs)
-        where = loc[0] if len(loc) > 1 and loc[0] in _LOCATIONS else "body"
-        self.extra.setdefault("errors", []).append(
-            {"field": ".".join(loc), "in": where, "reason": reason}
-        )
+        where = "body"
+        if len(loc) > 1 and loc[0] in _LOCATIONS:
+            # Where it was sent goes in `in`, as pydantic names it: `cursor`, not `query.cursor`.
+            where, loc = loc[0], loc[1:]
+        name = ".".join(loc)
+        super().__init__(f"{name}: {reason}", **kwargs)
+        self.extra.setdefault("errors", []).append({"field": name, "in": where, "reason": reason})
 
 
 class PreconditionRequired(ProblemError):

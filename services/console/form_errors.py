@@ -71,6 +71,7 @@ KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"is not an ISO 3166-1 country", CHOOSE),
         (r"^a departure leaves the home country", N_("Choose a country other than home.")),
         (r"is in the future$", N_("This date is in the future.")),
+        (r"is in a month that has not ended yet", N_("This month has not ended yet.")),
         (r"is before the person's birth date$", N_("This date is before the birth date.")),
         (r"^is before the departure date", N_("This date is before the departure date.")),
         (r"SMS consent needs a phone number", N_("SMS consent needs a phone number.")),

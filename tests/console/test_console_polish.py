@@ -312,3 +312,23 @@ def test_statistics_name_sexes_sectors_and_countries(console, seed):
     page.goto("/statistics?kind=flows&from_month=2026-03&to_month=2026-03&by1=sex")
     expect(page.locator("#stats-table")).to_contain_text("Departure")
     expect(page.locator("#stats-table")).to_contain_text("Male")
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_a_month_not_yet_ended_is_an_error_next_to_the_field_not_a_table(console):
+    console.sign_in("analyst")
+    page = console.page
+    page.goto("/statistics")  # the default, last complete month, is counted
+    expect(page.locator("main h2")).to_contain_text("People abroad on")
+    page.goto("/statistics?kind=stock&month=2099-12&by1=sex")
+    expect(page.locator("#f-month-error")).to_have_text("This month has not ended yet.")
+    expect(page.locator("#stats-table")).to_have_count(0)
+    page.goto("/statistics?kind=flows&from_month=2026-01&to_month=2099-12&by1=sex")
+    expect(page.locator("#f-to-error")).to_have_text("This month has not ended yet.")
+    # The CSV address (kept from an earlier visit, say) leads to the page that says why.
+    csv = page.request.get("/statistics.csv?kind=stock&month=2099-12&by1=sex", max_redirects=0)
+    assert csv.status == 303 and csv.headers["location"].startswith("/statistics?")
+    page.context.add_cookies([{"name": "lang", "value": "ru", "url": console.url}])
+    page.goto("/statistics?kind=stock&month=2099-12&by1=sex")
+    expect(page.locator("#f-month-error")).to_have_text("Этот месяц ещё не закончился.")

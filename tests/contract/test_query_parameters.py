@@ -17,7 +17,7 @@ async def test_a_filter_given_twice_is_422_naming_it(registry: httpx.AsyncClient
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"] == [
-        {"field": "query.region", "in": "query", "reason": "give this parameter once"}
+        {"field": "region", "in": "query", "reason": "give this parameter once"}
     ]
 
 

@@ -54,7 +54,8 @@ async def test_an_administrator_opts_a_number_out_and_back_in(
     assert phone not in [item["phone"] for item in listed]
 
     bad = await notifications.put("/v1/opt-outs/12345", headers=ADMIN)
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "path.phone"
+    assert bad.status_code == 422
+    assert [(e["field"], e["in"]) for e in bad.json()["errors"]] == [("phone", "path")]
     assert (await notifications.get("/v1/opt-outs", headers=SENDER)).status_code == 403
     assert (await notifications.put(f"/v1/opt-outs/{phone}", headers=SENDER)).status_code == 403
 

@@ -155,6 +155,10 @@ async def test_messages_are_listed_by_reference_and_recipient_for_their_sender(
     assert len(rest["items"]) == 1 and rest["next_cursor"] is None
     bad = await notifications.get("/v1/messages", params={"to": "12"}, headers=SENDER)
     assert bad.status_code == 422
+    assert [(e["field"], e["in"]) for e in bad.json()["errors"]] == [("to", "query")]
+    forged = await notifications.get("/v1/messages", params={"cursor": "x"}, headers=SENDER)
+    assert forged.status_code == 422
+    assert [(e["field"], e["in"]) for e in forged.json()["errors"]] == [("cursor", "query")]
 
 
 async def test_another_service_sees_none_of_them_but_an_admin_sees_all(

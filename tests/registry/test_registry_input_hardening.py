@@ -100,7 +100,30 @@ async def test_forged_person_cursors_are_422_on_cursor(
             "/v1/persons", params={**params, "cursor": forged_cursor(key)}, headers=REGISTRAR
         )
         assert response.status_code == 422, response.text
-        assert response.json()["errors"][0]["field"] == "query.cursor"
+        error = response.json()["errors"][0]
+        assert (error["field"], error["in"]) == ("cursor", "query")
+
+
+def _fields(response: httpx.Response) -> list[tuple[str, str]]:
+    assert response.status_code == 422, response.text
+    return [(e["field"], e["in"]) for e in response.json()["errors"]]
+
+
+async def test_a_bad_cursor_is_named_like_any_other_query_parameter(
+    registry: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    await make_person()
+    bad_limit = await registry.get("/v1/persons", params={"limit": "0"}, headers=REGISTRAR)
+    assert _fields(bad_limit) == [("limit", "query")]
+    # Listing, name search and a search offset past its ranking: each the same shape.
+    for params in (
+        {"cursor": "nonsense"},
+        {"q": "Абдыкадыров", "cursor": "nonsense"},
+        {"q": "Абдыкадыров", "cursor": forged_cursor([10_000])},
+    ):
+        response = await registry.get("/v1/persons", params=params, headers=REGISTRAR)
+        assert _fields(response) == [("cursor", "query")], params
+        assert response.json()["detail"].startswith("cursor: ")
 
 
 async def test_an_empty_if_match_is_428(

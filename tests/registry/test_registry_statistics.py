@@ -16,6 +16,7 @@ from services.registry.clock import today
 from services.registry.demo.bulk import copy_people
 from services.registry.demo.synthetic import iter_people
 from services.registry.settings import RegistrySettings
+from services.registry.statistics.periods import month_end
 from tests.registry.conftest import REGISTRAR, MakePerson, come_back, depart
 from tests.support.tokens import bearer
 
@@ -170,6 +171,10 @@ async def test_small_cells_are_withheld_at_the_default_threshold(
         ("stock", {"on": "2025-13-01"}, "on"),
         ("stock", {"on": "2025-06-30", "by": "sex,region,sector,occupation"}, "by"),
         ("stock", {"on": "2025-06-29"}, "on"),
+        ("stock", {"on": "2099-12-31"}, "on"),
+        ("flows", {"from": "2026-01-01", "to": "2099-12-31"}, "to"),
+        ("flows", {"from": "2099-01-01", "to": "2099-01-31"}, "from"),
+        ("flows", {"from": "2099-01-01"}, "from"),
     ],
 )
 async def test_bad_statistics_queries_are_422_naming_the_parameter(
@@ -177,8 +182,36 @@ async def test_bad_statistics_queries_are_422_naming_the_parameter(
 ) -> None:
     response = await registry.get(f"/v1/statistics/{path}", params=params, headers=ANALYST)
     assert response.status_code == 422
-    # A list parameter's item is named with its position (by.1).
-    assert field in {e["field"].split(".")[0] for e in response.json()["errors"]}
+    assert response.headers["content-type"] == "application/problem+json"
+    # A list parameter's item is named with its position (by.1); each is a query parameter.
+    named = {(e["field"].split(".")[0], e["in"]) for e in response.json()["errors"]}
+    assert named == {(field, "query")}, response.json()
+
+
+async def test_a_month_is_counted_only_once_it_has_ended(
+    registry: httpx.AsyncClient, registry_settings: RegistrySettings
+) -> None:
+    now = today(registry_settings)
+    first = now.replace(day=1)
+    last_end = first - timedelta(days=1)
+    this_end = month_end(now)
+
+    async def refused(path: str, **params: str) -> dict[str, Any]:
+        response = await registry.get(f"/v1/statistics/{path}", params=params, headers=ANALYST)
+        assert response.status_code == 422, (params, response.text)
+        (error,) = response.json()["errors"]
+        assert f"the last complete month ends {last_end}" in error["reason"], error
+        return dict(error)
+
+    # This month has not ended (even on its last day): its stock and flows would be partial.
+    assert (await refused("stock", on=this_end.isoformat()))["field"] == "on"
+    this_month = {"from": first.isoformat(), "to": this_end.isoformat()}
+    assert (await refused("flows", **this_month))["field"] == "from"
+    up_to_now = {"from": last_end.replace(day=1).isoformat(), "to": this_end.isoformat()}
+    assert (await refused("flows", **up_to_now))["field"] == "to"
+    # The last complete month is counted.
+    await _items(registry, "stock", on=last_end.isoformat())
+    await _items(registry, "flows", **{"from": up_to_now["from"], "to": last_end.isoformat()})
 
 
 @pytest.mark.parametrize("role", ["analyst", "admin", "consular_supervisor"])
@@ -238,6 +271,45 @@ async def test_tables_as_csv_and_sdmx_csv(
         "KG_MIGREG:DF_LM_STOCK(1.0),KG-C,2025-05,,PS,C",
         "KG_MIGREG:DF_LM_STOCK(1.0),KG-O,2025-05,,PS,C",
     ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/csv;q=0, */*", "application/json"),  # CSV refused, anything else welcome
+        ("text/csv;q=0.5, application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+csv"),
+        ("application/json;q=0.1, text/csv", "text/csv"),
+        ("text/csv, */*", "text/csv"),  # the more specific range wins a tie
+        ("application/json, text/csv", "application/json"),  # an exact tie: JSON
+        ("TEXT/CSV ; Q=1", "text/csv"),
+    ],
+)
+async def test_quality_values_choose_the_format(
+    registry: httpx.AsyncClient, accept: str, expected: str
+) -> None:
+    for path, params in (("stock", {"on": "2025-05-31"}), ("flows", YEAR_2025)):
+        response = await registry.get(
+            f"/v1/statistics/{path}", params=params, headers={**ANALYST, "Accept": accept}
+        )
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] == expected, (path, accept)
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/csv;q=0", "application/json;q=0, text/*;q=0", "text/html", "text/csv;q=5"]
+)
+async def test_an_accept_admitting_no_table_format_is_406(
+    registry: httpx.AsyncClient, accept: str
+) -> None:
+    for path, params in (("stock", {"on": "2025-05-31"}), ("flows", YEAR_2025)):
+        response = await registry.get(
+            f"/v1/statistics/{path}", params=params, headers={**ANALYST, "Accept": accept}
+        )
+        assert response.status_code == 406, (path, accept, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"].endswith(
+            "application/json, text/csv, application/vnd.sdmx.data+csv."
+        )
 
 
 async def test_the_default_period_is_the_last_complete_month(

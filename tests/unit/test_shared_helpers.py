@@ -46,7 +46,8 @@ def test_a_cursor_round_trips_its_sort_key() -> None:
 def test_a_foreign_cursor_is_a_422_on_the_cursor_field(codec: CursorKey[Any], cursor: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         codec.decode(cursor)
-    assert caught.value.extra["errors"][0]["field"] == "query.cursor"
+    error = caught.value.extra["errors"][0]
+    assert (error["field"], error["in"]) == ("cursor", "query")
 
 
 def test_if_match_is_required_and_must_be_current() -> None:

@@ -16,7 +16,7 @@ from services.console.api import Api, ApiProblem, UserApi
 from services.console.csrf import check_csrf
 from services.console.forms import FORM_ERROR, Field, FormSpec, errors_from, read_form, render_form
 from services.console.i18n import N_
-from services.console.pages.registration import RETURN, _back_to, departure_spec
+from services.console.pages.registration import RETURN, back_to, departure_spec
 from services.console.rendering import flash, language_of
 from services.console.session import StaffUser, roles
 
@@ -104,7 +104,7 @@ async def correct_form(
         action=request.url.path,
         values=recorded(movement, spec),
         errors={FORM_ERROR: STALE} if movement["superseded"] else None,
-        back=await _back_to(api, person_id),
+        back=await back_to(api, person_id),
     )
 
 
@@ -142,7 +142,7 @@ async def save_correction(
             values=sent.values,
             errors={FORM_ERROR: STALE} if stale else errors_from(problem, spec.fields),
             status=problem.status,
-            back=await _back_to(api, person_id),
+            back=await back_to(api, person_id),
         )
     flash(request, spec.done)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)

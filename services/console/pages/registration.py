@@ -268,7 +268,8 @@ def _back(person_id: uuid.UUID, person: dict[str, Any]) -> dict[str, str]:
     }
 
 
-async def _back_to(api: Api, person_id: uuid.UUID) -> dict[str, str]:
+async def back_to(api: Api, person_id: uuid.UUID) -> dict[str, str]:
+    """The "← person" link, the person read from the registry (corrections use it too)."""
     return _back(person_id, await api.get("registry", f"/v1/persons/{person_id}"))
 
 
@@ -303,7 +304,7 @@ async def new_departure(
         request,
         _departure(request),
         action=f"/persons/{person_id}/departures/new",
-        back=await _back_to(api, person_id),
+        back=await back_to(api, person_id),
     )
 
 
@@ -323,7 +324,7 @@ async def new_return(
         request,
         RETURN,
         action=f"/persons/{person_id}/returns/new",
-        back=await _back_to(api, person_id),
+        back=await back_to(api, person_id),
     )
 
 
@@ -361,7 +362,7 @@ async def _submit(
             values=sent.values,
             errors=await _all_errors(api, problem, spec, sent.values),
             status=problem.status,
-            back=await _back_to(api, person_id),
+            back=await back_to(api, person_id),
         )
     flash(request, spec.done)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.api import ApiProblem, UserApi
+from services.console.form_errors import Explained, explain
 from services.console.i18n import N_
 from services.console.labels import BREAKDOWNS
 from services.console.navigation import STATISTICS
@@ -27,13 +29,19 @@ def last_complete_month(today: dt.date) -> str:
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a ``YYYY-MM`` month (an unreadable one: last month's)."""
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        first = dt.date(year, number, 1)
-    except ValueError:
-        return month_bounds(last_complete_month(dt.date.today()))
+    """The first and last day of a ``YYYY-MM`` month (ValueError for an unreadable one)."""
+    year, number = (int(part) for part in month.split("-"))
+    first = dt.date(year, number, 1)
     return first, first.replace(day=calendar.monthrange(year, number)[1])
+
+
+def _readable(month: str | None, default: str) -> str:
+    """``month`` if it names a month, else ``default`` (the form shows what is counted)."""
+    try:
+        month_bounds(month or "")
+    except ValueError:
+        return default
+    return month or default
 
 
 def query(params: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -48,13 +56,16 @@ def query(params: dict[str, str]) -> tuple[str, dict[str, Any]]:
 
 
 def chosen(request: Request) -> dict[str, str]:
-    month = last_complete_month(dt.date.today())
+    # The country's date, as the registry counts it (not the server's: a console in
+    # UTC west of the country would offer a month the registry says has not ended).
+    today = dt.datetime.now(ZoneInfo(request.app.state.settings.time_zone)).date()
+    month = last_complete_month(today)
     q = request.query_params
     return {
         "kind": "flows" if q.get("kind") == "flows" else "stock",
-        "month": q.get("month") or month,
-        "from_month": q.get("from_month") or month,
-        "to_month": q.get("to_month") or month,
+        "month": _readable(q.get("month"), month),
+        "from_month": _readable(q.get("from_month"), month),
+        "to_month": _readable(q.get("to_month"), month),
         "by1": q.get("by1", "sex"),
         "by2": q.get("by2", ""),
     }
@@ -88,7 +99,9 @@ def period_errors(params: dict[str, str]) -> dict[str, str]:
 async def statistics(request: Request, api: UserApi, user: StaffUser = Analyst) -> Response:
     params = chosen(request)
     context: dict[str, Any] = {"params": params, "breakdowns": BREAKDOWNS, "table": None}
-    errors = {k: gettext(request, v) for k, v in period_errors(params).items()}
+    errors: dict[str, Explained | str] = {
+        k: gettext(request, v) for k, v in period_errors(params).items()
+    }
     if not errors:
         path, api_params = query(params)
         try:
@@ -97,7 +110,7 @@ async def statistics(request: Request, api: UserApi, user: StaffUser = Analyst) 
             if problem.status != 422:
                 raise
             found = problem.field_errors()
-            errors = {FIELDS.get(k, "_form"): v for k, v in found.items()} or {
+            errors = {FIELDS.get(k, "_form"): explain(k, v) for k, v in found.items()} or {
                 "_form": problem.detail
             }
         else:
@@ -114,7 +127,13 @@ async def statistics_csv(request: Request, api: UserApi, user: StaffUser = Analy
     if period_errors(params):  # the page says what is wrong, next to the field
         return RedirectResponse("/statistics?" + request.url.query, status_code=303)
     path, api_params = query(params)
-    answer = await api.download("registry", path, api_params, "text/csv")
+    try:
+        answer = await api.download("registry", path, api_params, "text/csv")
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        # A month not yet ended, say: the page says which field and why.
+        return RedirectResponse("/statistics?" + request.url.query, status_code=303)
     name = f"migreg-{params['kind']}-{api_params.get('on') or api_params.get('to')}.csv"
     return Response(
         answer.content,

@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.persons.models import Person
-from services.registry.persons.search import Filters, _filtered
+from services.registry.persons.search import Filters, filtered
 from shared.pagination import CursorKey, KeyTimestamp, KeyUuid
 
 _NEWEST_CURSOR = CursorKey(tuple[KeyTimestamp, KeyUuid])
@@ -20,7 +20,7 @@ async def newest_first(
     session: AsyncSession, filters: Filters, limit: int, cursor: str | None
 ) -> tuple[Sequence[Person], str | None]:
     order = (Person.created_at, Person.id)
-    query = _filtered(select(Person), filters)
+    query = filtered(select(Person), filters)
     query = query.order_by(*(column.desc() for column in order)).limit(limit + 1)
     if cursor:
         query = query.where(tuple_(*order) < tuple_(*_NEWEST_CURSOR.decode(cursor)))

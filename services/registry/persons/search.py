@@ -29,7 +29,7 @@ from services.registry.persons.name_search import Filters, NameQuery
 from shared.errors import InvalidInput
 from shared.pagination import CursorKey, KeyBigInt, KeyText, KeyUuid
 
-__all__ = ["Filters", "list_persons", "parse_phone_query", "search_persons"]
+__all__ = ["Filters", "filtered", "list_persons", "parse_phone_query", "search_persons"]
 
 MAX_CANDIDATES = 200
 _NUMERIC = re.compile(r"^[\d\s+\-().]+$")
@@ -46,7 +46,8 @@ def parse_phone_query(raw: str, default_region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _filtered(query: Select[Person], filters: Filters) -> Select[Person]:
+def filtered(query: Select[Person], filters: Filters) -> Select[Person]:
+    """``query`` narrowed by each filter given (listing and search share them)."""
     if filters.pin:
         query = query.where(Person.pin == filters.pin)
     if filters.phone:
@@ -67,7 +68,7 @@ async def list_persons(
     session: AsyncSession, filters: Filters, limit: int, cursor: str | None
 ) -> tuple[Sequence[Person], str | None]:
     order = (Person.last_name, Person.first_name, Person.id)
-    query = _filtered(select(Person), filters).order_by(*order).limit(limit + 1)
+    query = filtered(select(Person), filters).order_by(*order).limit(limit + 1)
     if cursor:
         query = query.where(tuple_(*order) > tuple_(*_LIST_CURSOR.decode(cursor)))
     rows = (await session.scalars(query)).all()
@@ -123,7 +124,7 @@ async def _by_number(
         if phone is None:
             return []
         query = select(Person).where(Person.phone == phone)
-    query = _filtered(query, filters).order_by(Person.id).limit(MAX_CANDIDATES)
+    query = filtered(query, filters).order_by(Person.id).limit(MAX_CANDIDATES)
     return list((await session.scalars(query)).all())
 
 

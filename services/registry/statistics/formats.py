@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 
+from services.registry.statistics.errors import NotAcceptable
 from services.registry.statistics.schemas import Cell
 
+JSON = "application/json"
 CSV = "text/csv"
 SDMX_CSV = "application/vnd.sdmx.data+csv"
-MEDIA_TYPES = (CSV, SDMX_CSV)
+OFFERED = (JSON, CSV, SDMX_CSV)
 
 DATAFLOWS = {"stock": "KG_MIGREG:DF_LM_STOCK(1.0)", "flows": "KG_MIGREG:DF_LM_FLOWS(1.0)"}
 
@@ -42,13 +45,67 @@ SDMX_DIMENSIONS: dict[str, tuple[str, Callable[[str], str]]] = {
 }
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The table format asked for in Accept, or None for JSON."""
-    for part in (accept or "").split(","):
-        media = part.split(";")[0].strip().lower()
-        if media in MEDIA_TYPES:
-            return media
-    return None
+# RFC 9110: a token, a quoted string, a list element, a parameter and a qvalue.
+_TCHARS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_ELEMENT = re.compile(rf'(?:[^,"]|{_QUOTED})+')
+_PARAMETER = re.compile(rf"\s*;\s*({_TCHARS})\s*=\s*({_TCHARS}|{_QUOTED})")
+_RANGE = re.compile(rf"\s*({_TCHARS})/({_TCHARS})")
+_QVALUE = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")
+
+
+def _media_ranges(accept: str) -> list[tuple[str, str, float]]:
+    """(type, subtype, quality) of each media range in an Accept header; an element
+    that is not a media range (or has a malformed q) is left out."""
+    ranges = []
+    for element in _ELEMENT.findall(accept):
+        found = _RANGE.match(element)
+        if not found:
+            continue
+        quality, end = 1.0, found.end()
+        while parameter := _PARAMETER.match(element, end):
+            name, value = parameter.groups()
+            if name.lower() == "q":
+                quality = float(value) if _QVALUE.fullmatch(value) else -1.0
+            end = parameter.end()
+        if quality >= 0 and not element[end:].strip():
+            ranges.append((found[1].lower(), found[2].lower(), quality))
+    return ranges
+
+
+def _quality(offer: str, ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
+    """The quality the most specific matching range gives ``offer``, and how specific
+    it was (``text/csv;q=0, */*`` excludes CSV and admits the rest)."""
+    kind, subtype = offer.split("/")
+    best = (0.0, -1)
+    for range_kind, range_subtype, quality in ranges:
+        if range_kind == range_subtype == "*":
+            specificity = 0
+        elif range_kind == kind and range_subtype == "*":
+            specificity = 1
+        elif (range_kind, range_subtype) == (kind, subtype):
+            specificity = 2
+        else:
+            continue
+        if specificity > best[1]:
+            best = (quality, specificity)
+    return best
+
+
+def negotiate(accept: str | None) -> str:
+    """The format to answer in: the one of highest quality in Accept, a more specific
+    match breaking a tie, then JSON before CSV before SDMX-CSV. No Accept: JSON."""
+    if not accept or not accept.strip():
+        return JSON
+    ranges = _media_ranges(accept)
+    chosen, best = JSON, (0.0, -1)
+    for offer in OFFERED:  # strictly better only: on a tie the earlier offer stays
+        found = _quality(offer, ranges)
+        if found > best:
+            chosen, best = offer, found
+    if best[0] <= 0:
+        raise NotAcceptable(OFFERED)
+    return chosen
 
 
 def plain_csv(keys: Sequence[str], cells: Sequence[Cell]) -> str:

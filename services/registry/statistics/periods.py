@@ -20,20 +20,36 @@ def last_complete_month(today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
-def check_stock_date(on: date) -> date:
+def _check_ended(parameter: str, day: date, today: date) -> None:
+    """A month is counted once it has ended: a later one would show a partial count as
+    if it were final (and a date years ahead, today's stock under that date)."""
+    last = last_complete_month(today)[1]
+    if day > last:
+        raise InvalidInput(
+            ("query", parameter),
+            f"{day} is in a month that has not ended yet; the last complete month ends {last}",
+        )
+
+
+def check_stock_date(on: date, today: date) -> date:
+    """A month end no later than the last complete month's."""
     if on != month_end(on):
-        raise InvalidInput("on", f"must be the last day of a month ({month_end(on)})")
+        raise InvalidInput(("query", "on"), f"must be the last day of a month ({month_end(on)})")
+    _check_ended("on", on, today)
     return on
 
 
-def check_period(start: date, end: date) -> tuple[date, date]:
-    """A whole month, quarter or year (or several months): first day to last day."""
+def check_period(start: date, end: date, today: date) -> tuple[date, date]:
+    """A whole month, quarter or year (or several months), first day to last day, ended
+    by ``today``."""
     if start.day != 1:
-        raise InvalidInput("from", "must be the first day of a month")
+        raise InvalidInput(("query", "from"), "must be the first day of a month")
     if end != month_end(end):
-        raise InvalidInput("to", f"must be the last day of a month ({month_end(end)})")
+        raise InvalidInput(("query", "to"), f"must be the last day of a month ({month_end(end)})")
+    _check_ended("from", start, today)
+    _check_ended("to", end, today)
     if end < start:
-        raise InvalidInput("to", "is before from")
+        raise InvalidInput(("query", "to"), "is before from")
     return start, end
 
 

@@ -18,6 +18,7 @@ from services.registry.access import Analyst
 from services.registry.clock import today
 from services.registry.http import AppSettings
 from services.registry.statistics import service
+from services.registry.statistics.errors import NotAcceptable
 from services.registry.statistics.formats import (
     CSV,
     SDMX_CSV,
@@ -33,6 +34,7 @@ from services.registry.statistics.periods import (
 )
 from services.registry.statistics.schemas import ByKey, FlowsOut, StockOut
 from shared.db import ReadSession
+from shared.errors import InvalidInput, problems
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
@@ -56,26 +58,28 @@ SUPPRESSION = (
     "quarters or years, so windows shifted by a day cannot be differenced. "
     "`Accept: text/csv` gives CSV; `Accept: application/vnd.sdmx.data+csv` gives SDMX-CSV "
     "(REF_AREA, SEX, AGE, COUNTERPART_AREA, ECONOMIC_ACTIVITY, OCCUPATION, TIME_PERIOD, "
-    "OBS_VALUE, OBS_STATUS C for withheld). "
+    "OBS_VALUE, OBS_STATUS C for withheld). Quality values count (`text/csv;q=0` refuses "
+    "CSV; the highest `q` wins, JSON first on a tie); an `Accept` that admits none of the "
+    "three is a 406. Only months that have ended are counted: a later date is a 422. "
     "Counted from monthly aggregates refreshed on a schedule when they cover the period: "
     "`as_of` (CSV: the `Data-As-Of` header) says up to when the data are counted."
 )
 TABLE_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {CSV: {"schema": {"type": "string"}}, SDMX_CSV: {"schema": {"type": "string"}}}
-    }
+    },
+    **problems(InvalidInput, NotAcceptable),
 }
 
 
 def _table(
-    accept: str | None,
+    media: str,
     table: str,
     keys: list[str],
     found: service.Table,
     country: str,
     period: str,
 ) -> Response | None:
-    media = negotiate(accept)
     # CSV has no place for it: when the data were counted goes in a header.
     headers = {"Data-As-Of": found.as_of.isoformat()}
     if media == CSV:
@@ -104,12 +108,14 @@ async def stock(
     on: Annotated[IsoDate | None, Query(description="A month end")] = None,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> StockOut | Response:
+    media = negotiate(accept)  # before counting: a 406 costs no query
     keys = service.parse_by(by)
-    day = check_stock_date(on) if on else last_complete_month(today(settings))[1]
+    now = today(settings)
+    day = check_stock_date(on, now) if on else last_complete_month(now)[1]
     threshold = settings.statistics_suppression_threshold
     found = await service.stock(session, day, keys, threshold)
     period = sdmx_period(day.replace(day=1), day)
-    table = _table(accept, "stock", list(keys), found, settings.country_code, period)
+    table = _table(media, "stock", list(keys), found, settings.country_code, period)
     return table or StockOut(
         on=day, as_of=found.as_of, by=keys, suppression_threshold=threshold, items=found.cells
     )
@@ -137,13 +143,15 @@ async def flows(
     to: Annotated[IsoDate | None, Query(description="Last day of a month")] = None,
     by: By = [],  # noqa: B006 (FastAPI copies defaults per request)
 ) -> FlowsOut | Response:
+    media = negotiate(accept)  # before counting: a 406 costs no query
     keys = service.parse_by(by)
-    default_start, default_end = last_complete_month(today(settings))
-    start, to = check_period(start or default_start, to or default_end)
+    now = today(settings)
+    default_start, default_end = last_complete_month(now)
+    start, to = check_period(start or default_start, to or default_end, now)
     threshold = settings.statistics_suppression_threshold
     found = await service.flows(session, start, to, keys, threshold)
     period = sdmx_period(start, to)
-    table = _table(accept, "flows", ["movement", *keys], found, settings.country_code, period)
+    table = _table(media, "flows", ["movement", *keys], found, settings.country_code, period)
     return table or FlowsOut(
         from_=start,
         to=to,

@@ -40,10 +40,10 @@ def parse_by(raw: list[ByKey] | None) -> list[ByKey]:
     keys: list[ByKey] = []
     for key in raw or ():
         if key in keys:
-            raise InvalidInput("by", f"{key!r} is given twice")
+            raise InvalidInput(("query", "by"), f"{key!r} is given twice")
         keys.append(key)
     if len(keys) > MAX_BY:
-        raise InvalidInput("by", f"at most {MAX_BY} keys")
+        raise InvalidInput(("query", "by"), f"at most {MAX_BY} keys")
     return keys
 
 
