@@ -293,6 +293,7 @@ async def test_quality_values_choose_the_format(
         )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] == expected, (path, accept)
+        assert response.headers["vary"] == "Accept"  # a cache must not mix the formats
 
 
 @pytest.mark.parametrize(

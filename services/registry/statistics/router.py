@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
@@ -38,7 +38,15 @@ from shared.errors import InvalidInput, problems
 from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
-router = APIRouter(prefix="/statistics", tags=["statistics"])
+
+def _vary_on_accept(response: Response) -> None:
+    # One URL answers JSON, CSV or SDMX-CSV: a shared cache must key on Accept too.
+    response.headers["Vary"] = "Accept"
+
+
+router = APIRouter(
+    prefix="/statistics", tags=["statistics"], dependencies=[Depends(_vary_on_accept)]
+)
 
 By = Annotated[
     list[ByKey],
@@ -81,7 +89,7 @@ def _table(
     period: str,
 ) -> Response | None:
     # CSV has no place for it: when the data were counted goes in a header.
-    headers = {"Data-As-Of": found.as_of.isoformat()}
+    headers = {"Data-As-Of": found.as_of.isoformat(), "Vary": "Accept"}
     if media == CSV:
         return Response(plain_csv(keys, found.cells), media_type=CSV, headers=headers)
     if media == SDMX_CSV:
