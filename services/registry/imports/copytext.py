@@ -19,6 +19,12 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 def text_array(items: Iterable[str]) -> str:
     """A ``text[]`` literal."""
+    items = list(items)
+    if not items:
+        return "{}"
+    joined = '","'.join(items)
+    if '"' not in "".join(items) and "\\" not in joined:  # nothing to escape: the common case
+        return '{"' + joined + '"}'
     quoted = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items)
     return "{" + ",".join(quoted) + "}"
 

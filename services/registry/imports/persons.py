@@ -309,9 +309,11 @@ def _split_registered(
 ) -> tuple[list[_Valid], list[_Valid], list[_Valid]]:
     """(not yet registered, registered with the same names and birth date, PIN taken)."""
     by_pin = {v.pin: v for v in valid}
+    # An array literal (validated PINs are digits): psycopg's array dumper is Python
+    # code, most of a second a hundred thousand PINs.
     existing = conn.execute(
-        "SELECT pin, last_name, first_name, birth_date FROM persons WHERE pin = ANY(%s)",
-        (list(by_pin),),
+        "SELECT pin, last_name, first_name, birth_date FROM persons WHERE pin = ANY(%s::text[])",
+        ("{" + ",".join(by_pin) + "}",),
     ).fetchall()
     present: list[_Valid] = []
     taken: list[_Valid] = []
