@@ -137,6 +137,7 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 
 Body = TypeVar("Body", bound=BaseModel)
 _UNSEEN = object()
+_PROBE = 10_000  # values a column holds before it is judged by how often they repeat
 
 
 class FieldwiseValidator(Generic[Body]):
@@ -152,7 +153,8 @@ class FieldwiseValidator(Generic[Body]):
     remembered. :meth:`values` gives ``model_dump()``'s dict, or None for a row
     with anything wrong: validate that row with the model itself for its errors.
     Validated values are shared between rows, so only immutable field types
-    belong here (text, dates, literals).
+    belong here (text, dates, literals). A column whose values do not repeat
+    (PINs, phones) is soon no longer remembered: it would only hold memory.
     """
 
     def __init__(self, model: type[Body], *, strict: bool = False, remember: int = 100_000):
@@ -162,13 +164,14 @@ class FieldwiseValidator(Generic[Body]):
         self._validator = model.__pydantic_validator__
         self._scratch = model.model_construct()
         self._strict = strict
-        self._remember = remember
+        self._limits = dict.fromkeys(model.model_fields, remember)
         self._known: dict[str, dict[Any, Any]] = {name: {} for name in model.model_fields}
         self._defaults = {
             name: field.get_default(call_default_factory=True)
             for name, field in model.model_fields.items()
             if not field.is_required()
         }
+        self._rows = 0
         self._fields = frozenset(model.model_fields)
         self._required = self._fields - self._defaults.keys()
 
@@ -176,6 +179,7 @@ class FieldwiseValidator(Generic[Body]):
         keys = raw.keys()
         if not (self._required <= keys and keys <= self._fields):
             return None  # a missing or unknown field: the model names it
+        self._rows += 1
         out = dict(self._defaults)
         for name, value in raw.items():
             known = self._known[name]
@@ -195,6 +199,10 @@ class FieldwiseValidator(Generic[Body]):
         except ValidationError:
             return _UNSEEN
         valid = self._scratch.__dict__[name]
-        if len(known) < self._remember:  # a column of unique values (PINs) stops growing
+        if len(known) < self._limits[name]:
             known[value] = valid
+            if len(known) == _PROBE and self._rows < 2 * _PROBE:
+                # Mostly values not seen before (PINs, phones): not worth their memory.
+                known.clear()
+                self._limits[name] = 0
         return valid
