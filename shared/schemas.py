@@ -137,7 +137,7 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 
 Body = TypeVar("Body", bound=BaseModel)
 _UNSEEN = object()
-_PROBE = 10_000  # values a column holds before it is judged by how often they repeat
+_PROBE = 50_000  # values a column holds before it is judged by how often they repeat
 
 
 class FieldwiseValidator(Generic[Body]):
