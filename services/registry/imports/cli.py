@@ -24,7 +24,13 @@ from services.registry.clock import today
 from services.registry.imports.family import import_family_members
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
-from services.registry.imports.read import UnreadableFile, count_rows, load_mapping, open_sheet
+from services.registry.imports.read import (
+    NotText,
+    UnreadableFile,
+    count_rows,
+    load_mapping,
+    open_sheet,
+)
 from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
@@ -78,9 +84,11 @@ def _run(
     settings = RegistrySettings()
     try:
         sheet = open_sheet(file, load_mapping(mapping), encoding)
+    except NotText as exc:
+        hint = "a list saved in another encoding: give it with --encoding, e.g. cp1251"
+        raise typer.BadParameter(f"{exc} ({hint})") from exc
     except UnreadableFile as exc:
-        hint = " (a list saved in another encoding: give it with --encoding, e.g. cp1251)"
-        raise typer.BadParameter(f"{exc}{hint if ' text' in str(exc) else ''}") from exc
+        raise typer.BadParameter(str(exc)) from exc
     on = today(settings)
     with rate_progress() as bar, psycopg.connect(psycopg_url(settings.database_url)) as conn:
         task = bar.add_task(file.name, total=count_rows(file), rate="-")

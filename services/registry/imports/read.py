@@ -37,6 +37,10 @@ class UnreadableFile(Exception):
     """The file or mapping cannot be read at all (not one bad row)."""
 
 
+class NotText(UnreadableFile):
+    """The file does not decode in the encoding it is read with."""
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A list's header (after mapping) and its data rows with their file row numbers."""
@@ -107,16 +111,14 @@ def _checked_encoding(path: Path, encoding: str) -> str:
                 except UnicodeDecodeError as exc:
                     line = lines + block[: max(0, exc.start)].count(b"\n") + 1
                     label = "UTF-8" if codec == "utf-8-sig" else encoding
-                    raise UnreadableFile(
+                    raise NotText(
                         f"{path.name}: line {line} is not {label} text "
                         f"(byte 0x{exc.object[exc.start]:02x})"
                     ) from None
                 lines += block.count(b"\n")
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise UnreadableFile(
-            f"{path.name}: ends inside a character (not {encoding} text)"
-        ) from None
+        raise NotText(f"{path.name}: ends inside a character (not {encoding} text)") from None
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: {exc.strerror}") from exc
     return codec
