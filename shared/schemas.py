@@ -15,9 +15,17 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from typing import Annotated, Any, get_args
+from collections.abc import Mapping
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 
 class _AllowsLineBreaks:
@@ -125,3 +133,76 @@ _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date alone means its midni
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
+
+
+Body = TypeVar("Body", bound=BaseModel)
+_UNSEEN = object()
+_PROBE = 50_000  # values a column holds before it is judged by how often they repeat
+
+
+class FieldwiseValidator(Generic[Body]):
+    """A body's own validation, one field value at a time, each distinct value once.
+
+    For a bulk load of rows that repeat most values (regions, sexes, birth dates,
+    common names): a body whose fields are validated independently of each other
+    (no model validator, no aliases; checked here) accepts a row exactly when
+    each of its values is accepted for its field, and gives each field the same
+    value whatever the rest of the row holds. So each new value goes through the
+    model's own validator (``validate_assignment``: the field's type, limits,
+    pattern and text cleaning, as a request body gets them) and its answer is
+    remembered. :meth:`values` gives ``model_dump()``'s dict, or None for a row
+    with anything wrong: validate that row with the model itself for its errors.
+    Validated values are shared between rows, so only immutable field types
+    belong here (text, dates, literals). A column whose values do not repeat
+    (PINs, phones) is soon no longer remembered: it would only hold memory.
+    """
+
+    def __init__(self, model: type[Body], *, strict: bool = False, remember: int = 100_000):
+        decorators = model.__pydantic_decorators__
+        if decorators.model_validators or any(f.alias for f in model.model_fields.values()):
+            raise TypeError(f"{model.__name__}'s fields are not validated one by one")
+        self._validator = model.__pydantic_validator__
+        self._scratch = model.model_construct()
+        self._strict = strict
+        self._limits = dict.fromkeys(model.model_fields, remember)
+        self._known: dict[str, dict[Any, Any]] = {name: {} for name in model.model_fields}
+        self._defaults = {
+            name: field.get_default(call_default_factory=True)
+            for name, field in model.model_fields.items()
+            if not field.is_required()
+        }
+        self._rows = 0
+        self._fields = frozenset(model.model_fields)
+        self._required = self._fields - self._defaults.keys()
+
+    def values(self, raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        keys = raw.keys()
+        if not (self._required <= keys and keys <= self._fields):
+            return None  # a missing or unknown field: the model names it
+        self._rows += 1
+        out = dict(self._defaults)
+        for name, value in raw.items():
+            known = self._known[name]
+            # Two lookups without a method call: cheaper than .get() (a bulk load's hot loop).
+            if value in known:
+                out[name] = known[value]
+                continue
+            valid = self._first_seen(known, name, value)
+            if valid is _UNSEEN:
+                return None
+            out[name] = valid
+        return out
+
+    def _first_seen(self, known: dict[Any, Any], name: str, value: Any) -> Any:
+        try:
+            self._validator.validate_assignment(self._scratch, name, value, strict=self._strict)
+        except ValidationError:
+            return _UNSEEN
+        valid = self._scratch.__dict__[name]
+        if len(known) < self._limits[name]:
+            known[value] = valid
+            if len(known) == _PROBE and self._rows < 2 * _PROBE:
+                # Mostly values not seen before (PINs, phones): not worth their memory.
+                known.clear()
+                self._limits[name] = 0
+        return valid

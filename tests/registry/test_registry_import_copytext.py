@@ -28,6 +28,7 @@ def test_awkward_values_and_arrays_round_trip_through_copy(
     registry_settings: RegistrySettings,
 ) -> None:
     rows = [(uuid.uuid4(), text, None, date(1990, 3, 14), 7, AWKWARD) for text in AWKWARD]
+    rows += [(uuid.uuid4(), "plain", None, date(1990, 3, 14), 7, a) for a in (["ab", "~c"], [])]
     with psycopg.connect(psycopg_url(registry_settings.database_url)) as conn:
         conn.execute(
             "CREATE TEMP TABLE t (id uuid, s text, n text, d date, i int, a text[], k serial)"

@@ -24,7 +24,13 @@ from services.registry.clock import today
 from services.registry.imports.family import import_family_members
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
-from services.registry.imports.read import UnreadableFile, count_rows, load_mapping, open_sheet
+from services.registry.imports.read import (
+    NotText,
+    UnreadableFile,
+    count_rows,
+    load_mapping,
+    open_sheet,
+)
 from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
@@ -41,6 +47,9 @@ DeferOpt = Annotated[
         "--defer-indexes/--keep-indexes",
         help="Build the search indexes once at the end (default: when the registry is empty)",
     ),
+]
+EncodingOpt = Annotated[
+    str, typer.Option(help="A CSV file's text encoding, e.g. cp1251 (a byte-order mark is skipped)")
 ]
 ReportOpt = Annotated[
     Path | None, typer.Option(help="Report files' stem (default: next to the input)")
@@ -63,11 +72,21 @@ def rate_progress() -> Progress:
 Loader = Callable[..., ImportReport]
 
 
-def _run(file: Path, mapping: Path | None, report: Path | None, load: Loader, **opts: Any) -> None:
+def _run(
+    file: Path,
+    mapping: Path | None,
+    report: Path | None,
+    encoding: str,
+    load: Loader,
+    **opts: Any,
+) -> None:
     """Load ``file`` with a progress bar and write the report; exit 1 if rows were rejected."""
     settings = RegistrySettings()
     try:
-        sheet = open_sheet(file, load_mapping(mapping))
+        sheet = open_sheet(file, load_mapping(mapping), encoding)
+    except NotText as exc:
+        hint = "a list saved in another encoding: give it with --encoding, e.g. cp1251"
+        raise typer.BadParameter(f"{exc} ({hint})") from exc
     except UnreadableFile as exc:
         raise typer.BadParameter(str(exc)) from exc
     on = today(settings)
@@ -92,23 +111,35 @@ def persons(
     file: FileArg,
     mapping: MappingOpt = None,
     report: ReportOpt = None,
+    encoding: EncodingOpt = "utf-8",
     workers: WorkersOpt = os.cpu_count() or 1,
     defer_indexes: DeferOpt = None,
 ) -> None:
     """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
-    _run(file, mapping, report, import_persons, workers=workers, defer_indexes=defer_indexes)
+    opts = {"workers": workers, "defer_indexes": defer_indexes}
+    _run(file, mapping, report, encoding, import_persons, **opts)
 
 
 @app.command("family-members")
-def family_members(file: FileArg, mapping: MappingOpt = None, report: ReportOpt = None) -> None:
+def family_members(
+    file: FileArg,
+    mapping: MappingOpt = None,
+    report: ReportOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
     """Family members: person_pin plus the POST .../family-members body; member_number and
     caregiver_number link a minor child to who looks after them."""
-    _run(file, mapping, report, import_family_members)
+    _run(file, mapping, report, encoding, import_family_members)
 
 
 @app.command()
-def movements(file: FileArg, mapping: MappingOpt = None, report: ReportOpt = None) -> None:
+def movements(
+    file: FileArg,
+    mapping: MappingOpt = None,
+    report: ReportOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
     """Departures and returns: person_pin, kind (departure | return), date, then the
     POST .../departures or .../returns body (a return's reason in ``reason``); a
     person's rows in the order they happened."""
-    _run(file, mapping, report, import_movements)
+    _run(file, mapping, report, encoding, import_movements)

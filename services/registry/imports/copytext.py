@@ -19,6 +19,12 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 def text_array(items: Iterable[str]) -> str:
     """A ``text[]`` literal."""
+    items = list(items)
+    if not items:
+        return "{}"
+    joined = '","'.join(items)
+    if '"' not in "".join(items) and "\\" not in joined:  # nothing to escape: the common case
+        return '{"' + joined + '"}'
     quoted = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items)
     return "{" + ",".join(quoted) + "}"
 
@@ -33,4 +39,11 @@ def field(value: Any) -> str:
 
 
 def line(values: Iterable[Any]) -> bytes:
-    return ("\t".join(map(field, values)) + "\n").encode()
+    row = [v if v is None or type(v) is str else str(v) for v in values]
+    joined = "\t".join([NULL if v is None else v for v in row])
+    # One look at the whole line instead of one per value: with no backslash but
+    # the NULLs', no line break and no tab but the separators, nothing needs escaping.
+    plain = joined.count("\\") == row.count(None) and joined.count("\t") == len(row) - 1
+    if not plain or "\n" in joined or "\r" in joined:
+        joined = "\t".join(map(field, row))
+    return (joined + "\n").encode()

@@ -9,10 +9,16 @@ headers differ from the API's field names::
     "ПИН" = "pin"
 
 Columns that are not mapped keep their header; empty cells read as missing.
+A cell under no header (or under an empty one) is named by its position,
+"column 13", so the row's validation refuses it like any unknown field
+instead of the value being dropped unseen. A CSV file is read as UTF-8 (a
+byte-order mark is skipped) unless another encoding is named, and is checked
+to decode throughout before any row is used.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import tomllib
@@ -29,6 +35,10 @@ SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods"})
 
 class UnreadableFile(Exception):
     """The file or mapping cannot be read at all (not one bad row)."""
+
+
+class NotText(UnreadableFile):
+    """The file does not decode in the encoding it is read with."""
 
 
 @dataclass(frozen=True)
@@ -63,17 +73,55 @@ def parse_mapping(text: str) -> dict[str, str]:
     return dict(columns)
 
 
-def open_sheet(path: Path, mapping: dict[str, str]) -> Sheet:
-    """The rows of ``path`` (.csv, or .xlsx/.xls/.ods: the first sheet)."""
-    raw = _xlsx_rows(path) if path.suffix.lower() in SPREADSHEETS else _csv_rows(path)
+def open_sheet(path: Path, mapping: dict[str, str], encoding: str = "utf-8") -> Sheet:
+    """The rows of ``path`` (.csv in ``encoding``, or .xlsx/.xls/.ods: the first sheet)."""
+    if path.suffix.lower() in SPREADSHEETS:
+        raw = _xlsx_rows(path)
+    else:
+        raw = _csv_rows(path, _checked_encoding(path, encoding))
     try:
         header = next(raw)
     except StopIteration as exc:
         raise UnreadableFile(f"{path.name}: empty file") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(f"{path.name}: not a UTF-8 CSV file ({exc})") from exc
-    names = [mapping.get(h.strip(), h.strip()) for h in header]
+    except csv.Error as exc:
+        raise UnreadableFile(f"{path.name}: not a CSV file ({exc})") from exc
+    names = [mapping.get(h.strip(), h.strip()) or _nameless(i) for i, h in enumerate(header)]
     return Sheet(names, _records(names, raw))
+
+
+def _nameless(index: int) -> str:
+    return f"column {index + 1}"
+
+
+def _checked_encoding(path: Path, encoding: str) -> str:
+    """The codec to read ``path`` with, once every byte of it decodes (UnreadableFile
+    naming the first line that does not: nothing is loaded from a half-readable file)."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise UnreadableFile(f"unknown encoding {encoding!r}") from exc
+    codec = "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is not data
+    decoder = codecs.getincrementaldecoder(codec)()
+    lines = 0
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    line = lines + block[: max(0, exc.start)].count(b"\n") + 1
+                    label = "UTF-8" if codec == "utf-8-sig" else encoding
+                    raise NotText(
+                        f"{path.name}: line {line} is not {label} text "
+                        f"(byte 0x{exc.object[exc.start]:02x})"
+                    ) from None
+                lines += block.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise NotText(f"{path.name}: ends inside a character (not {encoding} text)") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name}: {exc.strerror}") from exc
+    return codec
 
 
 def count_rows(path: Path) -> int | None:
@@ -96,16 +144,18 @@ def count_rows(path: Path) -> int | None:
 def _records(names: list[str], raw: Iterator[list[str]]) -> Iterator[tuple[int, Row]]:
     # Row 1 is the header, so data starts at row 2 as a spreadsheet shows it.
     for number, cells in enumerate(raw, start=2):
-        if not any(cells):
-            continue
-        yield number, {n: c.strip() for n, c in zip(names, cells, strict=False) if c.strip()}
+        if len(cells) > len(names):  # cells beyond the header: named by position
+            names = names + [_nameless(i) for i in range(len(names), len(cells))]
+        row = {n: c for n, c in zip(names, map(str.strip, cells), strict=False) if c}
+        if row:
+            yield number, row
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
+def _csv_rows(path: Path, codec: str) -> Iterator[list[str]]:
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        handle = path.open(newline="", encoding=codec)
     except OSError as exc:
-        raise UnreadableFile(f"{path}: {exc}") from exc
+        raise UnreadableFile(f"{path.name}: {exc.strerror}") from exc
     with handle:
         yield from csv.reader(handle)
 
@@ -113,8 +163,10 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises several of its own types
-        raise UnreadableFile(f"{path}: not a readable spreadsheet ({exc})") from exc
+    except Exception:  # calamine raises several of its own types
+        # Not calamine's words: they may hold the path (a server's temporary file).
+        kind = "OpenDocument spreadsheet" if path.suffix.lower() == ".ods" else "Excel workbook"
+        raise UnreadableFile(f"{path.name}: not a readable {kind}") from None
     for cells in sheet.iter_rows():
         yield [_text(c) for c in cells]
 

@@ -46,13 +46,23 @@ def is_valid_number(number: PhoneNumber) -> bool:
     if code is None or not free:
         return bool(phonenumbers.is_valid_number(number))
     nsn = phonenumbers.national_significant_number(number)
-    key = (code, len(nsn), nsn[: max(0, len(nsn) - free)])
+    key = _shape(code, nsn, free)
     decided = _decided.get(key)
     if decided is None:
         if len(_decided) >= _MAX_REMEMBERED:
             _decided.clear()
         decided = _decided[key] = bool(phonenumbers.is_valid_number(number))
     return decided
+
+
+def remembered_valid(country_code: int, national_number: str) -> bool | None:
+    """What :func:`is_valid_number` answered for a number of this shape, if it was asked."""
+    free = free_digits(country_code)
+    return _decided.get(_shape(country_code, national_number, free)) if free else None
+
+
+def _shape(code: int, nsn: str, free: int) -> tuple[int, int, str]:
+    return (code, len(nsn), nsn[: max(0, len(nsn) - free)])
 
 
 @functools.cache

@@ -14,6 +14,7 @@ different structure replaces this module behind the same function names.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -136,8 +137,18 @@ def check_pin_matches(
     An empty list means they agree. A malformed PIN raises :class:`PinError`
     instead, because there is nothing to compare.
     """
+    _check_shape(pin, rules)
+    # The serial holds no other fact: the answer is remembered for the rest of
+    # the PIN (a bulk import has some thousands of birth dates for a million PINs).
+    serial = "0" * rules.serial_width
+    facts = pin[: rules.serial[0]] + serial + pin[rules.serial[1] :]
+    return list(_matches(facts, sex, birth_date, today or date.today(), rules))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches(pin: str, sex: Sex, birth_date: date, today: date, rules: PinRules) -> tuple[str, ...]:
     _, found = disagreements(pin, sex, birth_date, today=today, rules=rules)
-    return [d.message for d in found]
+    return tuple(d.message for d in found)
 
 
 def mask_pin(pin: str) -> str:
@@ -167,9 +178,9 @@ def make_pin(sex: Sex, birth_date: date, serial: int, *, rules: PinRules = KG_PI
 
 
 def _check_shape(pin: str, rules: PinRules) -> None:
-    # str.isdigit() would accept other scripts' digits and superscripts, which
-    # no register issues, so test for ASCII digits explicitly.
-    if len(pin) != rules.length or not all("0" <= c <= "9" for c in pin):
+    # str.isdigit() alone would accept other scripts' digits and superscripts,
+    # which no register issues, so the PIN must be ASCII too.
+    if len(pin) != rules.length or not (pin.isascii() and pin.isdigit()):
         raise PinError(f"PIN must be {rules.length} digits")
 
 

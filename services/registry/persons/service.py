@@ -24,7 +24,7 @@ from services.registry.persons.errors import (
 )
 from services.registry.persons.models import NameVocabulary, Person, StatusEvent
 from services.registry.persons.names import PATRONYMIC_MARK, search_tokens, vocabulary_rows
-from services.registry.persons.phones import is_valid_number
+from services.registry.persons.phones import is_valid_number, remembered_valid
 from services.registry.persons.pin import PinError, check_pin_matches, disagreements, parse_pin
 from services.registry.persons.schemas import (
     NULLABLE_FIELDS,
@@ -42,6 +42,8 @@ from shared.errors import InvalidInput
 
 
 def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
+    if _known_valid_e164(raw, default_region):
+        return raw  # already E.164 of the country, of a shape phonenumbers found valid
     try:
         number = _e164_number(raw, default_region) or phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
@@ -54,12 +56,25 @@ def normalize_phone(raw: str, default_region: str, field: str = "phone") -> str:
 _E164 = re.compile(r"\+([1-9]\d{0,2})([1-9]\d{5,13})")
 
 
+def _known_valid_e164(raw: str, default_region: str) -> bool:
+    """``raw`` is E.164 of the configured country and ``phones`` remembers its shape as
+    valid: then ``format_number(E164)`` gives ``raw`` back (the code and the national
+    number both start with a non-zero digit, so they print as they were read)."""
+    match = _E164.fullmatch(raw)
+    if match is None or int(match[1]) != _country_code(default_region):
+        return False
+    return remembered_valid(int(match[1]), match[2]) is True
+
+
+_country_code = functools.cache(phonenumbers.country_code_for_region)
+
+
 def _e164_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber | None:
     """The number ``phonenumbers.parse`` would read from an E.164 string of the
     configured country, without its generic parsing (a bulk import's phones
     are mostly E.164 already; is_valid_number still decides)."""
     match = _E164.fullmatch(raw)
-    code = phonenumbers.country_code_for_region(default_region)
+    code = _country_code(default_region)
     if match is None or int(match[1]) != code:
         return None
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(match[2]))
@@ -134,11 +149,21 @@ async def add_to_vocabulary(session: AsyncSession, person: Person) -> None:
 
 def checked_person(data: PersonCreate, settings: RegistrySettings, on: date) -> dict[str, Any]:
     """The person row a registration writes, once the rules every registration
-    passes hold (the API and bulk import both call this; InvalidInput otherwise)."""
-    check_pin(data.pin, data.sex, data.birth_date, on)
-    check_region(data.region, settings.country_code)
-    phone = normalize_phone(data.phone, settings.default_phone_region) if data.phone else None
-    return {**data.model_dump(exclude={"phone"}), "phone": phone}
+    passes hold (InvalidInput otherwise)."""
+    return checked_person_values(data.model_dump(), settings, on)
+
+
+def checked_person_values(
+    values: dict[str, Any], settings: RegistrySettings, on: date
+) -> dict[str, Any]:
+    """:func:`checked_person` of a validated ``PersonCreate``'s ``model_dump()``
+    (the bulk import validates rows field by field, without the model; see
+    ``FieldwiseValidator``). ``values`` is completed in place and returned."""
+    check_pin(values["pin"], values["sex"], values["birth_date"], on)
+    check_region(values["region"], settings.country_code)
+    phone = values["phone"]
+    values["phone"] = normalize_phone(phone, settings.default_phone_region) if phone else None
+    return values
 
 
 async def register_person(
