@@ -228,16 +228,16 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.requests <= 5000 or not 1 <= args.rounds <= 10:
         raise SystemExit("keep it bounded: 1-5000 requests, 1-10 rounds")
-    # The round-trip process departs the other half of the people.
-    people = People(args.database_url, half=int(args.count_round_trips))
     _headers_cache.update(_headers())
     if args.count_round_trips:
+        people = People(args.database_url, half=1)
         trips = asyncio.run(count_round_trips(args.database_url, people, args.repeats))
         print("round trips per request: " + ", ".join(f"{k} {v:.1f}" for k, v in trips.items()))
         return
     trees = [t.resolve() for t in args.tree or [Path(__file__).resolve().parents[1]]]
     for tree in trees:
         print(f"{tree.name}: " + round_trips_in(tree, args.database_url, args.repeats), end="")
+    people = People(args.database_url, half=0)  # after those departures
     rounds: dict[Path, list[dict[str, float]]] = {t: [] for t in trees}
     for i in range(args.rounds * len(trees)):
         order = trees if (i // len(trees)) % 2 == 0 else trees[::-1]
