@@ -12,11 +12,13 @@ Idempotency-Key), on a database loaded by ``bench/scale_data.py``:
   server has answered (one round trip each, however many messages go
   together), averaged over a few requests after a warm-up; the background
   loops (sealer, imports, statistics, outbox) are off;
-- CPU: ``bench/registry_server.py`` of each tree in its own process, one
-  client sending ``--requests`` requests of each kind one after another;
-  the server's user + system CPU from ``/proc/<pid>/stat`` before and after,
-  divided by the count. Trees alternate in rounds (a b b a), so a noisy
-  neighbour hurts both alike; the median per tree is printed.
+- CPU and latency: ``bench/registry_server.py`` of every tree, each in its
+  own process, all up at once; one client sends ``--requests`` requests of
+  each kind to every server, one at a time, the servers in a shuffled order
+  each time (so a noisy neighbour hurts every tree alike); the server's user
+  + system CPU from ``/proc/<pid>/stat`` before and after, divided by the
+  count, and the latency p50 and p95 seen by the client. Medians over
+  ``--rounds`` rounds.
 
 Departures use up people not abroad: each round departs ``--requests`` of them.
 """
@@ -183,31 +185,61 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-async def _sequential(base: str, people: People, kind: str, n: int, rng: random.Random) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        for _ in range(n):
-            await _send(http, people, kind, rng)
-
-
-def cpu_round(tree: Path, url: str, people: People, n: int) -> dict[str, float]:
+def _start(tree: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     server = tree / "bench" / "registry_server.py"
     proc = subprocess.Popen([sys.executable, str(server), url, str(port), "--pool", "5"])
     base = f"http://127.0.0.1:{port}"
+    _wait_ready(base, proc)
+    return proc, base
+
+
+async def _alternate(
+    servers: dict[Path, tuple[subprocess.Popen[bytes], str]], people: People, n: int
+) -> dict[Path, dict[str, float]]:
+    """Each kind: ``n`` requests to every server, one at a time in a shuffled
+    order, so a neighbour's burst of work falls on all of them alike."""
     rng = random.Random(11)
-    result = {}
+    result: dict[Path, dict[str, float]] = {tree: {} for tree in servers}
+    clients = {
+        tree: httpx.AsyncClient(base_url=base, timeout=60) for tree, (_, base) in servers.items()
+    }
     try:
-        _wait_ready(base, proc)
         for kind in KINDS:
-            asyncio.run(_sequential(base, people, kind, 20, rng))  # warm-up
-            before, started = _cpu_seconds(proc.pid), time.perf_counter()
-            asyncio.run(_sequential(base, people, kind, n, rng))
-            result[kind] = (_cpu_seconds(proc.pid) - before) / n * 1000
-            result[kind + "_wall"] = (time.perf_counter() - started) / n * 1000
+            for tree in servers:  # warm-up
+                for _ in range(20):
+                    await _send(clients[tree], people, kind, rng)
+            times: dict[Path, list[float]] = {tree: [] for tree in servers}
+            cpu = {tree: _cpu_seconds(proc.pid) for tree, (proc, _) in servers.items()}
+            for _ in range(n):
+                for tree in rng.sample(list(servers), len(servers)):
+                    started = time.perf_counter()
+                    await _send(clients[tree], people, kind, rng)
+                    times[tree].append((time.perf_counter() - started) * 1000)
+            for tree, (proc, _) in servers.items():
+                result[tree][kind] = (_cpu_seconds(proc.pid) - cpu[tree]) / n * 1000
+                ms = statistics.quantiles(times[tree], n=20, method="inclusive")
+                result[tree][kind + "_p50"] = statistics.median(times[tree])
+                result[tree][kind + "_p95"] = ms[-1]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        for client in clients.values():
+            await client.aclose()
     return result
+
+
+def interleaved_round(
+    trees: list[Path], url: str, people: People, n: int
+) -> dict[Path, dict[str, float]]:
+    """Every tree's server up at once; CPU ms per request and latency per kind."""
+    servers = {}
+    try:
+        for tree in trees:
+            servers[tree] = _start(tree, url)
+        return asyncio.run(_alternate(servers, people, n))
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def round_trips_in(tree: Path, url: str, repeats: int) -> str:
@@ -239,24 +271,22 @@ def main() -> None:
         print(f"{tree.name}: " + round_trips_in(tree, args.database_url, args.repeats), end="")
     people = People(args.database_url, half=0)  # after those departures
     rounds: dict[Path, list[dict[str, float]]] = {t: [] for t in trees}
-    for i in range(args.rounds * len(trees)):
-        order = trees if (i // len(trees)) % 2 == 0 else trees[::-1]
-        tree = order[i % len(trees)]
-        measured = cpu_round(tree, args.database_url, people, args.requests)
-        rounds[tree].append(measured)
-        print(
-            f"{tree.name}: CPU ms per request "
-            + ", ".join(f"{k} {measured[k]:.2f}" for k in KINDS)
-            + " | wall ms "
-            + ", ".join(f"{measured[k + '_wall']:.2f}" for k in KINDS),
-            flush=True,
-        )
-    for tree, measured in rounds.items():
-        med = {k: statistics.median(m[k] for m in measured) for k in KINDS}
-        print(
-            f"median {tree.name}: CPU ms per request "
-            + ", ".join(f"{k} {v:.2f}" for k, v in med.items())
-        )
+    for _ in range(args.rounds):
+        measured = interleaved_round(trees, args.database_url, people, args.requests)
+        for tree in trees:
+            rounds[tree].append(measured[tree])
+            print(f"{tree.name}: {_figures(measured[tree])}", flush=True)
+    for tree, per_round in rounds.items():
+        median = {k: statistics.median(m[k] for m in per_round) for k in per_round[0]}
+        print(f"median {tree.name}: {_figures(median)}")
+
+
+def _figures(measured: dict[str, float]) -> str:
+    return "; ".join(
+        f"{k}: CPU {measured[k]:.2f} ms, p50 {measured[k + '_p50']:.1f} ms, "
+        f"p95 {measured[k + '_p95']:.1f} ms"
+        for k in KINDS
+    )
 
 
 if __name__ == "__main__":
