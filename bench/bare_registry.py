@@ -7,9 +7,9 @@ middleware, no metrics). Only for ``bench/registry_read_write.py``.
 
 - ``GET /v1/persons/{id}``: the person's row, one audit event, commit.
 - ``POST /v1/persons/{id}/departures``: the idempotency record, the person
-  locked, their active movements, the next position, the movement, the last
-  kind, the outbox row (departure notice), the person's status and version,
-  the idempotency record's answer, one audit event, commit.
+  locked, their newest active movement and highest position (one statement),
+  the movement, the outbox row (departure notice), the person's status and
+  version, the idempotency record's answer, one audit event, commit.
 
 The pool is a queue of connections written here (psycopg_pool is not a
 dependency of the project): the same number as the registry's pool.
@@ -49,11 +49,13 @@ AUDIT = (
     "resource_id, person_id, request_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "RETURNING seq"
 )
-MOVEMENT_COLUMNS = (
-    "id, person_id, kind, position, occurred_on, destination_country, destination_city, "
-    "purpose, employer, sector, occupation, recruitment_agency, contract_end, border_crossing, "
-    "reason, recorded_by, recorded_at, superseded_by, superseded_at, superseded_reason, "
-    "superseded_by_actor, corrects"
+# The registry's ``movements.service._newest``: the newest active movement and
+# the highest position used, in one statement.
+NEWEST = (
+    "SELECT h.p, n.kind, n.occurred_on FROM (SELECT max(position) AS p FROM movements "
+    "WHERE person_id = %s) AS h LEFT OUTER JOIN (SELECT kind, occurred_on FROM movements "
+    "WHERE person_id = %s AND superseded_at IS NULL ORDER BY position DESC LIMIT 1) AS n "
+    "ON true"
 )
 
 
@@ -113,13 +115,7 @@ async def depart(request: Request) -> Response:
         person = await cur.fetchone()
         if person is None:
             return _json({"title": "not found"}, 404)
-        await cur.execute(
-            f"SELECT {MOVEMENT_COLUMNS} FROM movements WHERE person_id = %s "
-            "AND superseded_at IS NULL ORDER BY position, recorded_at",
-            (pid,),
-        )
-        await cur.fetchall()
-        await cur.execute("SELECT max(position) AS p FROM movements WHERE person_id = %s", (pid,))
+        await cur.execute(NEWEST, (pid, pid))
         row = await cur.fetchone()
         position = ((row or {}).get("p") or 0) + 1
         mid, now = uuid.uuid4(), datetime.now(UTC)
@@ -140,11 +136,6 @@ async def depart(request: Request) -> Response:
             "VALUES (%(id)s, %(person_id)s, %(kind)s, %(position)s, %(occurred_on)s, "
             "%(destination_country)s, %(recorded_by)s, %(recorded_at)s)",
             movement,
-        )
-        await cur.execute(
-            "SELECT kind FROM movements WHERE person_id = %s AND superseded_at IS NULL "
-            "ORDER BY position DESC LIMIT 1",
-            (pid,),
         )
         payload = {"person_id": pid, "movement_id": str(mid), "country": country, "city": None}
         await cur.execute(

@@ -64,9 +64,10 @@ def serve(url: str, port: int, audit: bool) -> None:
     )
     app = create_app(settings)
     if not audit:
-        from services.registry.audit.declare import AuditTrail, audit_trail
+        from services.registry.audit.declare import AuditTrail, audit_trail, audit_trail_apart
 
         app.dependency_overrides[audit_trail] = lambda: AuditTrail.off()
+        app.dependency_overrides[audit_trail_apart] = lambda: AuditTrail.off()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -58,14 +58,19 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url, settings.db_pool_size)
+        # No pre-ping on the request path: a restart costs a request a 503, not
+        # every request a round trip (see make_engine).
+        engine = make_engine(settings.database_url, settings.db_pool_size, pre_ping=False)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         # A pool of its own even on the primary: a search holds its read
         # connection while its audit event takes a write one, and a shared pool
         # deadlocks once every connection is a read waiting for a write.
         read_engine = make_engine(
-            settings.read_database_url or settings.database_url, settings.db_pool_size
+            settings.read_database_url or settings.database_url,
+            settings.db_pool_size,
+            pre_ping=False,
+            read_only=True,
         )
         app.state.read_sessionmaker = make_sessionmaker(read_engine)
         app.state.key_store.prefetch()

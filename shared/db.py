@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -37,15 +37,32 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(
+    url: str, pool_size: int = 10, *, pre_ping: bool = True, read_only: bool = False
+) -> AsyncEngine:
+    """A pool. ``pre_ping`` costs a round trip on every checkout; a service's
+    request path turns it off (``shared.app``): there, a connection a database
+    restart cut fails its one request with a 503 and Retry-After
+    (``shared.errors``), and that disconnect invalidates the whole pool, so the
+    next requests connect afresh. ``read_only``: every transaction on it is READ
+    ONLY, set once per connection when it connects rather than per request."""
+    connect_args = {"options": _read_only_options(url)} if read_only else {}
     # hide_parameters: a database error must not log PINs, phones or names.
     return create_async_engine(
         async_url(url),
         hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
+        connect_args=connect_args,
     )
+
+
+def _read_only_options(url: str) -> str:
+    """The URL's own ``options`` (if any) and read-only transactions by default."""
+    own = make_url(url).query.get("options", "")
+    own = own if isinstance(own, str) else " ".join(own)
+    return f"{own} -c default_transaction_read_only=on".strip()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -65,11 +82,11 @@ DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read-only transaction on the read URL (a streaming replica in production;
-    the primary when none is configured). READ ONLY makes a write sent here fail
-    loudly even on the primary, so no write can ride on the read path."""
+    the primary when none is configured). Its engine makes every transaction
+    READ ONLY (``make_engine(read_only=True)``): a write sent here fails loudly
+    even on the primary, so no write can ride on the read path."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
     async with maker() as session, session.begin():
-        await session.execute(text("SET TRANSACTION READ ONLY"))
         yield session
 
 

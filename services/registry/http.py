@@ -9,7 +9,9 @@ from fastapi import Depends, Request
 from services.registry.settings import RegistrySettings
 
 
-def _app_settings(request: Request) -> RegistrySettings:
+async def _app_settings(request: Request) -> RegistrySettings:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, a
+    # thread hand-off on every request for a dictionary lookup.
     settings: RegistrySettings = request.app.state.settings
     return settings
 

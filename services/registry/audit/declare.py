@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.registry.audit import service
 from services.registry.audit.service import Touched
 from shared.auth.dependencies import CurrentPrincipal
 from shared.auth.principal import Principal
-from shared.db import DbSession
+from shared.db import DbSession, ReadSession
 from shared.errors import ProblemError
 
 
@@ -77,10 +77,19 @@ MARKER = Resource("marker")
 
 
 class AuditTrail:
-    """The request's audit trail: its session and caller (``off`` records nothing)."""
+    """The request's audit trail: its caller, and the transaction its events go in.
 
-    def __init__(self, session: AsyncSession | None, principal: Principal | None) -> None:
-        self.session, self.principal = session, principal
+    ``session``: the request's own (writes and their events commit together);
+    None on routes that only read through a ``ReadSession`` (their events go
+    in a statement of their own on the primary). ``off`` records nothing."""
+
+    def __init__(
+        self,
+        session: AsyncSession | None,
+        principal: Principal | None,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        self.session, self.principal, self.engine = session, principal, engine
 
     @classmethod
     def off(cls) -> AuditTrail:
@@ -88,19 +97,31 @@ class AuditTrail:
         return cls(None, None)
 
     async def record(self, action: Action, touched: Iterable[Touched]) -> None:
-        if self.session is not None and self.principal is not None:
+        if self.session is None:
+            await self.record_apart(action, touched)
+        elif self.principal is not None:
             await service.record(self.session, self.principal, action, touched)
 
     async def record_apart(self, action: Action, touched: Iterable[Touched]) -> None:
-        """In a transaction of its own: the request's is about to roll back."""
-        if self.session is None or self.principal is None:
+        """Outside the request's transaction (it is about to roll back, or it is a
+        read-only one): one INSERT, committed on its own (autocommit), so one
+        round trip rather than BEGIN, INSERT, COMMIT."""
+        if self.engine is None or self.principal is None:
             return
-        async with AsyncSession(self.session.bind) as own, own.begin():
-            await service.record(own, self.principal, action, touched)
+        async with self.engine.connect() as conn:
+            alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await service.record(alone, self.principal, action, touched)
 
 
-async def audit_trail(session: DbSession, principal: CurrentPrincipal) -> AuditTrail:
-    return AuditTrail(session, principal)
+async def audit_trail(
+    request: Request, session: DbSession, principal: CurrentPrincipal
+) -> AuditTrail:
+    return AuditTrail(session, principal, request.app.state.engine)
+
+
+async def audit_trail_apart(request: Request, principal: CurrentPrincipal) -> AuditTrail:
+    """For routes that read through a ``ReadSession`` only: no write session opened."""
+    return AuditTrail(None, principal, request.app.state.engine)
 
 
 @dataclass(frozen=True)
@@ -135,10 +156,11 @@ def audited(action: Action, *resources: Resource) -> Callable[[Endpoint], Endpoi
             return answer
 
         signature = inspect.signature(endpoint, eval_str=True)
+        trail = audit_trail_apart if _reads_only(signature) else audit_trail
         extra = inspect.Parameter(
             _TRAIL,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=Annotated[AuditTrail, Depends(audit_trail)],
+            annotation=Annotated[AuditTrail, Depends(trail)],
         )
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), extra]
@@ -147,6 +169,12 @@ def audited(action: Action, *resources: Resource) -> Callable[[Endpoint], Endpoi
         return wrapper  # type: ignore[return-value]
 
     return declare
+
+
+def _reads_only(signature: inspect.Signature) -> bool:
+    """The route takes a ReadSession and no DbSession: nothing of its own to commit."""
+    kinds = {p.annotation for p in signature.parameters.values()}
+    return any(k is ReadSession for k in kinds) and not any(k is DbSession for k in kinds)
 
 
 def declaration(endpoint: Callable[..., Any]) -> Declaration | None:

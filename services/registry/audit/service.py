@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.registry.audit.models import AuditEvent
 from shared.auth.principal import Principal
@@ -33,9 +33,12 @@ class Touched:
 
 
 async def record(
-    session: AsyncSession, principal: Principal, action: str, touched: Iterable[Touched]
+    session: AsyncSession | AsyncConnection,
+    principal: Principal,
+    action: str,
+    touched: Iterable[Touched],
 ) -> None:
-    """Append one event per touched record, in the request's transaction."""
+    """Append one event per touched record, in the caller's transaction."""
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pycountry
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.clock import today, years_after
@@ -32,7 +32,7 @@ from services.registry.movements.schemas import (
 )
 from services.registry.notices import service as notices
 from services.registry.persons.models import Person
-from services.registry.persons.status import refresh_status
+from services.registry.persons.status import refresh_status, settle_status
 from services.registry.settings import RegistrySettings
 from shared.errors import InvalidInput
 
@@ -57,9 +57,9 @@ class Step:
     on: date
 
 
-def check_sequence(steps: list[Step]) -> None:
-    """Raise ImpossibleSequence naming the first step that cannot follow."""
-    previous: Step | None = None
+def check_sequence(steps: list[Step], previous: Step | None = None) -> None:
+    """Raise ImpossibleSequence naming the first step that cannot follow
+    (``previous``: the step before them, if any)."""
     for step in steps:
         if previous is None and step.kind == "return":
             raise ImpossibleSequence(
@@ -168,26 +168,52 @@ def _check_alive(person: Person) -> None:
         raise ImpossibleSequence("The person is recorded as deceased.")
 
 
+async def _newest(session: AsyncSession, person_id: uuid.UUID) -> tuple[Step | None, int]:
+    """The person's newest active movement and the highest position ever used
+    (superseded rows included), in one statement."""
+    newest = (
+        select(Movement.kind, Movement.occurred_on)
+        .where(Movement.person_id == person_id, Movement.superseded_at.is_(None))
+        .order_by(Movement.position.desc())
+        .limit(1)
+        .subquery()
+    )
+    highest = (
+        select(func.max(Movement.position).label("position"))
+        .where(Movement.person_id == person_id)
+        .subquery()
+    )
+    row = (
+        await session.execute(
+            select(highest.c.position, newest.c.kind, newest.c.occurred_on).select_from(
+                highest.outerjoin(newest, true())
+            )
+        )
+    ).one()
+    step = Step(row.kind, row.occurred_on) if row.kind is not None else None
+    return step, row.position or 0
+
+
 async def _append(
     session: AsyncSession, person: Person, kind: str, on: date, values: dict[str, Any], actor: str
 ) -> Movement:
     _check_alive(person)
-    active = await list_movements(session, person.id)
-    check_sequence([Step(m.kind, m.occurred_on) for m in active] + [Step(kind, on)])
-    last_position = await session.scalar(
-        select(func.max(Movement.position)).where(Movement.person_id == person.id)
-    )
+    # The active sequence before it was checked whole when each step was
+    # recorded or corrected: only the step it follows is left to check.
+    newest, last_position = await _newest(session, person.id)
+    check_sequence([Step(kind, on)], previous=newest)
     movement = Movement(
+        id=uuid.uuid4(),
         person_id=person.id,
         kind=kind,
-        position=(last_position or 0) + 1,
+        position=last_position + 1,
         occurred_on=on,
         recorded_by=actor,
         **values,
     )
     session.add(movement)
-    await session.flush()
-    await refresh_status(session, person)
+    # It is now the newest active movement: the status follows from its kind.
+    settle_status(person, kind)
     # The family's SMS (departure) or the consulate's cases (return) hear of it
     # through the outbox, committed with the movement.
     notices.movement_recorded(session, movement)

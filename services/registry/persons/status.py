@@ -23,6 +23,12 @@ def status_from_movements(last_kind: str | None) -> str:
     return "abroad" if last_kind == "departure" else "returned"
 
 
+def settle_status(person: Person, last_kind: str | None) -> None:
+    """The derived status, given the kind of the newest active movement (explicit ones stay)."""
+    if person.status not in EXPLICIT:
+        person.status = status_from_movements(last_kind)
+
+
 async def refresh_status(session: AsyncSession, person: Person) -> None:
     """Recompute a derived status after movements changed (explicit ones stay)."""
     if person.status in EXPLICIT:
@@ -33,4 +39,4 @@ async def refresh_status(session: AsyncSession, person: Person) -> None:
         .order_by(Movement.position.desc())
         .limit(1)
     )
-    person.status = status_from_movements(last_kind)
+    settle_status(person, last_kind)
