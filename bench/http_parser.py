@@ -1,8 +1,9 @@
-"""What bounding the request head costs: uvicorn's h11 parser (which stops
-buffering a request head at a configured size, so a huge header cannot be read
-in full) against httptools (the `uvicorn[standard]` default, unbounded).
+"""What bounding the request head costs: httptools with the head bound that
+`migreg serve` runs (shared/http_head.py), and uvicorn's h11 parser (which the
+services ran before: it stops buffering a request head at a configured size),
+against plain httptools (the `uvicorn[standard]` default, unbounded).
 
-Serves the registry both ways, alternating, and times sequential `GET /healthz`
+Serves the registry each way, alternating, and times sequential `GET /healthz`
 over one keep-alive connection: the cheapest request, so the parser's share of
 the time is the largest it can be. Baseline: httptools in the same run.
 
@@ -22,7 +23,11 @@ import time
 
 import httpx
 
-from shared.limits import RequestLimits
+SERVERS = {
+    "httptools": "http='httptools'",
+    "bounded": "**__import__('shared.limits').limits.RequestLimits().uvicorn_options()",
+    "h11": "http='h11', h11_max_incomplete_event_size=65536",
+}
 
 
 def _free_port() -> int:
@@ -32,10 +37,9 @@ def _free_port() -> int:
 
 
 def _serve(http: str, port: int) -> subprocess.Popen[bytes]:
-    options = RequestLimits().uvicorn_options() if http == "h11" else {"http": "httptools"}
     code = (
         "import uvicorn; uvicorn.run('services.registry.app:create_app', factory=True, "
-        f"port={port}, log_level='error', **{options!r})"
+        f"port={port}, log_level='error', {SERVERS[http]})"
     )
     return subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
 
@@ -68,7 +72,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    results: dict[str, list[float]] = {"httptools": [], "h11": []}
+    results: dict[str, list[float]] = {http: [] for http in SERVERS}
     for _ in range(args.rounds):
         for http in results:
             results[http].append(_requests_per_second(http, args.requests))

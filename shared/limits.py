@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import problem_response
+from shared.http_head import bounded_httptools
 
 MIB = 1024 * 1024
 
@@ -36,9 +37,10 @@ class RequestLimits:
         )
 
     def uvicorn_options(self) -> dict[str, Any]:
-        """The server's own bound: h11 stops buffering a request head past this size
-        (httptools has none), well above the app's 431 so clients normally see that."""
-        return {"http": "h11", "h11_max_incomplete_event_size": 4 * self.max_header_bytes}
+        """The server's own bound: httptools stops reading a request head past this
+        size (see shared/http_head.py), well above the app's 431 so clients normally
+        see that."""
+        return {"http": bounded_httptools(4 * self.max_header_bytes)}
 
 
 class BodyTooLarge(HTTPException):

@@ -102,7 +102,7 @@ def test_the_live_registry_answers_413_before_a_huge_body_is_sent(live: LiveSyst
 
 @pytest.mark.e2e
 def test_the_live_registry_refuses_a_huge_header(live: LiveSystem) -> None:
-    """A 1 MiB header is cut off by the server (h11's bound), not read in full; a
+    """A 1 MiB header is cut off by the server (its head bound), not read in full; a
     16-64 KiB one gets the app's 431; the service keeps serving."""
     url = f"{live.urls['registry']}/v1/persons"
     try:
@@ -115,3 +115,26 @@ def test_the_live_registry_refuses_a_huge_header(live: LiveSystem) -> None:
     padded = {**REGISTRAR, **{f"X-Padding-{i}": "x" * 4000 for i in range(8)}}
     assert httpx.get(url, headers=padded, timeout=10).status_code == 431
     assert httpx.get(url, headers=REGISTRAR, timeout=10).status_code == 200
+
+
+@pytest.mark.e2e
+def test_the_live_registry_stops_reading_a_head_that_never_ends(live: LiveSystem) -> None:
+    """A head that keeps coming (16 KiB at a time, never finished) is answered 431 once
+    it passes the server's bound, while the client is still sending: not read forever."""
+    url = urlsplit(live.urls["registry"])
+    sent = 0
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(f"GET /v1/persons HTTP/1.1\r\nHost: {url.netloc}\r\nX-Padding: ".encode())
+        readable: list[socket.socket] = []
+        while not readable and sent < 4 * MIB:
+            try:
+                sock.sendall(b"x" * 16_384)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += 16_384
+            readable, _, _ = select.select([sock], [], [], 0.05)
+        answer = sock.recv(65536).decode("latin-1")
+    assert sent < MIB, f"the server read {sent} bytes of one head"
+    assert answer.startswith("HTTP/1.1 431"), answer[:200]
+    assert "application/problem+json" in answer
+    assert httpx.get(live.urls["registry"] + "/v1/persons", headers=REGISTRAR).status_code == 200
