@@ -156,7 +156,7 @@ def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
 
-def _api(request: Request, user: Staff) -> Api:
+async def _api(request: Request, user: Staff) -> Api:
     state = request.app.state
     language = i18n.choose_language(request, state.settings.default_language)
     gettext = i18n.translations(language).gettext

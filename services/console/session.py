@@ -118,7 +118,7 @@ def current_user(request: Request) -> StaffUser | None:
     )
 
 
-def _signed_in(request: Request) -> StaffUser:
+async def _signed_in(request: Request) -> StaffUser:
     user = current_user(request)
     if user is None:
         raise SignInRequired

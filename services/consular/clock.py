@@ -27,7 +27,8 @@ def clock_of(state: State) -> Clock:
     return clock
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread.
     return clock_of(request.app.state)()
 
 

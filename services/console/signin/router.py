@@ -21,7 +21,7 @@ router = APIRouter(dependencies=[Depends(check_csrf)])
 DEV_TOKEN_SECONDS = 8 * 3600
 
 
-def settings_of(request: Request) -> ConsoleSettings:
+async def settings_of(request: Request) -> ConsoleSettings:
     settings: ConsoleSettings = request.app.state.settings
     return settings
 

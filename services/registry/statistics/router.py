@@ -39,7 +39,7 @@ from shared.openapi import split_commas
 from shared.schemas import IsoDate
 
 
-def _vary_on_accept(response: Response) -> None:
+async def _vary_on_accept(response: Response) -> None:
     # One URL answers JSON, CSV or SDMX-CSV: a shared cache must key on Accept too.
     response.headers["Vary"] = "Accept"
 
