@@ -51,8 +51,12 @@ def make_engine(
     return create_async_engine(
         async_url(url),
         hide_parameters=True,
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        # Up to twice ``pool_size`` connections, all kept once opened: an overflow
+        # connection (closed on return once the pool holds ``pool_size``) made every
+        # burst of requests connect afresh, a new backend with cold caches and no
+        # prepared statements each time (bench/README.md, "Request path").
+        pool_size=2 * pool_size,
+        max_overflow=0,
         pool_pre_ping=pre_ping,
         connect_args=connect_args,
     )
