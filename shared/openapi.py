@@ -4,7 +4,8 @@ server insists on declared required."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -12,7 +13,9 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from shared.errors import Problem
+from shared.errors import InvalidInput, Problem
+
+T = TypeVar("T")
 
 # Declared optional in the signature so a missing one is the documented 428, not
 # FastAPI's 422: every update and transition that takes it refuses to work
@@ -105,6 +108,17 @@ def split_commas(value: Any) -> Any:
     if isinstance(value, list):
         return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
     return value
+
+
+def once_each(values: Sequence[T], name: str) -> list[T]:
+    """A repeatable query parameter's values, in order; one given twice is a 422 on
+    ``name`` (the schema says ``uniqueItems``, so a repeat is a client's mistake)."""
+    seen: list[T] = []
+    for value in values:
+        if value in seen:
+            raise InvalidInput(("query", name), f"{value!r} is given twice")
+        seen.append(value)
+    return seen
 
 
 def describe_callers(router: APIRouter) -> None:

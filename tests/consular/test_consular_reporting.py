@@ -76,6 +76,12 @@ async def test_statistics_refuse_bad_dimensions_and_case_workers(
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "by.0"
     assert bad.json()["errors"][0]["in"] == "query"
+    # The schema says each key once (uniqueItems): a repeat is the client's mistake.
+    for twice in ("by=month&by=month", "by=month,category,month"):
+        repeated = await consular.get(f"/v1/case-statistics?{twice}", headers=ANALYST)
+        assert repeated.status_code == 422, twice
+        assert repeated.json()["errors"][0]["field"] == "by"
+        assert "given twice" in repeated.json()["errors"][0]["reason"]
     officer = await consular.get("/v1/case-statistics", headers=MOSCOW)
     assert officer.status_code == 403
 

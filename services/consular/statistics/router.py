@@ -12,7 +12,7 @@ from services.consular.statistics import service
 from services.consular.statistics.schemas import CaseStatistics, Dimension
 from shared.db import ReadSession
 from shared.errors import InvalidInput
-from shared.openapi import split_commas
+from shared.openapi import once_each, split_commas
 from shared.schemas import IsoDate
 
 router = APIRouter(tags=["statistics"])
@@ -35,7 +35,7 @@ async def case_statistics(
             max_length=4,
             json_schema_extra={"uniqueItems": True},
             description="Breakdown keys (default `consulate`): repeat the parameter "
-            "(`by=category&by=month`) or separate them with commas; a repeat counts once.",
+            "(`by=category&by=month`) or separate them with commas; each at most once.",
         ),
         BeforeValidator(split_commas),
     ] = ["consulate"],  # noqa: B006 (FastAPI copies defaults per request)
@@ -50,5 +50,5 @@ async def case_statistics(
         raise InvalidInput(("query", "opened_to"), "earlier than opened_from")
     threshold: int = request.app.state.settings.statistics_suppression_threshold
     return await service.case_statistics(
-        session, list(dict.fromkeys(by)), threshold, opened_from, opened_to
+        session, once_each(by, "by"), threshold, opened_from, opened_to
     )

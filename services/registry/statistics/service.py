@@ -24,6 +24,7 @@ from services.registry.statistics import aggregates, population
 from services.registry.statistics.schemas import ByKey, Cell
 from shared.disclosure import suppress
 from shared.errors import InvalidInput
+from shared.openapi import once_each
 
 MAX_BY = 3
 
@@ -37,11 +38,7 @@ class Table:
 def parse_by(raw: list[ByKey] | None) -> list[ByKey]:
     """The breakdown keys asked for (the query checked each); a repeated key is a
     422 on ``by``."""
-    keys: list[ByKey] = []
-    for key in raw or ():
-        if key in keys:
-            raise InvalidInput(("query", "by"), f"{key!r} is given twice")
-        keys.append(key)
+    keys = once_each(raw or [], "by")
     if len(keys) > MAX_BY:
         raise InvalidInput(("query", "by"), f"at most {MAX_BY} keys")
     return keys
