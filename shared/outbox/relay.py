@@ -34,6 +34,9 @@ from shared.request_context import bind_request_id, reset_request_id
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("migreg.outbox")
+# After a round in which every call failed the relay pauses the poll interval
+# doubled once per such round in a row, up to this many times (32 s at 1 s).
+PAUSE_DOUBLINGS = 5
 
 
 def backoff(failures: int, base: float, cap: float, rng: random.Random) -> float:
@@ -95,17 +98,22 @@ class Relay:
 
     async def run_once(self) -> int:
         """One batch: claim, deliver each (concurrently), record. Returns how many."""
-        entries = await self.claim()
-        await asyncio.gather(*(self.deliver(entry) for entry in entries))
-        return len(entries)
+        return len(await self._round())
 
-    async def deliver(self, entry: Entry) -> None:
+    async def _round(self) -> list[bool]:
+        """One batch; for each row, whether its call failed and waits to be retried."""
+        entries = await self.claim()
+        return list(await asyncio.gather(*(self.deliver(entry) for entry in entries)))
+
+    async def deliver(self, entry: Entry) -> bool:
+        """Call the peer for one row and record the outcome; True: it is to be retried."""
         token = bind_request_id(entry.request_id)
         try:
             outcome = await self._attempt(entry)
             await self._record(entry, outcome)
         finally:
             reset_request_id(token)
+        return isinstance(outcome, Retry)
 
     async def _attempt(self, entry: Entry) -> Delivered | Exception:
         handler = self.handlers.get(entry.kind)
@@ -164,20 +172,31 @@ class Relay:
                 log.warning("outbox retry", extra={**extra, "error": str(outcome), "in_s": delay})
 
     async def run(self, stop: asyncio.Event) -> None:
+        failing = 0  # rounds in a row in which every call failed: the peers are away
         while not stop.is_set():
             try:
-                handled = await self.run_once()
+                retried = await self._round()
             except (SQLAlchemyError, OSError) as exc:
                 # The database is away: leases bring claimed rows back; try again later.
                 log.warning("outbox relay round failed: %s", type(exc).__name__)
-                handled = 0
+                retried = []
             except Exception:  # a bug recording one row must not stop every later one
                 log.exception("outbox relay round failed unexpectedly")
-                handled = 0
-            if handled:
+                retried = []
+            if retried and not all(retried):
+                failing = 0
                 continue
+            # Nothing due, or a whole batch failed: with a peer down, a backlog of
+            # due rows would otherwise be called round after round without a pause,
+            # taking the service's CPU from its requests. Pause longer each time.
+            failing = failing + 1 if retried else 0
+            poll = self.settings.outbox_poll_seconds
+            pause = min(
+                poll * 2 ** min(failing, PAUSE_DOUBLINGS),
+                max(poll, self.settings.outbox_retry_max_seconds),  # no row waits longer
+            )
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
+                await asyncio.wait_for(stop.wait(), pause)
 
 
 @asynccontextmanager

@@ -14,13 +14,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
+from sqlalchemy import func, select
 
 from services.consular.app import create_app
 from services.consular.family.models import OutboxItem
 from services.consular.settings import ConsularSettings
 from shared.auth.tokens import issue_token
 from shared.outbox import Delivered, enqueue
-from shared.outbox.outcomes import Entry
+from shared.outbox.outcomes import Entry, Retry
 from shared.outbox.relay import Relay
 from tests.consular.conftest import MOSCOW, SUPERVISOR, open_case
 from tests.support.tokens import AUTH, bearer
@@ -157,3 +158,32 @@ async def test_a_lapsed_lease_hands_the_row_to_another_relay_and_the_first_recor
         row = await session.get(OutboxItem, row_id)
     assert row is not None and row.status == "delivered" and row.attempts == 2
     assert delivered_by == ["other", "stalled"]
+
+
+async def test_a_backlog_for_a_peer_that_is_down_is_not_called_round_after_round(
+    consular_app: FastAPI,
+) -> None:
+    """200 due rows, every call failing (the peer is down): the relay tries one batch,
+    then pauses, instead of calling through the whole backlog without a break."""
+    await _rows(consular_app, 200)
+    calls = 0
+
+    async def peer_down(entry: Entry, _peers: object) -> Delivered:
+        nonlocal calls
+        calls += 1
+        raise Retry("peer unreachable: ConnectError")
+
+    relay = _relay(
+        consular_app, {"test.count": peer_down}, outbox_batch_size=10, outbox_poll_seconds=0.5
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(1.5)  # paused 1 s after the first failed round, then 2 s
+    stop.set()
+    await task
+    assert 10 <= calls <= 20, calls
+    async with consular_app.state.sessionmaker() as session:
+        pending = await session.scalar(
+            select(func.count()).select_from(OutboxItem).where(OutboxItem.status == "pending")
+        )
+    assert pending == 200  # delayed, never dropped
