@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.migrate import SERVICES, sync_url, upgrade
@@ -124,6 +127,19 @@ class TableReset:
     def __call__(self) -> None:
         if self._empty:
             return
+        # A live service's background work (the outbox relay, the audit sealer) may
+        # hold one of these tables and want another while TRUNCATE takes them in
+        # list order: PostgreSQL then cancels one side of the deadlock. Try again.
+        for attempt in range(5):
+            try:
+                self._truncate_used()
+                return
+            except OperationalError as exc:
+                if not isinstance(exc.orig, DeadlockDetected) or attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    def _truncate_used(self) -> None:
         with self._engine.begin() as conn:
             # User triggers off for this transaction: the registry's audit trail
             # refuses TRUNCATE by trigger (needs a superuser, which every test server gives).
