@@ -30,7 +30,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -43,10 +42,9 @@ import psycopg
 
 from bench.registry_reads import _free_port, _peak_rss_mb, _wait_ready
 from bench.registry_server import SECRET
-from bench.scale_data import counts, ensure
+from bench.scale_data import bench_server, counts, ensure
 from services.registry.audit.verify import psycopg_url
 from shared.auth.tokens import issue_token
-from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.settings import AuthSettings
 
 CONNECTIONS = 10
@@ -177,23 +175,15 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.runs <= 10 or not 1 <= args.seconds <= 60 or not 1 <= args.clients <= 100:
         raise SystemExit("keep it bounded: 1-10 runs, 1-60 s, 1-100 clients")
-    tmp = None
-    if args.database_url:
-        server = DatabaseServer(url=args.database_url)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-pg-")
-        server = start_embedded(Path(tmp.name) / "pgdata")
-    name = args.reuse or "bench_registry_read_write"
-    try:
-        measure(
-            ensure(server, name, args.people, quiet=True), args.clients, args.seconds, args.runs
-        )
-    finally:
-        if not args.reuse:
-            server.drop_database(name)
-        server.stop()
-        if tmp:
-            tmp.cleanup()
+    with bench_server(args.database_url) as server:
+        name = args.reuse or "bench_registry_read_write"
+        try:
+            measure(
+                ensure(server, name, args.people, quiet=True), args.clients, args.seconds, args.runs
+            )
+        finally:
+            if not args.reuse:
+                server.drop_database(name)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 import psycopg
 
+from bench.scale_data import bench_server
 from services.registry.audit.verify import psycopg_url
 from services.registry.demo.bulk import copy_people
 from services.registry.demo.synthetic import iter_people
 from shared.auth.tokens import issue_token
-from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.migrate import upgrade
 from shared.settings import AuthSettings
 
@@ -210,22 +209,14 @@ def main() -> None:
         return
     if not 1 <= args.runs <= 10 or not 1 <= args.seconds <= 60 or not 1 <= args.clients <= 100:
         raise SystemExit("keep it bounded: 1-10 runs, 1-60 s, 1-100 clients")
-    tmp = None
-    if args.database_url:
-        server = DatabaseServer(url=args.database_url)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-pg-")
-        server = start_embedded(Path(tmp.name) / "pgdata")
-    try:
-        server.drop_database(DB)
-        url = server.ensure_database(DB)
-        upgrade("registry", url)
-        measure(url, args.people, args.clients, args.seconds, args.runs)
-    finally:
-        server.drop_database(DB)
-        server.stop()
-        if tmp:
-            tmp.cleanup()
+    with bench_server(args.database_url) as server:
+        try:
+            server.drop_database(DB)
+            url = server.ensure_database(DB)
+            upgrade("registry", url)
+            measure(url, args.people, args.clients, args.seconds, args.runs)
+        finally:
+            server.drop_database(DB)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import itertools
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,13 +37,12 @@ import httpx
 
 from bench.registry_reads import _free_port, _wait_ready
 from bench.registry_server import SECRET
-from bench.scale_data import counts, ensure
+from bench.scale_data import bench_server, counts, ensure
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.background import refresh_now
 from services.registry.statistics.schemas import BY_KEYS
 from shared.auth.tokens import issue_token
 from shared.db import make_engine
-from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.settings import AuthSettings
 
 STOCK_ON = ("2026-10-31", "2026-06-30", "2025-12-31")
@@ -149,24 +147,16 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.runs <= 20 or not 1 <= args.live_pairs <= len(PAIRS):
         raise SystemExit(f"keep it bounded: 1-20 runs, 1-{len(PAIRS)} live pairs")
-    tmp = None
-    if args.database_url:
-        server = DatabaseServer(url=args.database_url)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-pg-")
-        server = start_embedded(Path(tmp.name) / "pgdata")
-    name = args.reuse or "bench_registry_statistics"
-    try:
-        url = ensure(server, name, args.people, quiet=True)
-        with_refresh_cleared(url)
-        print(f"{counts(url)}; {args.runs} runs")
-        measure(url, args.runs, args.live_pairs)
-    finally:
-        if not args.reuse:
-            server.drop_database(name)
-        server.stop()
-        if tmp:
-            tmp.cleanup()
+    with bench_server(args.database_url) as server:
+        name = args.reuse or "bench_registry_statistics"
+        try:
+            url = ensure(server, name, args.people, quiet=True)
+            with_refresh_cleared(url)
+            print(f"{counts(url)}; {args.runs} runs")
+            measure(url, args.runs, args.live_pairs)
+        finally:
+            if not args.reuse:
+                server.drop_database(name)
 
 
 def with_refresh_cleared(url: str) -> None:

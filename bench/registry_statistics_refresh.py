@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -26,12 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, literal, select, text
 
-from bench.scale_data import counts, ensure
+from bench.scale_data import bench_server, counts, ensure
 from services.registry.database import Base
 from services.registry.statistics import aggregates
 from services.registry.statistics.periods import last_complete_month
 from shared.db import make_engine
-from shared.embedded_pg import start_embedded
 
 
 async def one_transaction(url: str, first: date, last: date) -> float:
@@ -87,21 +85,17 @@ def main() -> None:
         raise SystemExit("keep it bounded: 1,000 to 2,000,000 people, 1 to 5 runs")
     last = last_complete_month(date.today())[1]
     first = aggregates.months_before(last, 120)
-    with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
-        server = start_embedded(Path(tmp) / "pgdata")
-        try:
-            url = ensure(server, "bench_refresh", args.people, quiet=True)
-            print(f"{counts(url)}; months {first} to {last}")
-            for _ in range(args.runs):
-                old = asyncio.run(one_transaction(url, first, last))
-                print(f"baseline, one writing transaction: {old:6.1f} s")
-                new, longest, n = asyncio.run(batched(url, first, last))
-                print(
-                    f"refresh: {new:6.1f} s ({new / old:.2f}x); {n} writing transactions, "
-                    f"longest {longest * 1000:.0f} ms"
-                )
-        finally:
-            server.stop()
+    with bench_server(None) as server:
+        url = ensure(server, "bench_refresh", args.people, quiet=True)
+        print(f"{counts(url)}; months {first} to {last}")
+        for _ in range(args.runs):
+            old = asyncio.run(one_transaction(url, first, last))
+            print(f"baseline, one writing transaction: {old:6.1f} s")
+            new, longest, n = asyncio.run(batched(url, first, last))
+            print(
+                f"refresh: {new:6.1f} s ({new / old:.2f}x); {n} writing transactions, "
+                f"longest {longest * 1000:.0f} ms"
+            )
 
 
 if __name__ == "__main__":

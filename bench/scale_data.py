@@ -12,8 +12,11 @@ bulk loader (`services/registry/demo/bulk.py`), committed every chunk, then
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,10 +26,25 @@ import psycopg
 from services.registry.audit.verify import psycopg_url
 from services.registry.demo.bulk import LoadCounts, copy_people
 from services.registry.demo.synthetic import iter_people
-from shared.embedded_pg import DatabaseServer
+from shared.embedded_pg import DatabaseServer, start_embedded
 from shared.migrate import upgrade
 
 CHUNK = 50_000
+
+
+@contextlib.contextmanager
+def bench_server(url: str | None) -> Iterator[DatabaseServer]:
+    """The server at ``url``, or else an embedded one in a temporary directory,
+    stopped and removed afterwards."""
+    if url:
+        yield DatabaseServer(url=url)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
+        server = start_embedded(Path(tmp) / "pgdata")
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def counts(url: str) -> dict[str, int]:
