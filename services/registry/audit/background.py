@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry.audit import checkpoints
 from services.registry.audit.sealer import head, seal
 from services.registry.settings import RegistrySettings
+from shared.background import in_background
 
 log = logging.getLogger("migreg.audit")
 
@@ -83,10 +84,5 @@ async def sealing(app: FastAPI) -> AsyncIterator[None]:
         yield
         return
     signing_key(settings)  # fail the start, not the loop, on a bad key
-    task = asyncio.create_task(_run(app.state.engine, settings))
-    try:
+    async with in_background(_run(app.state.engine, settings)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

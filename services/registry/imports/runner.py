@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from services.registry.audit.verify import psycopg_url
 from services.registry.imports.jobs import CHANNEL, run_next
 from services.registry.settings import RegistrySettings
+from shared.background import in_background
 
 log = logging.getLogger("migreg.imports")
 
@@ -92,12 +93,11 @@ async def running_imports(app: FastAPI) -> AsyncIterator[None]:
         return
     stop = threading.Event()
     conns = _Connections(psycopg_url(settings.database_url))
-    task = asyncio.create_task(_run(settings, stop, conns))
     try:
-        yield
+        async with in_background(_run(settings, stop, conns)):
+            try:
+                yield
+            finally:
+                stop.set()  # a job in its thread stops at its next chunk and is queued again
     finally:
-        stop.set()  # a job in its thread stops at its next chunk and is queued again
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await conns.close()

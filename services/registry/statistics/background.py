@@ -17,6 +17,7 @@ from services.registry.settings import RegistrySettings
 from services.registry.statistics import aggregates
 from services.registry.statistics.models import Refresh
 from services.registry.statistics.periods import last_complete_month
+from shared.background import in_background
 
 log = logging.getLogger("migreg.statistics")
 
@@ -77,10 +78,5 @@ async def refreshing(app: FastAPI) -> AsyncIterator[None]:
     if settings.statistics_refresh_interval_seconds <= 0:
         yield
         return
-    task = asyncio.create_task(_run(app.state.engine, settings))
-    try:
+    async with in_background(_run(app.state.engine, settings)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
