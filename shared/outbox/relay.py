@@ -6,6 +6,10 @@ dies lets its rows come back when the lease lapses. The handler runs outside any
 transaction (it calls peers); the outcome is then recorded in a transaction that
 first checks the lease is still ours, so a relay that stalled past its lease and
 lost the row records nothing (the peer's idempotency makes its call harmless).
+
+A relay finishes every delivery of a round before it claims again, so a row still
+leased to it at a claim is one whose outcome could not be recorded (the database
+went away mid-round): it is due again at once, not a whole lease later.
 """
 
 from __future__ import annotations
@@ -67,7 +71,11 @@ class Relay:
             .where(
                 model.status == PENDING,
                 model.next_attempt_at <= now,
-                or_(model.lease_expires_at.is_(None), model.lease_expires_at < now),
+                or_(
+                    model.lease_expires_at.is_(None),
+                    model.lease_expires_at < now,
+                    model.lease_owner == self.owner,
+                ),
             )
             .order_by(model.next_attempt_at)
             .limit(self.settings.outbox_batch_size)
@@ -103,7 +111,15 @@ class Relay:
     async def _round(self) -> list[bool]:
         """One batch; for each row, whether its call failed and waits to be retried."""
         entries = await self.claim()
-        return list(await asyncio.gather(*(self.deliver(entry) for entry in entries)))
+        # Every delivery ends before the round does, even when one of them fails to
+        # record: the next claim may then take back this relay's own leases.
+        outcomes = await asyncio.gather(
+            *(self.deliver(entry) for entry in entries), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return [bool(outcome) for outcome in outcomes]
 
     async def deliver(self, entry: Entry) -> bool:
         """Call the peer for one row and record the outcome; True: it is to be retried."""

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from services.consular.app import create_app
 from services.consular.family.models import OutboxItem
@@ -158,6 +159,30 @@ async def test_a_lapsed_lease_hands_the_row_to_another_relay_and_the_first_recor
         row = await session.get(OutboxItem, row_id)
     assert row is not None and row.status == "delivered" and row.attempts == 2
     assert delivered_by == ["other", "stalled"]
+
+
+async def test_a_row_whose_outcome_could_not_be_recorded_goes_again_in_the_next_round(
+    consular_app: FastAPI,
+) -> None:
+    """The database drops while a round's outcomes are recorded: once it is back, the
+    relay delivers those rows in its next round, not a whole lease (60 s) later."""
+    (row_id,) = await _rows(consular_app, 1)
+    drops = [OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))]
+
+    async def deliver(entry: Entry, _peers: object) -> Delivered:
+        async def record(_session: object) -> None:
+            if drops:
+                raise drops.pop()
+
+        return Delivered(record)
+
+    relay = _relay(consular_app, {"test.count": deliver}, outbox_lease_seconds=60)
+    with pytest.raises(OperationalError):
+        await relay.run_once()
+    assert await relay.run_once() == 1
+    async with consular_app.state.sessionmaker() as session:
+        row = await session.get(OutboxItem, row_id)
+    assert row is not None and row.status == "delivered" and row.attempts == 2
 
 
 async def test_a_backlog_for_a_peer_that_is_down_is_not_called_round_after_round(
