@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import psycopg
 import typer
 from rich.progress import (
     BarColumn,
@@ -19,8 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
+from services.registry.imports.database import Unusable, connect_registry
 from services.registry.imports.family import import_family_members
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
@@ -89,8 +88,13 @@ def _run(
         raise typer.BadParameter(f"{exc} ({hint})") from exc
     except UnreadableFile as exc:
         raise typer.BadParameter(str(exc)) from exc
+    try:
+        connection = connect_registry(settings.database_url)
+    except Unusable as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
     on = today(settings)
-    with rate_progress() as bar, psycopg.connect(psycopg_url(settings.database_url)) as conn:
+    with connection as conn, rate_progress() as bar:
         task = bar.add_task(file.name, total=count_rows(file), rate="-")
 
         def advance(n: int) -> None:

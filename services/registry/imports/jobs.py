@@ -35,10 +35,13 @@ from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import (
     SPREADSHEETS,
+    NotText,
+    UnknownEncoding,
     UnreadableFile,
     count_rows,
     open_sheet,
     parse_mapping,
+    text_codec,
 )
 from services.registry.imports.report import ImportReport, report_json
 from services.registry.settings import RegistrySettings
@@ -60,30 +63,47 @@ NOTIFY = f"NOTIFY {CHANNEL}"
 
 
 def checked_upload(
-    filename: str, content: bytes, mapping_text: str | None
-) -> tuple[dict[str, str], int | None]:
-    """The upload's column mapping and data rows, once the file reads as a list
-    (InvalidInput otherwise)."""
+    filename: str, content: bytes, mapping_text: str | None, encoding: str
+) -> tuple[dict[str, str], int | None, str]:
+    """The upload's column mapping, data rows and codec, once the file reads as a list
+    in ``encoding`` (InvalidInput otherwise)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise InvalidInput("file", "must be a .csv or .xlsx file")
     if not content:
         raise InvalidInput("file", "is empty")
     try:
+        codec = text_codec(encoding)
+    except UnknownEncoding as exc:
+        raise InvalidInput("encoding", str(exc)) from exc
+    try:
         mapping = parse_mapping(mapping_text) if mapping_text else {}
     except UnreadableFile as exc:
         raise InvalidInput("mapping", f"is not a mapping file: {exc}") from exc
     with _spooled(content, suffix) as path:
         try:
-            open_sheet(path, mapping)
+            open_sheet(path, mapping, codec)
+        except NotText as exc:
+            hint = "a list saved in another encoding: name it in `encoding`, e.g. cp1251"
+            raise InvalidInput("file", f"{_as_uploaded(exc, path, filename)} ({hint})") from exc
         except UnreadableFile as exc:
-            raise InvalidInput("file", str(exc).replace(path.name, filename)) from exc
-        return mapping, count_rows(path)
+            raise InvalidInput("file", _as_uploaded(exc, path, filename)) from exc
+        return mapping, count_rows(path), codec
 
 
-def fingerprint(kind: str, content: bytes, mapping: dict[str, str]) -> dict[str, Any]:
-    """What the Idempotency-Key compares: the same kind, bytes and mapping."""
-    return {"kind": kind, "sha256": hashlib.sha256(content).hexdigest(), "mapping": mapping}
+def _as_uploaded(exc: UnreadableFile, path: Path, filename: str) -> str:
+    """What the reader said, naming the upload as its sender named it, not the spooled copy."""
+    return str(exc).replace(path.name, filename)
+
+
+def fingerprint(kind: str, content: bytes, mapping: dict[str, str], codec: str) -> dict[str, Any]:
+    """What the Idempotency-Key compares: the same kind, bytes, mapping and encoding."""
+    return {
+        "kind": kind,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "mapping": mapping,
+        "encoding": codec,
+    }
 
 
 async def create_job(
@@ -94,12 +114,14 @@ async def create_job(
     mapping: dict[str, str],
     rows: int | None,
     principal: Principal,
+    codec: str,
 ) -> ImportJob:
     job = ImportJob(
         kind=kind,
         filename=filename[:255],
         content=content,
         mapping=mapping,
+        encoding=codec,
         state="queued",
         rows_total=rows,
         rows_done=0,
@@ -135,7 +157,7 @@ CLAIM = """
         WHERE state = 'queued' OR (state = 'running' AND updated_at < now() - %s)
         ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1
     )
-    RETURNING id, kind, filename, content, mapping, attempts, created_by
+    RETURNING id, kind, filename, content, mapping, attempts, created_by, encoding
 """
 
 
@@ -202,7 +224,7 @@ def _run(
     status: psycopg.Connection,
     stop: threading.Event,
 ) -> ImportReport:
-    job_id, kind, filename, content, mapping, _, created_by = claimed
+    job_id, kind, filename, content, mapping, _, created_by, codec = claimed
     actor = {"actor": created_by, "role": "registrar", "action": "create"}
     done = 0
 
@@ -217,7 +239,10 @@ def _run(
         )
 
     with _spooled(bytes(content), Path(filename).suffix.lower()) as path:
-        sheet = open_sheet(path, mapping)
+        try:
+            sheet = open_sheet(path, mapping, codec)
+        except UnreadableFile as exc:
+            raise UnreadableFile(_as_uploaded(exc, path, filename)) from None
         with psycopg.connect(url) as conn:
             return LOADERS[kind](
                 conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor

@@ -23,6 +23,8 @@ class ImportJob(Base):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # A CSV's text encoding, the codec's name (a workbook ignores it).
+    encoding: Mapped[str] = mapped_column(String(40), server_default="utf-8", default="utf-8")
     state: Mapped[str] = mapped_column(String(10), index=True)  # queued|running|done|failed
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)

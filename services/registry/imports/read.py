@@ -41,6 +41,10 @@ class NotText(UnreadableFile):
     """The file does not decode in the encoding it is read with."""
 
 
+class UnknownEncoding(UnreadableFile):
+    """The encoding named is not a text encoding Python knows."""
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A list's header (after mapping) and its data rows with their file row numbers."""
@@ -93,14 +97,24 @@ def _nameless(index: int) -> str:
     return f"column {index + 1}"
 
 
+def text_codec(encoding: str) -> str:
+    """The codec ``encoding`` names (``windows-1251`` is ``cp1251``), once it is one that
+    turns bytes into text (not ``hex`` or ``rot13``): UnknownEncoding otherwise."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not info._is_text_encoding or info.name == "undefined":
+        raise UnknownEncoding(f"{encoding!r} is not a known text encoding (e.g. utf-8, cp1251)")
+    return info.name
+
+
 def _checked_encoding(path: Path, encoding: str) -> str:
     """The codec to read ``path`` with, once every byte of it decodes (UnreadableFile
     naming the first line that does not: nothing is loaded from a half-readable file)."""
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError as exc:
-        raise UnreadableFile(f"unknown encoding {encoding!r}") from exc
+    codec = text_codec(encoding)
     codec = "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is not data
+    label = "UTF-8" if codec == "utf-8-sig" else encoding
     decoder = codecs.getincrementaldecoder(codec)()
     lines = 0
     try:
@@ -110,7 +124,6 @@ def _checked_encoding(path: Path, encoding: str) -> str:
                     decoder.decode(block)
                 except UnicodeDecodeError as exc:
                     line = lines + block[: max(0, exc.start)].count(b"\n") + 1
-                    label = "UTF-8" if codec == "utf-8-sig" else encoding
                     raise NotText(
                         f"{path.name}: line {line} is not {label} text "
                         f"(byte 0x{exc.object[exc.start]:02x})"
@@ -118,7 +131,9 @@ def _checked_encoding(path: Path, encoding: str) -> str:
                 lines += block.count(b"\n")
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise NotText(f"{path.name}: ends inside a character (not {encoding} text)") from None
+        raise NotText(f"{path.name}: ends inside a character (not {label} text)") from None
+    except UnicodeError as exc:  # a codec's own complaint (UTF-16 without its byte-order mark)
+        raise NotText(f"{path.name}: is not {label} text ({exc})") from None
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: {exc.strerror}") from exc
     return codec

@@ -19,6 +19,12 @@ from shared.idempotency import IdempotencyKey, IdempotencyKeyReused, StoredRespo
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 IMPORT_JOB = Resource("import_job")
+ENCODING = (
+    "A .csv file's text encoding, a Python codec name such as `cp1251` (lists saved by "
+    "older Windows software) or `utf-16`; default UTF-8, a byte-order mark skipped. "
+    "A .xlsx file ignores it. A file that does not decode in it is refused naming the "
+    "first line that does not; an unknown encoding is a 422 naming `encoding`."
+)
 
 
 @router.post(
@@ -34,27 +40,30 @@ IMPORT_JOB = Resource("import_job")
 @audited(Action.create, IMPORT_JOB)
 async def upload_import(
     kind: Annotated[ImportKind, Form(description="What the list holds")],
-    file: Annotated[UploadFile, File(description="The list: .csv (UTF-8) or .xlsx")],
+    file: Annotated[UploadFile, File(description="The list: .csv or .xlsx")],
     session: DbSession,
     principal: Registrar,
     mapping: Annotated[
         str | None, Form(description='TOML: [columns] then "header in the file" = "field"')
     ] = None,
+    encoding: Annotated[str, Form(description=ENCODING, max_length=64)] = "utf-8",
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     content = await file.read()
     filename = file.filename or "upload.csv"
-    columns, rows = jobs.checked_upload(filename, content, mapping)
+    columns, rows, codec = jobs.checked_upload(filename, content, mapping, encoding)
 
     async def run() -> StoredResponse:
-        job = await jobs.create_job(session, kind, filename, content, columns, rows, principal)
+        job = await jobs.create_job(
+            session, kind, filename, content, columns, rows, principal, codec
+        )
         out = ImportJobOut.model_validate(job).model_dump(mode="json")
         return StoredResponse(202, out, {"Location": f"/v1/imports/{job.id}"})
 
     async def still_there(answer: Any) -> None:
         await jobs.get_job(session, uuid.UUID(answer["id"]))
 
-    request = ImportRequest(**jobs.fingerprint(kind, content, columns))
+    request = ImportRequest(**jobs.fingerprint(kind, content, columns, codec))
     return await idempotent(
         session, principal, idempotency_key, "POST /v1/imports", request, run, revisit=still_there
     )

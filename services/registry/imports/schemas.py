@@ -56,6 +56,7 @@ class ImportJobOut(BaseModel):
     id: uuid.UUID
     kind: ImportKind
     filename: str
+    encoding: str = Field(description="The CSV's text encoding, as Python names it (cp1251)")
     state: ImportState
     rows_total: int | None = Field(description="Data rows in the file, for progress")
     rows_done: int
@@ -67,8 +68,9 @@ class ImportJobOut(BaseModel):
 
 
 class ImportRequest(BaseModel):
-    """What an Idempotency-Key compares: kind, the file's SHA-256 and the mapping."""
+    """What an Idempotency-Key compares: kind, the file's SHA-256, the mapping and encoding."""
 
     kind: str
     sha256: str
     mapping: dict[str, str]
+    encoding: str

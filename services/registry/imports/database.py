@@ -1,0 +1,64 @@
+"""The registry database ``migreg import`` loads into, refused in one line when it cannot be used.
+
+A server that does not answer, or a database without the registry's tables (its
+migrations not applied), is said as what is wrong and what to do, naming host,
+port and database but never the password.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from services.registry.audit.verify import psycopg_url
+
+CONNECT_TIMEOUT_SECONDS = 10
+UPGRADE = "run `migreg db upgrade registry` first"
+EXAMPLE = "postgresql://user:password@host:5432/database"
+
+
+class Unusable(Exception):
+    """The registry database cannot take an import (one line saying why and what to do)."""
+
+
+def where(url: str) -> str:
+    """``host:port/database`` of ``url``: no user, no password."""
+    parsed = make_url(url)
+    host = parsed.host or str(parsed.query.get("host") or "localhost")
+    return f"{host}:{parsed.port or parsed.query.get('port') or 5432}/{parsed.database or ''}"
+
+
+def connect_registry(url: str) -> psycopg.Connection:
+    """A connection to the registry database at ``url``, once its schema is the registry's."""
+    try:
+        params = conninfo_to_dict(psycopg_url(url))
+    except (ArgumentError, psycopg.Error):
+        raise Unusable(f"REGISTRY_DATABASE_URL is not a database URL ({EXAMPLE})") from None
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    try:
+        conn = psycopg.connect(make_conninfo("", **params))
+    except psycopg.Error as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        password = make_url(url).password
+        if password:
+            reason = reason.replace(password, "***")
+        raise Unusable(
+            f"cannot reach the registry database at {where(url)} "
+            f"(check REGISTRY_DATABASE_URL): {reason}"
+        ) from None
+    try:
+        _require_schema(conn, url)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _require_schema(conn: psycopg.Connection, url: str) -> None:
+    # The registry's own table, not alembic_version: another service's database has one too.
+    persons = conn.execute("SELECT to_regclass('persons')").fetchone()
+    conn.rollback()  # the loaders begin their own transactions
+    if persons is None or persons[0] is None:
+        raise Unusable(f"the registry database at {where(url)} has no registry tables: {UPGRADE}")
