@@ -39,6 +39,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _body_bytes = 0
     _deadline: asyncio.TimerHandle | None = None
 
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # uvicorn's idle timeout starts only after a response: start it on a new
+        # connection too, or one that never sends a byte is held for ever.
+        self.timeout_keep_alive_task = self.loop.call_later(
+            self.timeout_keep_alive, self.timeout_keep_alive_handler
+        )
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_deadline()
         super().connection_lost(exc)

@@ -211,6 +211,14 @@ def test_a_head_pipelined_behind_a_request_is_bounded_too(port: int) -> None:
         problem(after, 431)
 
 
+def test_a_connection_that_never_sends_a_byte_is_closed_when_idle(port: int) -> None:
+    """uvicorn's idle timeout used to start only after a first response."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        answer, closed = until_closed(sock, time.monotonic(), IDLE_TIMEOUT + SLACK)
+    assert answer == b""
+    assert closed >= IDLE_TIMEOUT - 0.1
+
+
 @pytest.mark.e2e
 def test_the_registry_takes_its_head_deadline_from_its_settings(
     database_urls: dict[str, str],
