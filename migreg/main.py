@@ -9,14 +9,18 @@ import typer
 
 from migreg.dev import dev_ports, run_dev
 from migreg.local import local_auth_settings
+from services.consular.settings import ConsularSettings
+from services.notifications.settings import NotificationsSettings
 from services.registry.audit.cli import app as audit_app
 from services.registry.demo.cli import app as demo_app
 from services.registry.imports.cli import app as import_app
+from services.registry.settings import RegistrySettings
 from services.registry.statistics.cli import app as statistics_app
 from shared.auth.claims import max_lifetime
 from shared.auth.principal import Role
 from shared.auth.tokens import issue_token
 from shared.migrate import SERVICES
+from shared.settings import ServiceSettings
 
 app = typer.Typer(
     help="Migrant Registry: run, migrate and operate the system.", no_args_is_help=True
@@ -34,6 +38,11 @@ for group, name in (
     app.add_typer(group, name=name)
 
 PORTS = dev_ports(8001)  # the same ports as `migreg dev`
+SETTINGS: dict[str, type[ServiceSettings]] = {
+    "registry": RegistrySettings,
+    "consular": ConsularSettings,
+    "notifications": NotificationsSettings,
+}
 
 
 def _check_service(service: str) -> str:
@@ -99,8 +108,10 @@ def serve(
 
     from shared.limits import RequestLimits
 
+    limits = RequestLimits()  # the console's: it has no limit settings of its own
     if service != "console":  # the console has no database
-        _check_service(service)
+        # The server's head bound and deadline from the service's own settings.
+        limits = SETTINGS[_check_service(service)]().request_limits()
     # No implicit development secret here: in production HS256 must stay off.
     uvicorn.run(
         f"services.{service}.app:create_app",
@@ -109,7 +120,7 @@ def serve(
         port=port or PORTS[service],
         log_config=None,
         access_log=False,
-        **RequestLimits().uvicorn_options(),
+        **limits.uvicorn_options(),
     )
 
 

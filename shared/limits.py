@@ -3,8 +3,10 @@
 A body is refused with 413 as soon as it is known to be too large: at once
 from ``Content-Length``, or while it streams in (chunked bodies carry no
 length) by counting the bytes the app receives. Headers over the configured
-total or single-header size are refused with 431. The ingress must enforce
-the same limits in front (see README "Limits"); these are the last line.
+total or single-header size are refused with 431. The server itself bounds
+the request head and answers 408 to one not complete in time (shared/http_head.py).
+The ingress must enforce the same limits in front (see README "Limits"); these
+are the last line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class RequestLimits:
     max_body_bytes_by_path: Mapping[str, int] = field(default_factory=dict)
     max_header_bytes: int = 16 * 1024
     max_single_header_bytes: int = 8 * 1024
+    request_head_timeout_seconds: float = 10.0
 
     def body_limit(self, path: str) -> int:
         matches = [p for p in self.max_body_bytes_by_path if path.startswith(p)]
@@ -37,10 +40,12 @@ class RequestLimits:
         )
 
     def uvicorn_options(self) -> dict[str, Any]:
-        """The server's own bound: httptools stops reading a request head past this
-        size (see shared/http_head.py), well above the app's 431 so clients normally
-        see that."""
-        return {"http": bounded_httptools(4 * self.max_header_bytes)}
+        """The server's own guard on the request head (see shared/http_head.py): a
+        size bound well above the app's 431, so clients normally see that, and the
+        deadline for a complete head."""
+        return {
+            "http": bounded_httptools(4 * self.max_header_bytes, self.request_head_timeout_seconds)
+        }
 
 
 class BodyTooLarge(HTTPException):

@@ -78,6 +78,8 @@ class ServiceSettings(BaseSettings):
     max_body_bytes_by_path: dict[str, int] = Field(default_factory=dict)
     max_header_bytes: int = 16 * 1024
     max_single_header_bytes: int = 8 * 1024
+    # A request head not complete this long after its first byte is answered 408.
+    request_head_timeout_seconds: float = Field(default=10.0, gt=0)
     # Seconds a client is told to wait (Retry-After) while the database is unreachable.
     db_retry_after_seconds: int = 5
     # Person reads and searches per principal, per role ("<n>/<period>", `limits`
@@ -100,4 +102,5 @@ class ServiceSettings(BaseSettings):
             max_body_bytes_by_path=self.max_body_bytes_by_path,
             max_header_bytes=self.max_header_bytes,
             max_single_header_bytes=self.max_single_header_bytes,
+            request_head_timeout_seconds=self.request_head_timeout_seconds,
         )
