@@ -44,12 +44,17 @@ def make_engine(
     request path turns it off (``shared.app``): there, a connection a database
     restart cut fails its one request with a 503 and Retry-After
     (``shared.errors``), and that disconnect invalidates the whole pool, so the
-    next requests connect afresh. ``read_only``: every transaction on it is READ
-    ONLY, set once per connection when it connects rather than per request."""
+    next requests connect afresh. ``read_only``: every statement on it is READ
+    ONLY, set once per connection when it connects rather than per request, and
+    runs in autocommit: a read has nothing to commit, and under READ COMMITTED
+    each statement takes its own snapshot inside a transaction too, so BEGIN and
+    COMMIT were two round trips a request for nothing."""
+    read = {"isolation_level": "AUTOCOMMIT"} if read_only else {}
     connect_args = {"options": _read_only_options(url)} if read_only else {}
     # hide_parameters: a database error must not log PINs, phones or names.
     return create_async_engine(
         async_url(url),
+        **read,
         hide_parameters=True,
         # Up to twice ``pool_size`` connections, all kept once opened: an overflow
         # connection (closed on return once the pool holds ``pool_size``) made every
@@ -85,10 +90,10 @@ DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
 async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A read-only transaction on the read URL (a streaming replica in production;
-    the primary when none is configured). Its engine makes every transaction
-    READ ONLY (``make_engine(read_only=True)``): a write sent here fails loudly
-    even on the primary, so no write can ride on the read path."""
+    """Read-only statements on the read URL (a streaming replica in production;
+    the primary when none is configured). Its engine makes every statement READ
+    ONLY and autocommit (``make_engine(read_only=True)``): a write sent here fails
+    loudly even on the primary, so no write can ride on the read path."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
     async with maker() as session, session.begin():
         yield session

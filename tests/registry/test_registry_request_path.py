@@ -49,7 +49,7 @@ def sent_by(app: FastAPI) -> Iterator[list[Sent]]:
             event.remove(engine.sync_engine, "before_cursor_execute", hook)
 
 
-async def test_a_pin_search_is_one_select_and_one_audit_insert_outside_a_transaction(
+async def test_a_pin_search_is_one_select_and_one_audit_insert_each_outside_a_transaction(
     registry: httpx.AsyncClient, registry_app: FastAPI, make_person: MakePerson
 ) -> None:
     person = await make_person()
@@ -58,8 +58,10 @@ async def test_a_pin_search_is_one_select_and_one_audit_insert_outside_a_transac
     assert found.status_code == 200
     assert [p["id"] for p in found.json()["items"]] == [person["id"]]
     read = [s for s in sent if s.engine == "read"]
-    # One SELECT in the read transaction: no SET TRANSACTION READ ONLY beside it.
+    # One SELECT, no SET TRANSACTION READ ONLY beside it, and no BEGIN or COMMIT
+    # around it: a read has nothing to commit (the connection is read-only itself).
     assert [s.statement.split()[0] for s in read] == ["SELECT"], read
+    assert read[0].autocommit, read
     # The audit event: one INSERT committed on its own (no BEGIN, no COMMIT).
     primary = [s for s in sent if s.engine == "primary"]
     assert len(primary) == 1 and primary[0].autocommit, primary
