@@ -20,12 +20,16 @@ from rich.progress import (
 
 from services.registry.clock import today
 from services.registry.imports.database import Unusable, connect_registry
+from services.registry.imports.family import FIELDS as FAMILY_FIELDS
 from services.registry.imports.family import import_family_members
+from services.registry.imports.movements import FIELDS as MOVEMENT_FIELDS
 from services.registry.imports.movements import import_movements
+from services.registry.imports.persons import FIELDS as PERSON_FIELDS
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import (
     NotText,
     UnreadableFile,
+    check_targets,
     count_rows,
     load_mapping,
     open_sheet,
@@ -77,12 +81,15 @@ def _run(
     report: Path | None,
     encoding: str,
     load: Loader,
+    fields: frozenset[str],
     **opts: Any,
 ) -> None:
     """Load ``file`` with a progress bar and write the report; exit 1 if rows were rejected."""
     settings = RegistrySettings()
     try:
-        sheet = open_sheet(file, load_mapping(mapping), encoding)
+        columns = load_mapping(mapping)
+        check_targets(columns, fields)
+        sheet = open_sheet(file, columns, encoding)
     except NotText as exc:
         hint = "a list saved in another encoding: give it with --encoding, e.g. cp1251"
         raise typer.BadParameter(f"{exc} ({hint})") from exc
@@ -102,7 +109,13 @@ def _run(
             speed = bar.tasks[task].speed
             bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
 
-        result = load(conn, sheet.rows, settings, on, advance, **opts)
+        try:
+            result = load(conn, sheet.rows, settings, on, advance, **opts)
+        except UnreadableFile as exc:  # mid-file: a cell over the reader's limit
+            bar.stop()
+            said = "the rows before it may be loaded (a corrected file's run adds nothing twice)"
+            typer.echo(f"Error: {exc}; {said}", err=True)
+            raise typer.Exit(2) from None
     written = result.write(report or file.with_suffix(""))
     typer.echo(result.summary())
     typer.echo("report: " + ", ".join(str(p) for p in written))
@@ -121,7 +134,7 @@ def persons(
 ) -> None:
     """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
     opts = {"workers": workers, "defer_indexes": defer_indexes}
-    _run(file, mapping, report, encoding, import_persons, **opts)
+    _run(file, mapping, report, encoding, import_persons, PERSON_FIELDS, **opts)
 
 
 @app.command("family-members")
@@ -133,7 +146,7 @@ def family_members(
 ) -> None:
     """Family members: person_pin plus the POST .../family-members body; member_number and
     caregiver_number link a minor child to who looks after them."""
-    _run(file, mapping, report, encoding, import_family_members)
+    _run(file, mapping, report, encoding, import_family_members, FAMILY_FIELDS)
 
 
 @app.command()
@@ -146,4 +159,4 @@ def movements(
     """Departures and returns: person_pin, kind (departure | return), date, then the
     POST .../departures or .../returns body (a return's reason in ``reason``); a
     person's rows in the order they happened."""
-    _run(file, mapping, report, encoding, import_movements)
+    _run(file, mapping, report, encoding, import_movements, MOVEMENT_FIELDS)

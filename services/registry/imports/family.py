@@ -47,6 +47,7 @@ COLUMNS = (
     "version",
 )
 _LINKS = ("person_pin", "member_number", "caregiver_number")
+FIELDS = frozenset(FamilyMemberCreate.model_fields).union(_LINKS)  # what a column may hold
 Identity = tuple[str, str, str, date]
 
 

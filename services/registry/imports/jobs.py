@@ -6,13 +6,16 @@ whose runner stopped (their heartbeat older than the lease: the registry
 restarted mid-import), and runs the same loaders as ``migreg import`` with the
 uploader named in the audit trail. A re-run adds nothing twice, so taking a
 job up again after a restart resumes it; after ``MAX_ATTEMPTS`` starts it is
-marked failed with the reason.
+marked failed with the reason. A job whose run raises (anything but the
+database going away) is queued again behind the jobs not yet tried, so it
+holds up no one, and fails with the error at its ``MAX_ATTEMPTS``th start.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import tempfile
 import threading
 import uuid
@@ -28,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
+from services.registry.imports import family, movements, persons
 from services.registry.imports.errors import ImportJobNotFound
 from services.registry.imports.family import import_family_members
 from services.registry.imports.models import ImportJob
@@ -38,12 +42,13 @@ from services.registry.imports.read import (
     NotText,
     UnknownEncoding,
     UnreadableFile,
+    check_targets,
     count_rows,
     open_sheet,
     parse_mapping,
     text_codec,
 )
-from services.registry.imports.report import ImportReport, report_json
+from services.registry.imports.report import ImportReport, report_json, storable
 from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.errors import InvalidInput
@@ -53,6 +58,11 @@ LOADERS: dict[str, Callable[..., ImportReport]] = {
     "family-members": import_family_members,
     "movements": import_movements,
 }
+FIELDS: dict[str, frozenset[str]] = {
+    "persons": persons.FIELDS,
+    "family-members": family.FIELDS,
+    "movements": movements.FIELDS,
+}
 SUFFIXES = frozenset({".csv", *SPREADSHEETS})
 MAX_ATTEMPTS = 3
 REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
@@ -60,10 +70,11 @@ CHUNK = 5_000  # rows between progress updates
 # Runners LISTEN here; a queued job NOTIFYs it (delivered when its transaction commits).
 CHANNEL = "import_jobs"
 NOTIFY = f"NOTIFY {CHANNEL}"
+log = logging.getLogger("migreg.imports")
 
 
 def checked_upload(
-    filename: str, content: bytes, mapping_text: str | None, encoding: str
+    kind: str, filename: str, content: bytes, mapping_text: str | None, encoding: str
 ) -> tuple[dict[str, str], int | None, str]:
     """The upload's column mapping, data rows and codec, once the file reads as a list
     in ``encoding`` (InvalidInput otherwise)."""
@@ -72,6 +83,8 @@ def checked_upload(
         raise InvalidInput("file", "must be a .csv or .xlsx file")
     if not content:
         raise InvalidInput("file", "is empty")
+    if "\x00" in filename:  # the job row keeps the name (PostgreSQL text holds no NUL)
+        raise InvalidInput("file", "the file's name must not contain NUL characters")
     try:
         codec = text_codec(encoding)
     except UnknownEncoding as exc:
@@ -80,6 +93,10 @@ def checked_upload(
         mapping = parse_mapping(mapping_text) if mapping_text else {}
     except UnreadableFile as exc:
         raise InvalidInput("mapping", f"is not a mapping file: {exc}") from exc
+    try:
+        check_targets(mapping, FIELDS[kind])
+    except UnreadableFile as exc:
+        raise InvalidInput("mapping", str(exc)) from exc
     with _spooled(content, suffix) as path:
         try:
             open_sheet(path, mapping, codec)
@@ -155,7 +172,7 @@ CLAIM = """
     WHERE id = (
         SELECT id FROM import_jobs
         WHERE state = 'queued' OR (state = 'running' AND updated_at < now() - %s)
-        ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1
+        ORDER BY attempts, created_at FOR UPDATE SKIP LOCKED LIMIT 1
     )
     RETURNING id, kind, filename, content, mapping, attempts, created_by, encoding
 """
@@ -200,15 +217,37 @@ def _claim_and_run(
         return job_id
     try:
         report = _run(url, settings, claimed, status, stop)
+        _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
     except Stopped:
-        status.execute("UPDATE import_jobs SET state = 'queued' WHERE id = %s", (job_id,))
-        status.execute(NOTIFY)  # another registry process may take it up now
-        return job_id
+        _queue_again(status, job_id)
     except (UnreadableFile, UnicodeDecodeError, ValueError) as exc:
-        _finish(status, job_id, "failed", error=f"the file could not be read: {exc}"[:2000])
-        return job_id
-    _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
+        _finish(status, job_id, "failed", error=f"the file could not be read: {exc}")
+    except psycopg.OperationalError:
+        # The database went away: the runner waits for it; the job, left running, is
+        # taken up again once its lease runs out (and counts the start).
+        raise
+    except Exception as exc:
+        # Anything else is this job's own: it must not hold up the others or loop.
+        log.exception("import %s failed (start %d of %d)", job_id, attempts, MAX_ATTEMPTS)
+        if attempts < MAX_ATTEMPTS:
+            _queue_again(status, job_id)  # after the jobs not yet tried (CLAIM's order)
+        else:
+            _finish(status, job_id, "failed", error=_failed(exc))
     return job_id
+
+
+def _queue_again(status: psycopg.Connection, job_id: uuid.UUID) -> None:
+    status.execute(
+        "UPDATE import_jobs SET state = 'queued', updated_at = now() WHERE id = %s", (job_id,)
+    )
+    status.execute(NOTIFY)  # another registry process may take it up now
+
+
+def _failed(exc: Exception) -> str:
+    return (
+        f"failed at each of its {MAX_ATTEMPTS} starts ({type(exc).__name__}: {exc}); "
+        "the rows loaded so far stay: report it with the file"
+    )
 
 
 _GAVE_UP = (
@@ -241,12 +280,12 @@ def _run(
     with _spooled(bytes(content), Path(filename).suffix.lower()) as path:
         try:
             sheet = open_sheet(path, mapping, codec)
-        except UnreadableFile as exc:
+            with psycopg.connect(url) as conn:
+                return LOADERS[kind](
+                    conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor
+                )
+        except UnreadableFile as exc:  # also mid-file: a cell over the reader's limit
             raise UnreadableFile(_as_uploaded(exc, path, filename)) from None
-        with psycopg.connect(url) as conn:
-            return LOADERS[kind](
-                conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor
-            )
 
 
 def _finish(
@@ -260,5 +299,10 @@ def _finish(
     status.execute(
         "UPDATE import_jobs SET state = %s, report = %s, error = %s, content = ''::bytea, "
         "finished_at = now(), updated_at = now() WHERE id = %s",
-        (state, Jsonb(report) if report is not None else None, error, job_id),
+        (
+            state,
+            Jsonb(report) if report is not None else None,
+            storable(error)[:2000] if error is not None else None,
+            job_id,
+        ),
     )

@@ -64,6 +64,10 @@ _BODIES: dict[str, tuple[type[BaseModel], str]] = {
     "departure": (DepartureCreate, "departed_on"),
     "return": (ReturnCreate, "returned_on"),
 }
+# What a column may hold: the bodies' fields, their date as ``date``.
+FIELDS = frozenset({"person_pin", "kind", "date"}).union(
+    *(set(model.model_fields) - {day} for model, day in _BODIES.values())
+)
 
 
 @dataclass

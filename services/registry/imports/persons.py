@@ -77,6 +77,7 @@ COLUMNS = (
 _NAME_FIELDS = ("last_name", "first_name", "patronymic", "last_name_latin", "first_name_latin")
 _names = operator.itemgetter(*_NAME_FIELDS)
 _columns = operator.itemgetter(*COLUMNS[1:-3])  # a row's values between id and status
+FIELDS = frozenset(PersonCreate.model_fields)  # what a column may hold (a mapping's targets)
 
 
 # A list's cells are text ("true", "1990-03-14"): read them as the query string

@@ -74,7 +74,20 @@ def parse_mapping(text: str) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
     ):
         raise UnreadableFile("[columns] maps header text to a field name")
+    if any("\x00" in k + v for k, v in columns.items()):  # a "\u0000" escape
+        raise UnreadableFile("[columns] must not contain NUL characters")
     return dict(columns)
+
+
+def check_targets(mapping: dict[str, str], fields: frozenset[str]) -> None:
+    """UnreadableFile when the mapping names a field the list cannot hold."""
+    for header, field in mapping.items():
+        if field not in fields:
+            valid = ", ".join(sorted(fields))
+            raise UnreadableFile(
+                f"[columns] maps {header!r} to {field!r}, which is not a field; "
+                f"the fields are: {valid}"
+            )
 
 
 def open_sheet(path: Path, mapping: dict[str, str], encoding: str = "utf-8") -> Sheet:
@@ -90,7 +103,24 @@ def open_sheet(path: Path, mapping: dict[str, str], encoding: str = "utf-8") -> 
     except csv.Error as exc:
         raise UnreadableFile(f"{path.name}: not a CSV file ({exc})") from exc
     names = [mapping.get(h.strip(), h.strip()) or _nameless(i) for i, h in enumerate(header)]
+    _check_distinct(path, header, names)
     return Sheet(names, _records(names, raw))
+
+
+def _check_distinct(path: Path, header: list[str], names: list[str]) -> None:
+    """UnreadableFile when two columns hold one field: which one to load is not clear
+    (the last one would win, the other dropped unseen)."""
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        other = first.setdefault(name, index)
+        if other == index:
+            continue
+        was, now = header[other].strip(), header[index].strip()
+        if was == now:
+            said = f"the header names {name!r} twice (columns {other + 1} and {index + 1})"
+        else:
+            said = f"columns {was!r} and {now!r} both hold {name!r} (through the mapping)"
+        raise UnreadableFile(f"{path.name}: {said}: keep one of them")
 
 
 def _nameless(index: int) -> str:
@@ -102,7 +132,7 @@ def text_codec(encoding: str) -> str:
     turns bytes into text (not ``hex`` or ``rot13``): UnknownEncoding otherwise."""
     try:
         info = codecs.lookup(encoding)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         info = None
     if info is None or not info._is_text_encoding or info.name == "undefined":
         raise UnknownEncoding(f"{encoding!r} is not a known text encoding (e.g. utf-8, cp1251)")
@@ -172,7 +202,17 @@ def _csv_rows(path: Path, codec: str) -> Iterator[list[str]]:
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: {exc.strerror}") from exc
     with handle:
-        yield from csv.reader(handle)
+        reader = csv.reader(handle)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            # A cell over the reader's limit (an unclosed quote swallowing the lines
+            # after it, most often): where it is, not a traceback.
+            said = str(exc)
+            if "field limit" in said:
+                limit = csv.field_size_limit()
+                said = f"a cell is longer than {limit} characters (an unclosed quote?)"
+            raise UnreadableFile(f"{path.name}: line {reader.line_num}: {said}") from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:

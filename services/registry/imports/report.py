@@ -76,13 +76,28 @@ def problems_of(exc: ValidationError | InvalidInput) -> list[tuple[str, str]]:
 
 
 def report_json(report: ImportReport, limit: int) -> dict[str, Any]:
-    """The report as ``GET /v1/imports/{id}`` shows it (at most ``limit`` of each list)."""
+    """The report as ``GET /v1/imports/{id}`` shows it (at most ``limit`` of each list),
+    its text as JSONB holds it (``storable``)."""
     return {
         "rows": report.rows,
         "loaded": report.loaded,
         "already_present": report.already_present,
         "rejected_rows": len({r.row for r in report.rejected}),
-        "rejected": [asdict(r) for r in report.rejected[:limit]],
-        "duplicates": [asdict(d) for d in report.duplicates[:limit]],
+        "rejected": [_storable_values(asdict(r)) for r in report.rejected[:limit]],
+        "duplicates": [_storable_values(asdict(d)) for d in report.duplicates[:limit]],
         "truncated": max(len(report.rejected), len(report.duplicates)) > limit,
     }
+
+
+def storable(text: str) -> str:
+    """``text`` as PostgreSQL text and JSONB hold it: a NUL (a row rejected for one,
+    shown as read) becomes U+FFFD, the replacement character."""
+    return text.replace("\x00", "\ufffd")
+
+
+def _storable_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(k): _storable_values(v) for k, v in value.items()}
+    return value

@@ -51,7 +51,7 @@ async def upload_import(
 ) -> JSONResponse:
     content = await file.read()
     filename = file.filename or "upload.csv"
-    columns, rows, codec = jobs.checked_upload(filename, content, mapping, encoding)
+    columns, rows, codec = jobs.checked_upload(kind, filename, content, mapping, encoding)
 
     async def run() -> StoredResponse:
         job = await jobs.create_job(
