@@ -10,9 +10,15 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from services.console.app import create_app
-from services.console.session_store import MemorySessionStore, PgSessionStore, new_session_id
+from services.console.session_store import (
+    MemorySessionStore,
+    PgSessionStore,
+    console_sessions,
+    new_session_id,
+)
 from services.console.settings import ConsoleSettings
 from shared.embedded_pg import DatabaseServer
 from tests.support.tokens import AUTH
@@ -110,3 +116,65 @@ async def test_a_record_past_its_end_is_not_alive(console_database):
             assert not await store.alive(current)
         finally:
             await store.close()
+
+
+@pytest.fixture
+async def console(console_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    async with AsyncExitStack() as stack:
+        app = create_app(_settings(console_database))
+        client = await _client(stack, app)
+        client.cookies.set("lang", "en")
+        yield client, app
+
+
+async def _stored(app: FastAPI) -> int:
+    async with app.state.session_store.engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(console_sessions)))
+
+
+def _field_error(page: str, field: str) -> str:
+    found = re.search(rf'<p class="error" id="f-{field}-error">([^<]+)</p>', page)
+    assert found is not None, f"no error next to {field}"
+    assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', page), field
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"role": "registrar", "name": "a\x00b"}, "name", "cannot be stored"),
+        ({"role": "registrar", "name": "a\u202eb"}, "name", "cannot be stored"),
+        ({"role": "registrar", "name": "a\x07b"}, "name", "cannot be stored"),
+        ({"role": "consular_officer", "consulate": "\x00"}, "consulate", "Choose one"),
+        ({"role": "consular_officer", "consulate": "ru-mow"}, "consulate", "Choose one"),
+        ({"role": "registrar", "consulate": "RU-MOW-1"}, "consulate", "Choose one"),
+    ],
+)
+async def test_a_dev_sign_in_with_an_unstorable_field_is_refused_next_to_it(
+    console, form, field, message
+):
+    client, app = console
+    before = await _stored(app)
+    response = await client.post("/sign-in/dev", data={**form, "csrf_token": await _csrf(client)})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in _field_error(response.text, field)
+    assert 'action="/sign-in/dev"' in response.text  # the form again, to correct
+    assert await _stored(app) == before
+    assert COOKIE not in client.cookies or not await _signed_in(client, client.cookies[COOKIE])
+
+
+async def test_a_consular_officer_signs_in_with_a_consulate_code(console):
+    client, app = console
+    data = {"role": "consular_officer", "consulate": "RU-MOW", "name": " Айгүл ", "csrf_token": ""}
+    data["csrf_token"] = await _csrf(client)
+    before = await _stored(app)
+    assert (await client.post("/sign-in/dev", data=data)).status_code == 303
+    assert await _stored(app) == before + 1
+
+
+async def test_a_dev_sign_in_goes_home_when_next_is_no_page(console):
+    client, _ = console
+    data = {"role": "registrar", "next": "/persons\x00", "csrf_token": await _csrf(client)}
+    response = await client.post("/sign-in/dev", data=data)
+    assert response.status_code == 303 and response.headers["location"] == "/"

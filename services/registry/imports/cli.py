@@ -96,7 +96,7 @@ def _run(
     except UnreadableFile as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        connection = connect_registry(settings.database_url)
+        connection = connect_registry(settings)
     except Unusable as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
