@@ -52,7 +52,10 @@ DeferOpt = Annotated[
     ),
 ]
 EncodingOpt = Annotated[
-    str, typer.Option(help="A CSV file's text encoding, e.g. cp1251 (a byte-order mark is skipped)")
+    str,
+    typer.Option(
+        help="A CSV file's text encoding, e.g. cp1251 (empty: UTF-8; a byte-order mark is skipped)"
+    ),
 ]
 ReportOpt = Annotated[
     Path | None, typer.Option(help="Report files' stem (default: next to the input)")
@@ -116,6 +119,8 @@ def _run(
             said = "the rows before it may be loaded (a corrected file's run adds nothing twice)"
             typer.echo(f"Error: {exc}; {said}", err=True)
             raise typer.Exit(2) from None
+        # Every row read is done, blank ones (skipped) too; the total was an estimate.
+        bar.update(task, total=sheet.rows.read, completed=sheet.rows.read)
     written = result.write(report or file.with_suffix(""))
     typer.echo(result.summary())
     typer.echo("report: " + ", ".join(str(p) for p in written))

@@ -38,12 +38,13 @@ from services.registry.imports.models import ImportJob
 from services.registry.imports.movements import import_movements
 from services.registry.imports.persons import import_persons
 from services.registry.imports.read import (
-    SPREADSHEETS,
+    NotAList,
     NotText,
     UnknownEncoding,
     UnreadableFile,
     check_targets,
     count_rows,
+    list_suffix,
     open_sheet,
     parse_mapping,
     text_codec,
@@ -63,7 +64,6 @@ FIELDS: dict[str, frozenset[str]] = {
     "family-members": family.FIELDS,
     "movements": movements.FIELDS,
 }
-SUFFIXES = frozenset({".csv", *SPREADSHEETS})
 MAX_ATTEMPTS = 3
 REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
 CHUNK = 5_000  # rows between progress updates
@@ -78,9 +78,10 @@ def checked_upload(
 ) -> tuple[dict[str, str], int | None, str]:
     """The upload's column mapping, data rows and codec, once the file reads as a list
     in ``encoding`` (InvalidInput otherwise)."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InvalidInput("file", "must be a .csv or .xlsx file")
+    try:
+        suffix = list_suffix(filename)
+    except NotAList as exc:
+        raise InvalidInput("file", str(exc)) from exc
     if not content:
         raise InvalidInput("file", "is empty")
     if "\x00" in filename:  # the job row keeps the name (PostgreSQL text holds no NUL)
@@ -216,8 +217,8 @@ def _claim_and_run(
         _finish(status, job_id, "failed", error=_GAVE_UP)
         return job_id
     try:
-        report = _run(url, settings, claimed, status, stop)
-        _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT))
+        report, rows = _run(url, settings, claimed, status, stop)
+        _finish(status, job_id, "done", report=report_json(report, REPORT_LIMIT), rows=rows)
     except Stopped:
         _queue_again(status, job_id)
     except (UnreadableFile, UnicodeDecodeError, ValueError) as exc:
@@ -262,7 +263,8 @@ def _run(
     claimed: tuple[Any, ...],
     status: psycopg.Connection,
     stop: threading.Event,
-) -> ImportReport:
+) -> tuple[ImportReport, int]:
+    """The job's report and the data rows it read (blank ones too: done, skipped)."""
     job_id, kind, filename, content, mapping, _, created_by, codec = claimed
     actor = {"actor": created_by, "role": "registrar", "action": "create"}
     done = 0
@@ -281,9 +283,10 @@ def _run(
         try:
             sheet = open_sheet(path, mapping, codec)
             with psycopg.connect(url) as conn:
-                return LOADERS[kind](
+                report = LOADERS[kind](
                     conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor
                 )
+            return report, sheet.rows.read
         except UnreadableFile as exc:  # also mid-file: a cell over the reader's limit
             raise UnreadableFile(_as_uploaded(exc, path, filename)) from None
 
@@ -295,14 +298,20 @@ def _finish(
     *,
     report: dict[str, Any] | None = None,
     error: str | None = None,
+    rows: int | None = None,
 ) -> None:
+    """``rows``: the data rows read, now known: the job's total and done (the total
+    counted at upload is an estimate: a CSV's quoted line break counts twice)."""
     status.execute(
         "UPDATE import_jobs SET state = %s, report = %s, error = %s, content = ''::bytea, "
+        "rows_total = coalesce(%s, rows_total), rows_done = coalesce(%s, rows_done), "
         "finished_at = now(), updated_at = now() WHERE id = %s",
         (
             state,
             Jsonb(report) if report is not None else None,
             storable(error)[:2000] if error is not None else None,
+            rows,
+            rows,
             job_id,
         ),
     )

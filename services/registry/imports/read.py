@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook
 
 Row = dict[str, str]
 SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods"})
+LISTS = frozenset({".csv", *SPREADSHEETS})  # what ``migreg import`` and uploads read
 
 
 class UnreadableFile(Exception):
@@ -45,12 +46,45 @@ class UnknownEncoding(UnreadableFile):
     """The encoding named is not a text encoding Python knows."""
 
 
+class NotAList(UnreadableFile):
+    """The file's name is not a list's (.csv or a spreadsheet)."""
+
+
+def list_suffix(name: str) -> str:
+    """``name``'s suffix in lower case, once it is a list's: NotAList otherwise."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in LISTS:
+        raise NotAList("must be a .csv or .xlsx file")
+    return suffix
+
+
+class Records(Iterator[tuple[int, Row]]):
+    """A list's data rows with their row numbers (the header is row 1), blank ones
+    skipped; ``read`` counts the data rows read so far, blank ones included (a blank
+    row is done once it is passed, so progress ends at the rows read)."""
+
+    def __init__(self, names: list[str], raw: Iterator[list[str]]) -> None:
+        self._names, self._raw = names, raw
+        self.read = 0
+
+    def __next__(self) -> tuple[int, Row]:
+        for cells in self._raw:
+            self.read += 1
+            if len(cells) > len(self._names):  # cells beyond the header: named by position
+                more = range(len(self._names), len(cells))
+                self._names = self._names + [_nameless(i) for i in more]
+            row = {n: c for n, c in zip(self._names, map(str.strip, cells), strict=False) if c}
+            if row:
+                return self.read + 1, row
+        raise StopIteration
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A list's header (after mapping) and its data rows with their file row numbers."""
 
     header: list[str]
-    rows: Iterator[tuple[int, Row]]
+    rows: Records
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
@@ -92,7 +126,11 @@ def check_targets(mapping: dict[str, str], fields: frozenset[str]) -> None:
 
 def open_sheet(path: Path, mapping: dict[str, str], encoding: str = "utf-8") -> Sheet:
     """The rows of ``path`` (.csv in ``encoding``, or .xlsx/.xls/.ods: the first sheet)."""
-    if path.suffix.lower() in SPREADSHEETS:
+    try:
+        suffix = list_suffix(path.name)
+    except NotAList as exc:
+        raise NotAList(f"{path.name}: {exc}") from None
+    if suffix in SPREADSHEETS:
         raw = _xlsx_rows(path)
     else:
         raw = _csv_rows(path, _checked_encoding(path, encoding))
@@ -104,7 +142,7 @@ def open_sheet(path: Path, mapping: dict[str, str], encoding: str = "utf-8") -> 
         raise UnreadableFile(f"{path.name}: not a CSV file ({exc})") from exc
     names = [mapping.get(h.strip(), h.strip()) or _nameless(i) for i, h in enumerate(header)]
     _check_distinct(path, header, names)
-    return Sheet(names, _records(names, raw))
+    return Sheet(names, Records(names, raw))
 
 
 def _check_distinct(path: Path, header: list[str], names: list[str]) -> None:
@@ -128,10 +166,11 @@ def _nameless(index: int) -> str:
 
 
 def text_codec(encoding: str) -> str:
-    """The codec ``encoding`` names (``windows-1251`` is ``cp1251``), once it is one that
-    turns bytes into text (not ``hex`` or ``rot13``): UnknownEncoding otherwise."""
+    """The codec ``encoding`` names (``windows-1251`` is ``cp1251``; none, ``""``, is
+    UTF-8 as an empty upload field is), once it is one that turns bytes into text (not
+    ``hex`` or ``rot13``): UnknownEncoding otherwise."""
     try:
-        info = codecs.lookup(encoding)
+        info = codecs.lookup(encoding or "utf-8")
     except (LookupError, ValueError):  # ValueError: a NUL in the name
         info = None
     if info is None or not info._is_text_encoding or info.name == "undefined":
@@ -184,16 +223,6 @@ def count_rows(path: Path) -> int | None:
     except Exception:  # calamine raises several of its own types
         return None
     return max(0, lines + (0 if last.endswith(b"\n") or not last else 1) - 1)
-
-
-def _records(names: list[str], raw: Iterator[list[str]]) -> Iterator[tuple[int, Row]]:
-    # Row 1 is the header, so data starts at row 2 as a spreadsheet shows it.
-    for number, cells in enumerate(raw, start=2):
-        if len(cells) > len(names):  # cells beyond the header: named by position
-            names = names + [_nameless(i) for i in range(len(names), len(cells))]
-        row = {n: c for n, c in zip(names, map(str.strip, cells), strict=False) if c}
-        if row:
-            yield number, row
 
 
 def _csv_rows(path: Path, codec: str) -> Iterator[list[str]]:

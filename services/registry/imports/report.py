@@ -44,6 +44,11 @@ class ImportReport:
         for name, reason in problems:
             self.rejected.append(Rejection(row, name, reason, original))
 
+    def in_row_order(self) -> list[Rejection]:
+        """The rejections by row, then field (a row refused after validation, a repeated
+        PIN, is found after the rows its chunk's validation refused)."""
+        return sorted(self.rejected, key=lambda r: (r.row, r.field))
+
     def summary(self) -> str:
         rejected_rows = len({r.row for r in self.rejected})
         return (
@@ -58,7 +63,7 @@ class ImportReport:
         with rejected.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
             out.writerow(("row", "field", "reason", "original"))
-            for r in self.rejected:
+            for r in self.in_row_order():
                 out.writerow((r.row, r.field, r.reason, json.dumps(r.original, ensure_ascii=False)))
         with duplicates.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
@@ -83,7 +88,7 @@ def report_json(report: ImportReport, limit: int) -> dict[str, Any]:
         "loaded": report.loaded,
         "already_present": report.already_present,
         "rejected_rows": len({r.row for r in report.rejected}),
-        "rejected": [_storable_values(asdict(r)) for r in report.rejected[:limit]],
+        "rejected": [_storable_values(asdict(r)) for r in report.in_row_order()[:limit]],
         "duplicates": [_storable_values(asdict(d)) for d in report.duplicates[:limit]],
         "truncated": max(len(report.rejected), len(report.duplicates)) > limit,
     }

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi import APIRouter, File, Form, status
 from fastapi.responses import JSONResponse
 
 from services.registry.access import Registrar
 from services.registry.audit.declare import Action, Resource, audited
 from services.registry.imports import jobs
 from services.registry.imports.errors import ImportJobNotFound
-from services.registry.imports.schemas import ImportJobOut, ImportKind, ImportRequest
+from services.registry.imports.schemas import ImportJobOut, ImportKind, ImportRequest, Upload
 from shared.db import DbSession
 from shared.errors import InvalidInput, problems
 from shared.idempotency import IdempotencyKey, IdempotencyKeyReused, StoredResponse, idempotent
@@ -21,9 +21,10 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 IMPORT_JOB = Resource("import_job")
 ENCODING = (
     "A .csv file's text encoding, a Python codec name such as `cp1251` (lists saved by "
-    "older Windows software) or `utf-16`; default UTF-8, a byte-order mark skipped. "
-    "A .xlsx file ignores it. A file that does not decode in it is refused naming the "
-    "first line that does not; an unknown encoding is a 422 naming `encoding`."
+    "older Windows software) or `utf-16`; default (or empty) UTF-8, a byte-order mark "
+    "skipped. A .xlsx file ignores it (its job shows none). A file that does not decode "
+    "in it is refused naming the first line that does not; an unknown encoding is a 422 "
+    "naming `encoding`."
 )
 
 
@@ -40,7 +41,7 @@ ENCODING = (
 @audited(Action.create, IMPORT_JOB)
 async def upload_import(
     kind: Annotated[ImportKind, Form(description="What the list holds")],
-    file: Annotated[UploadFile, File(description="The list: .csv or .xlsx")],
+    file: Annotated[Upload, File(description="The list: .csv or .xlsx")],
     session: DbSession,
     principal: Registrar,
     mapping: Annotated[

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import UploadFile
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+from starlette.datastructures import UploadFile as FilePart
 
+from services.registry.imports.read import SPREADSHEETS
 from shared.openapi import NamedEnum
 
 ImportKind = Annotated[
@@ -21,6 +26,15 @@ ImportState = Annotated[
         "`queued` (waiting), `running`, `done` (the report is ready) or `failed` (see `error`).",
     ),
 ]
+
+
+def _file_part(value: Any) -> Any:
+    if not isinstance(value, FilePart):  # a plain form field (curl -F file=text)
+        raise PydanticCustomError("file_part", "must be a file upload (multipart file part)")
+    return value
+
+
+Upload = Annotated[UploadFile, BeforeValidator(_file_part)]
 
 
 class RejectedRow(BaseModel):
@@ -56,7 +70,9 @@ class ImportJobOut(BaseModel):
     id: uuid.UUID
     kind: ImportKind
     filename: str
-    encoding: str = Field(description="The CSV's text encoding, as Python names it (cp1251)")
+    encoding: str | None = Field(
+        description="The CSV's text encoding, as Python names it (cp1251); null for a workbook"
+    )
     state: ImportState
     rows_total: int | None = Field(description="Data rows in the file, for progress")
     rows_done: int
@@ -65,6 +81,13 @@ class ImportJobOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     report: ImportReportOut | None = Field(description="Once done")
+
+    @field_validator("encoding")
+    @classmethod
+    def _none_for_a_workbook(cls, encoding: str | None, info: ValidationInfo) -> str | None:
+        """A workbook has no text encoding (the job keeps the upload's field, unused)."""
+        suffix = Path(info.data.get("filename", "")).suffix.lower()
+        return None if suffix in SPREADSHEETS else encoding
 
 
 class ImportRequest(BaseModel):
