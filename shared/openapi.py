@@ -4,7 +4,7 @@ server insists on declared required."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar, cast
 
 from fastapi import APIRouter, FastAPI
@@ -13,7 +13,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from shared.errors import InvalidInput, Problem
+from shared.errors import InvalidInput, Problem, problems
+from shared.ratelimit import RateLimited
 
 T = TypeVar("T")
 
@@ -104,9 +105,11 @@ class NamedEnum:
 
 def split_commas(value: Any) -> Any:
     """A list query parameter also taken comma-separated: ``by=sex,region`` reads
-    as ``by=sex&by=region`` (the form OpenAPI describes and clients send)."""
+    as ``by=sex&by=region`` (the form OpenAPI describes and clients send). An empty
+    part (``by=``, ``by=sex,``) stays, for the item's own check to refuse: it is
+    none of the values the schema lists, and no part is dropped unread."""
     if isinstance(value, list):
-        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+        return [part.strip() for item in value for part in str(item).split(",")]
     return value
 
 
@@ -123,25 +126,36 @@ def once_each(values: Sequence[T], name: str) -> list[T]:
 
 def describe_callers(router: APIRouter) -> None:
     """Append to each operation's description who may call it, read from the
-    ``require(...)`` among its dependencies (call before including ``router``)."""
+    ``require(...)`` among its dependencies, and declare the 429 its
+    ``rate_limited(...)`` answers (call before including ``router``)."""
     for route in router.routes:
-        # Routers are module globals and every app built (tests build many) passes here.
-        if isinstance(route, APIRoute) and WHO not in route.description:
-            route.description = f"{route.description}\n\n{who_may_call(route)}".strip()
+        if isinstance(route, APIRoute):
+            # Routers are module globals and every app built (tests build many) passes here.
+            if WHO not in route.description:
+                route.description = f"{route.description}\n\n{who_may_call(route)}".strip()
+            if any(hasattr(call, "rate_limit_bucket") for call in _dependency_calls(route)):
+                # A new dict: a route's ``responses`` may be shared with other routes.
+                route.responses = {**route.responses, **problems(RateLimited)}
         elif isinstance(included := getattr(route, "original_router", None), APIRouter):
             describe_callers(included)
 
 
 def who_may_call(route: APIRoute) -> str:
-    pending = list(route.dependant.dependencies)
-    while pending:
-        dependency = pending.pop()
-        admits = getattr(dependency.call, "admits", None)
+    for call in _dependency_calls(route):
+        admits = getattr(call, "admits", None)
         if admits is not None:
             roles, scopes = admits
             parts = [", ".join(str(role) for role in roles)] if roles else []
             if scopes:
                 parts.append("services with scope " + " or ".join(scopes))
             return WHO + " " + "; ".join(parts) + "."
-        pending.extend(dependency.dependencies)
     return WHO + " any caller with a valid token."
+
+
+def _dependency_calls(route: APIRoute) -> Iterator[Any]:
+    """Every dependency ``route`` runs, nested ones included."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        yield dependency.call
+        pending.extend(dependency.dependencies)

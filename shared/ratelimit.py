@@ -71,4 +71,6 @@ def rate_limited(admit: PrincipalDependency, bucket: str) -> PrincipalDependency
         await limiter.hit(bucket, principal)
         return principal
 
+    # Read by shared.openapi to document the 429 on each operation it guards.
+    check.rate_limit_bucket = bucket  # type: ignore[attr-defined]
     return check

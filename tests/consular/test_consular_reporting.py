@@ -76,6 +76,10 @@ async def test_statistics_refuse_bad_dimensions_and_case_workers(
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "by.0"
     assert bad.json()["errors"][0]["in"] == "query"
+    for empty in ("by=", "by=category,", "by=category&by="):
+        blank = await consular.get(f"/v1/case-statistics?{empty}", headers=ANALYST)
+        assert blank.status_code == 422, empty
+        assert blank.json()["errors"][0]["field"].startswith("by"), empty
     # The schema says each key once (uniqueItems): a repeat is the client's mistake.
     for twice in ("by=month&by=month", "by=month,category,month"):
         repeated = await consular.get(f"/v1/case-statistics?{twice}", headers=ANALYST)

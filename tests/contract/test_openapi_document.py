@@ -72,6 +72,26 @@ def test_routes_document_the_domain_errors_they_raise() -> None:
     assert "`in_progress` → `awaiting_information`" in transition["description"]
 
 
+def test_rate_limited_reads_declare_the_429_and_others_do_not() -> None:
+    # Person reads count against the caller's limit (settings.person_read_limits):
+    # past it they answer 429, so a generated client must know that answer.
+    registry = create_registry().openapi()["paths"]
+    limited = [
+        ("/v1/persons", "get"),
+        ("/v1/persons/{person_id}", "get"),
+        ("/v1/persons/{person_id}/movements", "get"),
+        ("/v1/persons/{person_id}/family-members/{member_id}", "get"),
+        ("/v1/at-risk-children", "get"),
+    ]
+    for path, method in limited:
+        too_many = registry[path][method]["responses"].get("429")
+        assert too_many is not None, (method, path)
+        assert "rate-limited" in too_many["description"]
+        assert too_many["content"] == {"application/problem+json": {"schema": PROBLEM_REF}}
+    assert "429" not in registry["/v1/persons"]["post"]["responses"]
+    assert "429" not in registry["/v1/statistics/stock"]["get"]["responses"]
+
+
 def test_operation_ids_are_unique_and_typable(document: dict[str, Any]) -> None:
     ids = [operation["operationId"] for _, _, operation in operations(document)]
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)+", i) for i in ids), ids

@@ -164,6 +164,10 @@ async def test_small_cells_are_withheld_at_the_default_threshold(
         ("stock", {"by": "sex,colour"}, "by"),
         ("stock", {"by": "sex,sex"}, "by"),
         ("stock", {"by": "name"}, "by"),
+        # An empty key is none of the keys: `by=` is not "no breakdown" (leave `by` out).
+        ("stock", {"by": ""}, "by"),
+        ("stock", {"by": "sex,"}, "by"),
+        ("flows", {"by": "sex,,region", **YEAR_2025}, "by"),
         ("flows", {"by": "pin", **YEAR_2025}, "by"),
         ("flows", {"from": "2025-12-01", "to": "2025-01-31"}, "to"),
         ("flows", {"from": "2025-01-02", "to": "2025-01-31"}, "from"),

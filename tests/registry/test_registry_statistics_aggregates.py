@@ -40,10 +40,11 @@ async def _tables(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
     answers: dict[str, dict[str, Any]] = {}
     for by in BREAKDOWNS:
         keys = ",".join(by)
+        breakdown = {"by": keys} if by else {}  # no breakdown: no `by` at all
         for on in STOCK_DAYS:
-            answers[f"stock {on} {keys}"] = await _get(client, "stock", on=on, by=keys)
+            answers[f"stock {on} {keys}"] = await _get(client, "stock", on=on, **breakdown)
         for start, end in PERIODS:
-            params = {"from": start, "to": end, "by": keys}
+            params = {"from": start, "to": end, **breakdown}
             answers[f"flows {start} {end} {keys}"] = await _get(client, "flows", **params)
     return answers
 
