@@ -10,7 +10,8 @@ connection:
 - 431 as soon as the bytes received for a head pass the bound: the parser is fed
   at most what is left of the bound at a time, so it never reads a byte past it;
 - 408 when a head is not complete within the deadline from its first byte (a
-  body may then stream as slowly as it likes: the body limits apply to it).
+  body may then stream as slowly as it likes: the body limits apply to it);
+- 400 as problem+json, like every other refusal, for bytes that are not HTTP.
 
 A head's bytes are those received since the previous request ended, blank lines
 before the request line included. When a head begins inside a piece fed to the
@@ -104,6 +105,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn's own answer to bytes httptools cannot parse is text/plain; every
+        # other refusal of this service is problem+json.
+        self._refuse(HTTPStatus.BAD_REQUEST, "The request is not valid HTTP/1.1.")
 
     def _refuse(self, status: HTTPStatus, detail: str) -> None:
         if self.transport.is_closing():

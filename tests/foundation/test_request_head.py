@@ -243,3 +243,15 @@ def test_the_registry_takes_its_head_deadline_from_its_settings(
             timed_out(sock, started)
     finally:
         system.stop("registry")
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"GET / HTTP/1.1\r\nHost: test\r\nBad\x01Name: x\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00"],
+    ids=["control byte in a header name", "a TLS hello on the plain port"],
+)
+def test_bytes_that_are_not_http_get_a_400_problem(port: int, request_bytes: bytes) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(request_bytes)
+        answer, _ = until_closed(sock, time.monotonic(), SLACK)
+    assert problem(answer, 400)["detail"] == "The request is not valid HTTP/1.1."
