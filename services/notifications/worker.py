@@ -89,7 +89,14 @@ async def deliver(worker: Worker, message_ids: list[uuid.UUID]) -> None:
                 result=result,
             )
 
-    await asyncio.gather(*(send_and_record(sms) for sms in ready))
+    # Every send ends before the batch does, even when one fails to record: the next
+    # claim may then take back this worker's own leases (delivery/claim.py).
+    outcomes = await asyncio.gather(
+        *(send_and_record(sms) for sms in ready), return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def _answer_questions(worker: Worker) -> int:

@@ -241,3 +241,18 @@ async def test_quiet_hours_follow_a_foreign_numbers_own_zone(
     bishkek_is_quiet = datetime.now(bishkek).hour == hour
     home = await fetch(notifications, at_home["id"])
     assert home["status"] == ("queued" if bishkek_is_quiet else "sent")
+
+
+async def test_a_batch_the_worker_could_not_record_is_its_again_at_its_next_claim(
+    notifications: httpx.AsyncClient, http_settings: NotificationsSettings, gateway: FakeGateway
+) -> None:
+    """The database dropped before the worker recorded its batch: once it is back, the
+    same worker takes those messages again at once, not a lease (60 s) later."""
+    queued = await queue(notifications)
+    async with workers(http_settings, "worker") as (worker,):
+        assert [str(i) for i in await claim_for(worker)] == [queued["id"]]  # never recorded
+        claimed = await claim_for(worker)
+        assert [str(i) for i in claimed] == [queued["id"]]
+        await deliver(worker, claimed)
+    assert gateway.references() == [queued["id"]]
+    assert (await fetch(notifications, queued["id"]))["status"] == "sent"

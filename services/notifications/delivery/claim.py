@@ -3,7 +3,9 @@
 One short transaction with ``FOR UPDATE SKIP LOCKED``, so concurrent workers
 never take the same row and never wait on each other. The lease (not a held
 lock) marks them taken: a worker that dies mid-send lets its lease lapse and
-the messages are due again for anyone.
+the messages are due again for anyone. A worker finishes every send of a batch
+before it claims again, so a message still leased to it at a claim is one whose
+outcome it could not record (the database went away): it is due again at once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ async def claim(
         .where(
             Message.status == "queued",
             Message.next_attempt_at <= func.now(),
-            or_(Message.lease_expires_at.is_(None), Message.lease_expires_at < func.now()),
+            or_(
+                Message.lease_expires_at.is_(None),
+                Message.lease_expires_at < func.now(),
+                Message.lease_owner == worker_id,
+            ),
         )
         .order_by(Message.urgent.desc(), Message.next_attempt_at)
         .limit(settings.batch_size)
