@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ import psycopg
 from services.registry.audit.verify import psycopg_url
 from services.registry.demo.bulk import LoadCounts, copy_people
 from services.registry.demo.synthetic import iter_people
-from shared.embedded_pg import DatabaseServer, start_embedded
+from shared.embedded_pg import DatabaseServer, scratch_embedded
 from shared.migrate import upgrade
 
 CHUNK = 50_000
@@ -39,12 +38,8 @@ def bench_server(url: str | None) -> Iterator[DatabaseServer]:
     if url:
         yield DatabaseServer(url=url)
         return
-    with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
-        server = start_embedded(Path(tmp) / "pgdata")
-        try:
-            yield server
-        finally:
-            server.stop()
+    with scratch_embedded("bench-pg-") as server:
+        yield server
 
 
 def counts(url: str) -> dict[str, int]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +79,18 @@ def start_embedded(data_dir: Path) -> DatabaseServer:
     server = get_server(data_dir, cleanup_mode="stop")
     log.info("embedded PostgreSQL running", extra={"data_dir": str(data_dir)})
     return DatabaseServer(url=server.get_uri(), embedded=server)
+
+
+@contextmanager
+def scratch_embedded(prefix: str) -> Iterator[DatabaseServer]:
+    """An embedded server in a temporary directory, stopped and removed afterwards
+    (tests and benchmarks; the local run keeps its data instead)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        server = start_embedded(Path(tmp) / "pgdata")
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def service_database_urls(server: DatabaseServer, prefix: str = "migreg") -> dict[str, str]:

