@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from migreg.main import app
 from services.registry.audit.verify import psycopg_url
 from services.registry.imports import jobs
+from services.registry.imports.kinds import KINDS, Kind
 from services.registry.settings import RegistrySettings
 from tests.registry.conftest import REGISTRAR, person_body
 from tests.registry.test_registry_import import count_people, rejected_rows
@@ -79,7 +80,7 @@ async def test_a_job_that_keeps_raising_fails_after_three_starts_with_its_reason
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the loader broke")
 
-    monkeypatch.setitem(jobs.LOADERS, "persons", broken)
+    monkeypatch.setitem(KINDS, "persons", Kind(broken, KINDS["persons"].fields))
     sent = (await upload(registry, persons_csv([person_body()]))).json()["id"]
 
     await run_jobs(registry_settings)  # never raises: each start ends the job or queues it

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,12 +19,7 @@ from rich.progress import (
 
 from services.registry.clock import today
 from services.registry.imports.database import Unusable, connect_registry
-from services.registry.imports.family import FIELDS as FAMILY_FIELDS
-from services.registry.imports.family import import_family_members
-from services.registry.imports.movements import FIELDS as MOVEMENT_FIELDS
-from services.registry.imports.movements import import_movements
-from services.registry.imports.persons import FIELDS as PERSON_FIELDS
-from services.registry.imports.persons import import_persons
+from services.registry.imports.kinds import KINDS
 from services.registry.imports.read import (
     NotText,
     UnreadableFile,
@@ -34,7 +28,6 @@ from services.registry.imports.read import (
     load_mapping,
     open_sheet,
 )
-from services.registry.imports.report import ImportReport
 from services.registry.settings import RegistrySettings
 
 app = typer.Typer(help="Import legacy lists (CSV or .xlsx) with the API's validation.")
@@ -75,23 +68,19 @@ def rate_progress() -> Progress:
     )
 
 
-Loader = Callable[..., ImportReport]
-
-
 def _run(
     file: Path,
     mapping: Path | None,
     report: Path | None,
     encoding: str,
-    load: Loader,
-    fields: frozenset[str],
+    kind: str,
     **opts: Any,
 ) -> None:
     """Load ``file`` with a progress bar and write the report; exit 1 if rows were rejected."""
     settings = RegistrySettings()
     try:
         columns = load_mapping(mapping)
-        check_targets(columns, fields)
+        check_targets(columns, KINDS[kind].fields)
         sheet = open_sheet(file, columns, encoding)
     except NotText as exc:
         hint = "a list saved in another encoding: give it with --encoding, e.g. cp1251"
@@ -113,7 +102,7 @@ def _run(
             bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
 
         try:
-            result = load(conn, sheet.rows, settings, on, advance, **opts)
+            result = KINDS[kind].load(conn, sheet.rows, settings, on, advance, **opts)
         except UnreadableFile as exc:  # mid-file: a cell over the reader's limit
             bar.stop()
             said = "the rows before it may be loaded (a corrected file's run adds nothing twice)"
@@ -139,7 +128,7 @@ def persons(
 ) -> None:
     """People: the POST /v1/persons body, one row each (pin, last_name, ...)."""
     opts = {"workers": workers, "defer_indexes": defer_indexes}
-    _run(file, mapping, report, encoding, import_persons, PERSON_FIELDS, **opts)
+    _run(file, mapping, report, encoding, "persons", **opts)
 
 
 @app.command("family-members")
@@ -151,7 +140,7 @@ def family_members(
 ) -> None:
     """Family members: person_pin plus the POST .../family-members body; member_number and
     caregiver_number link a minor child to who looks after them."""
-    _run(file, mapping, report, encoding, import_family_members, FAMILY_FIELDS)
+    _run(file, mapping, report, encoding, "family-members")
 
 
 @app.command()
@@ -164,4 +153,4 @@ def movements(
     """Departures and returns: person_pin, kind (departure | return), date, then the
     POST .../departures or .../returns body (a return's reason in ``reason``); a
     person's rows in the order they happened."""
-    _run(file, mapping, report, encoding, import_movements, MOVEMENT_FIELDS)
+    _run(file, mapping, report, encoding, "movements")

@@ -19,7 +19,7 @@ import logging
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.audit.verify import psycopg_url
 from services.registry.clock import today
-from services.registry.imports import family, movements, persons
 from services.registry.imports.errors import ImportJobNotFound
-from services.registry.imports.family import import_family_members
+from services.registry.imports.kinds import KINDS
 from services.registry.imports.models import ImportJob
-from services.registry.imports.movements import import_movements
-from services.registry.imports.persons import import_persons
 from services.registry.imports.read import (
     NotAList,
     NotText,
@@ -54,16 +51,6 @@ from services.registry.settings import RegistrySettings
 from shared.auth.principal import Principal
 from shared.errors import InvalidInput
 
-LOADERS: dict[str, Callable[..., ImportReport]] = {
-    "persons": import_persons,
-    "family-members": import_family_members,
-    "movements": import_movements,
-}
-FIELDS: dict[str, frozenset[str]] = {
-    "persons": persons.FIELDS,
-    "family-members": family.FIELDS,
-    "movements": movements.FIELDS,
-}
 MAX_ATTEMPTS = 3
 REPORT_LIMIT = 10_000  # rejected rows (and look-alikes) a job's answer lists
 CHUNK = 5_000  # rows between progress updates
@@ -95,7 +82,7 @@ def checked_upload(
     except UnreadableFile as exc:
         raise InvalidInput("mapping", f"is not a mapping file: {exc}") from exc
     try:
-        check_targets(mapping, FIELDS[kind])
+        check_targets(mapping, KINDS[kind].fields)
     except UnreadableFile as exc:
         raise InvalidInput("mapping", str(exc)) from exc
     with _spooled(content, suffix) as path:
@@ -283,7 +270,7 @@ def _run(
         try:
             sheet = open_sheet(path, mapping, codec)
             with psycopg.connect(url) as conn:
-                report = LOADERS[kind](
+                report = KINDS[kind].load(
                     conn, sheet.rows, settings, today(settings), progress, chunk=CHUNK, actor=actor
                 )
             return report, sheet.rows.read
